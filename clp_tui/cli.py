@@ -1,0 +1,226 @@
+"""The `clp-tui` command. Subcommands import only what they need, so `sync`,
+`list` and `check-feed` start without loading Textual.
+
+Exit codes: 0 ok; 1 a feed, an item or the cache failed (cached data is kept);
+2 bad usage or a bad config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from clp_tui.config import (
+    STARTER,
+    Config,
+    ConfigError,
+    config_warnings,
+    default_config_path,
+    default_db_path,
+    load_config,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+LIST_KINDS = {"milestones": "milestone", "activity": "activity", "comments": "comment", "press": "press"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, help="config file (default: %(default)s)",
+                        default=argparse.SUPPRESS)  # fmt: skip
+    common.add_argument("--db", type=Path, help="cache database file", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="clp-tui",
+        description="A terminal dashboard for CLP officers, fed by shared JSON feeds.",
+        epilog="Run with no command to open the dashboard. Exit codes: 0 ok, 1 a feed or item "
+        "failed (the cache is kept), 2 bad usage or config.",
+        parents=[common],
+    )
+    parser.add_argument("--meeting", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="write a commented starter config")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    p = sub.add_parser("sync", parents=[common], help="fetch every feed once into the cache")
+    p.add_argument("--json", action="store_true", help="one JSON object per feed per line")
+    p.add_argument("--force", action="store_true", help="ignore a server's request to wait")
+
+    p = sub.add_parser("list", parents=[common], help="print cached items with local decisions applied")
+    p.add_argument("what", choices=sorted(LIST_KINDS))
+    p.add_argument("--json", action="store_true", help="one JSON object per item per line")
+
+    p = sub.add_parser("check-feed", parents=[common], help="validate a feed against the contract")
+    p.add_argument("source", metavar="URL_OR_FILE")
+    p.add_argument("--kind", choices=["milestone", "activity", "comment", "press"],
+                   help="kind for items without _clp.type")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="problems as JSON lines")
+
+    sub.add_parser("schema", parents=[common], help="print the feed JSON Schema")
+
+    p = sub.add_parser("feed", parents=[common], help="make feeds (see: feed from-csv)")
+    feed_sub = p.add_subparsers(dest="feed_command", metavar="ACTION", required=True)
+    q = feed_sub.add_parser("from-csv", help="turn a spreadsheet (CSV) into a feed on stdout")
+    q.add_argument("--kind", choices=["milestone", "activity", "press"], required=True)
+    q.add_argument("--title", help="the feed's title")
+    q.add_argument("file", type=Path, metavar="FILE.csv")
+
+    p = sub.add_parser("demo", parents=[common], help="run the dashboard on a fictional CLP's live feeds")
+    p.add_argument("--tick", type=float, default=4.0, help="seconds between changes in the demo feeds")
+    p.add_argument("--print", dest="print_only", action="store_true",
+                   help="sync the demo feeds once, print the result and exit")  # fmt: skip
+
+    p = sub.add_parser("snapshot", parents=[common], help="render one screen from the cache to an SVG")
+    p.add_argument("--screen", choices=["board", "branches", "inbox", "press"], required=True)
+    p.add_argument("--size", default="140x45", help="COLUMNSxROWS (default %(default)s)")
+    p.add_argument("--output", type=Path, required=True, metavar="FILE.svg")
+    p.add_argument("--meeting", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    path = getattr(args, "config", None)
+    config = load_config(path)
+    for warning in config_warnings(path or default_config_path()):
+        print(f"warning: {warning}", file=sys.stderr)
+    return config
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return getattr(args, "db", None) or default_db_path()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ConfigError as exc:
+        print(f"clp-tui: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for people
+        from clp_tui.data.store import StoreError
+
+        if isinstance(exc, StoreError):
+            print(f"clp-tui: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        from clp_tui.crash import report_crash
+
+        print(report_crash(exc), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "init":
+        return cmd_init(args)
+    if command == "schema":
+        from clp_tui.data.contract import json_schema
+
+        print(json.dumps(json_schema(), indent=2))
+        return EXIT_OK
+    if command == "check-feed":
+        from clp_tui.commands.check import check_feed
+
+        return check_feed(args.source, args.kind, as_json=args.json)
+    if command == "feed":
+        return cmd_from_csv(args)
+    if command == "demo":
+        from clp_tui.demo.run import run_demo
+
+        return run_demo(tick=args.tick, print_only=args.print_only)
+    config = _config(args)
+    if command == "sync":
+        return cmd_sync(config, _db_path(args), as_json=args.json, force=args.force)
+    if command == "list":
+        from clp_tui.commands.listing import list_items
+
+        return list_items(config, _db_path(args), LIST_KINDS[args.what], as_json=args.json)
+    if command == "snapshot":
+        from clp_tui.commands.snapshot import snapshot
+
+        return snapshot(config, _db_path(args), args.screen, args.size, args.output, meeting=args.meeting)
+    from clp_tui.app import run_dashboard
+
+    return run_dashboard(config, _db_path(args), meeting=args.meeting)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path: Path = getattr(args, "config", None) or default_config_path()
+    if path.exists() and not args.force:
+        print(f"clp-tui: {path} already exists; pass --force to overwrite it", file=sys.stderr)
+        return EXIT_USAGE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(STARTER, encoding="utf-8")
+    path.chmod(0o600)
+    print(f"wrote {path}: edit the [[feeds]] entries, then run `clp-tui sync`")
+    return EXIT_OK
+
+
+def cmd_sync(config: Config, db_path: Path, *, as_json: bool, force: bool) -> int:
+    from clp_tui.data.store import Store
+    from clp_tui.data.sync import FeedReport, sync_feeds
+
+    if not config.feeds:
+        where = getattr(config, "source", "the config")
+        print(f"clp-tui: no feeds configured in {where}; add [[feeds]] (see `clp-tui init`)", file=sys.stderr)
+        return EXIT_USAGE
+    store = Store(db_path)
+    width = max(len(f.name) for f in config.feeds)
+
+    def show(report: FeedReport) -> None:
+        if as_json:
+            print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print(format_report(report, width), flush=True)
+
+    reports = asyncio.run(sync_feeds(store, config, force=force, on_report=show))
+    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
+
+
+def format_report(report: Any, width: int) -> str:
+    from clp_tui.data.text import one_line
+
+    c = report.counts
+    name = report.feed.ljust(width)
+    if report.status == "ok":
+        line = (f"{name}  ok            +{c.added} added  ~{c.updated} updated  ={c.unchanged} unchanged"
+                f"  -{c.removed} removed  !{c.skipped} skipped  ({report.seconds:.2f} s)")  # fmt: skip
+        for problem in report.problems[:20]:
+            line += "\n    " + one_line(problem.line(report.feed))
+        if len(report.problems) > 20:
+            line += f"\n    … and {len(report.problems) - 20} more (clp-tui check-feed shows all)"
+        return line
+    if report.status == "not_modified":
+        return f"{name}  not modified  (HTTP 304, {report.seconds:.2f} s)"
+    if report.status == "deferred":
+        return f"{name}  deferred      {one_line(report.error)}"
+    return f"{name}  ERROR         {one_line(report.error)} — cached items kept"
+
+
+def cmd_from_csv(args: argparse.Namespace) -> int:
+    from clp_tui.data.feedcsv import CsvError, feed_from_csv
+
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"clp-tui: cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        feed, errors = feed_from_csv(text, args.kind, args.title or args.file.stem)
+    except CsvError as exc:
+        print(f"clp-tui: {args.file}: {exc} (see docs/feeds.md for the columns)", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(feed, indent=2, ensure_ascii=False))
+    for error in errors:
+        print(f"{args.file}: {error}", file=sys.stderr)
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""`clp-tui check-feed`: tell a publisher everything wrong with a feed.
+
+Exit codes: 0 clean (warnings allowed), 1 problems found, 2 the feed could not be read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from clp_tui.data.fetch import Fetcher, Limits
+from clp_tui.data.parse import FeedError, Problem
+from clp_tui.data.sync import parse_pages
+from clp_tui.data.text import one_line
+
+
+def _read(source: str) -> tuple[list[bytes] | None, str | None]:
+    scheme = urlsplit(source).scheme.lower()
+    if scheme not in ("http", "https", "file"):
+        path = Path(source)
+        if not path.is_file():
+            return None, f"{source}: no such file, and not an http(s):// or file:// URL"
+        source = path.resolve().as_uri()
+
+    async def fetch() -> tuple[list[bytes] | None, str | None]:
+        async with Fetcher(Limits()) as fetcher:
+            result = await fetcher.fetch(source)
+        return (result.pages, None) if result.status == "ok" else (None, result.error)
+
+    return asyncio.run(fetch())
+
+
+def check_feed(source: str, kind: str | None, *, as_json: bool = False) -> int:
+    pages, error = _read(source)
+    if pages is None:
+        print(f"clp-tui: cannot read the feed: {one_line(error)}", file=sys.stderr)
+        return 2
+    try:
+        parsed = parse_pages(pages, kind or "comment")
+    except FeedError as exc:
+        problems = [Problem(None, "$", str(exc))]
+        return _report(source, None, 0, problems, kind, as_json)
+    taken = sum(1 for r in parsed.records if not r.deleted)
+    return _report(source, parsed.title, taken, parsed.problems, kind, as_json, len(pages))
+
+
+def _report(
+    source: str,
+    title: str | None,
+    taken: int,
+    problems: list[Problem],
+    kind: str | None,
+    as_json: bool,
+    pages: int = 1,
+) -> int:
+    counts = Counter(p.severity for p in problems)
+    errors, warnings = counts["error"], counts["warning"]
+    if as_json:
+        for p in problems:
+            print(json.dumps({"item_id": p.item_id, "path": p.path, "reason": p.reason,
+                              "severity": p.severity}, ensure_ascii=False))  # fmt: skip
+        print(json.dumps({"summary": True, "title": title, "items_taken": taken, "errors": errors,
+                          "warnings": warnings, "pages": pages}, ensure_ascii=False))  # fmt: skip
+    else:
+        head = f"{one_line(title)!s}" if title is not None else "(not a feed)"
+        print(f"{one_line(source)}: {head}")
+        print(f"  {taken} item(s) taken over {pages} page(s); {errors} error(s), {warnings} warning(s)")
+        if kind is None:
+            print("  items without _clp.type were read as comments; pass --kind to say otherwise")
+        for p in problems:
+            label = "error  " if p.severity == "error" else "warning"
+            item = p.item_id if p.item_id is not None else "-"
+            print(f"  {label} {one_line(item, 60)} {p.path}: {one_line(p.reason)}")
+        if not problems:
+            print("  the feed follows the contract")
+    return 1 if errors else 0

@@ -1,0 +1,66 @@
+"""`clp-tui list`: the cache as it stands, feed data with local decisions applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from clp_tui.config import Config
+from clp_tui.data.board import load_milestones
+from clp_tui.data.store import Store
+from clp_tui.data.text import one_line
+
+# The local state each kind adds to an item, from the decision log.
+_STATE_FIELD = {"comment": ("moderation", "decision"), "press": ("stage", "stage")}
+
+
+def _rows(store: Store, kind: str) -> list[Any]:
+    return store.query(
+        """SELECT i.feed, i.id, i.raw, i.title, i.body, i.author_name, i.published,
+                  i.platform, i.stage AS feed_stage, i.owner, i.due, i.branch, i.week,
+                  d.value AS decided
+           FROM items i
+           LEFT JOIN decision_state d ON d.feed = i.feed AND d.item_id = i.id AND d.field = ?
+           WHERE i.kind = ? AND i.archived = 0
+           ORDER BY i.published DESC, i.feed, i.id""",
+        (_STATE_FIELD.get(kind, ("", ""))[0], kind),
+    )
+
+
+def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> int:
+    store = Store(db_path)
+    out = sys.stdout
+    if kind == "milestone":
+        rag = {(m.feed, m.id): m for m in load_milestones(store, dt.date.today(), config.board.behind_margin)}
+    for row in _rows(store, kind):
+        item = json.loads(row["raw"]) if row["raw"] else {}
+        record: dict[str, Any] = {**item, "id": row["id"], "feed": row["feed"]}
+        if kind == "comment":
+            record["decision"] = json.loads(row["decided"]) if row["decided"] else None
+        elif kind == "press":
+            record["stage"] = json.loads(row["decided"]) if row["decided"] else row["feed_stage"]
+        elif kind == "milestone":
+            m = rag.get((row["feed"], row["id"]))
+            record["rag"] = m.rag if m else None
+            record["status"] = m.status if m else None
+            record["achieved"] = m.achieved if m else None
+        if as_json:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            out.write(_line(kind, row, record) + "\n")
+    return 0
+
+
+def _line(kind: str, row: Any, record: dict[str, Any]) -> str:
+    title = one_line(row["title"] or row["body"], 70)
+    if kind == "comment":
+        who = one_line(row["author_name"], 24)
+        return f"{row['feed']}/{one_line(row['id'])}  {row['platform'] or '-':<14} {record['decision'] or 'unreviewed':<11} {who}: {title}"
+    if kind == "press":
+        return f"{row['feed']}/{one_line(row['id'])}  {record['stage']:<17} {title}"
+    if kind == "milestone":
+        return f"{row['feed']}/{one_line(row['id'])}  {record['rag'] or '-':<8} due {row['due']}  {title}"
+    return f"{row['feed']}/{one_line(row['id'])}  {one_line(row['branch'], 30):<30} {row['week']}"

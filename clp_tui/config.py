@@ -1,0 +1,227 @@
+"""Settings: where they live, what they may say, and one loader with clear errors.
+
+A bad config gets a `ConfigError` naming the file, the key and the problem;
+the CLI turns it into one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+import msgspec
+import platformdirs
+
+APP_NAME = "clp-tui"
+# Reserved for cards an officer creates locally (press ideas); no feed may use it.
+LOCAL_FEED = "local"
+
+Seconds = Annotated[float, msgspec.Meta(gt=0, le=3600)]
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message says where and why."""
+
+
+class Officer(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: str = "Officer"
+    role: str = ""
+
+
+class FeedConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+    url: str
+    kind: Literal["milestone", "activity", "comment", "press"]
+    refresh: Annotated[int, msgspec.Meta(ge=5, le=86400)] = 60
+    token_env: str | None = None
+
+
+class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    connect_timeout: Annotated[float, msgspec.Meta(gt=0, le=15)] = 10.0
+    read_timeout: Annotated[float, msgspec.Meta(gt=0, le=15)] = 15.0
+    # httpx has no overall limit; this bounds one whole fetch (all pages, redirects).
+    deadline: Seconds = 60.0
+    max_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 20 * 1024 * 1024
+    max_pages: Annotated[int, msgspec.Meta(ge=1, le=50)] = 50
+
+
+class Moderation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    watch_words: list[str] = []
+    flag_links: bool = True
+    # The same commenter this many times within `repeat_window_hours` is flagged.
+    repeat_posts: Annotated[int, msgspec.Meta(ge=2)] = 4
+    repeat_window_hours: Annotated[int, msgspec.Meta(ge=1)] = 24
+    retain_days: Annotated[int, msgspec.Meta(ge=1)] = 90
+
+
+class Board(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    # "Behind" means achieved/target below the elapsed share of start->due by more than this.
+    behind_margin: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.15
+    weeks: Annotated[int, msgspec.Meta(ge=2, le=52)] = 8
+
+
+class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):
+    officer: Officer = msgspec.field(default_factory=Officer)
+    feeds: list[FeedConfig] = []
+    network: Network = msgspec.field(default_factory=Network)
+    moderation: Moderation = msgspec.field(default_factory=Moderation)
+    board: Board = msgspec.field(default_factory=Board)
+    # binding id -> key(s), e.g. approve = "y" or inbox.approve = "y,enter"
+    keys: dict[str, str] = {}
+
+    def feed(self, name: str) -> FeedConfig | None:
+        return next((f for f in self.feeds if f.name == name), None)
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "cache.db"
+
+
+def _key_path(msgspec_path: str) -> str:
+    """`$.feeds[0].url` -> `feeds[0].url`."""
+    return msgspec_path.removeprefix("$").removeprefix(".") or "(top level)"
+
+
+def _explain(message: str) -> tuple[str, str]:
+    """(key, problem) from a msgspec validation message."""
+    reason, sep, where = message.rpartition(" - at `")
+    key = _key_path(where.rstrip("`")) if sep else "(top level)"
+    if not sep:
+        reason = message
+    unknown = re.match(r"Object contains unknown field `([^`]+)`", reason)
+    if unknown:
+        key = f"{key}.{unknown.group(1)}" if key != "(top level)" else unknown.group(1)
+        return key, "unknown key (check the spelling; see `clp-tui init` for every key)"
+    missing = re.match(r"Object missing required field `([^`]+)`", reason)
+    if missing:
+        key = f"{key}.{missing.group(1)}" if key != "(top level)" else missing.group(1)
+        return key, "required key is missing"
+    return key, reason
+
+
+def parse_config(text: str, path: str = "<config>") -> Config:
+    """Validate TOML text into a Config, or raise ConfigError naming file, key and problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        config = msgspec.convert(data, Config)
+    except msgspec.ValidationError as exc:
+        key, problem = _explain(str(exc))
+        raise ConfigError(f"{path}: {key}: {problem}") from None
+    config.source = path  # type: ignore[attr-defined]
+    seen: set[str] = set()
+    for index, feed in enumerate(config.feeds):
+        where = f"{path}: feeds[{index}]"
+        if feed.name in seen:
+            raise ConfigError(f"{where}.name: duplicate feed name {feed.name!r}; names must be unique")
+        if feed.name == LOCAL_FEED:
+            raise ConfigError(f"{where}.name: {LOCAL_FEED!r} is reserved for local cards")
+        seen.add(feed.name)
+        scheme = urlsplit(feed.url).scheme.lower()
+        if scheme not in ("http", "https", "file"):
+            raise ConfigError(
+                f"{where}.url: scheme {scheme or '(none)'!r} is not supported; "
+                "use http://, https:// or file://"
+            )
+        if scheme != "file" and not urlsplit(feed.url).hostname:
+            raise ConfigError(f"{where}.url: {feed.url!r} has no host name")
+        if feed.token_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", feed.token_env):
+            raise ConfigError(f"{where}.token_env: {feed.token_env!r} is not an environment variable name")
+    return config
+
+
+def load_config(path: Path | None) -> Config:
+    """Read the config at `path` (or the default path). A missing default file is
+    an empty config; a missing file given explicitly is an error."""
+    explicit = path is not None
+    path = path or default_config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{path}: no such file (create one with `clp-tui init --config {path}`)") from None
+        config = Config()
+        config.source = str(path)  # type: ignore[attr-defined]
+        return config
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return parse_config(text, str(path))
+
+
+def config_warnings(path: Path) -> list[str]:
+    """Advice that does not stop the program, e.g. a world-readable file holding a secret."""
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    secretish = re.search(r"(?im)^\s*(token|password|secret|api_key)\s*=|\b(gh[pousr]_|sk-|xox[abp]-)\w{10,}", text)
+    if secretish and mode & (stat.S_IRGRP | stat.S_IROTH):
+        return [
+            f"{path}: this file looks like it holds a secret and other users can read it; "
+            f"run `chmod 600 {path}` (better: keep tokens in the environment via token_env)"
+        ]
+    return []
+
+
+def token_for(feed: FeedConfig) -> str | None:
+    if not feed.token_env:
+        return None
+    return os.environ.get(feed.token_env) or None
+
+
+STARTER = """\
+# clp-tui configuration. Every key is optional except each feed's name, url and kind.
+# Docs: docs/configuration.md; the feed format: docs/feeds.md
+
+[officer]
+name = "Your Name"                       # recorded with every decision you make
+role = "Communications & Social Media Officer"
+
+# One [[feeds]] table per shared JSON feed.
+[[feeds]]
+name = "plan"                            # unique; letters, digits, _ . -
+url = "https://example.org/campaign.json"   # http://, https:// or file://
+kind = "milestone"                       # milestone | activity | comment | press
+refresh = 60                             # seconds between polls in the dashboard
+# token_env = "PLAN_TOKEN"               # bearer token read from this environment variable
+
+# [[feeds]]
+# name = "comments"
+# url = "file:///srv/clp/comments.json"
+# kind = "comment"
+
+[network]
+connect_timeout = 10                     # seconds (at most 15)
+read_timeout = 15                        # seconds between bytes (at most 15)
+deadline = 60                            # seconds for one whole fetch, all pages included
+max_bytes = 20971520                     # decoded size cap per feed (20 MiB)
+max_pages = 50                           # next_url pages followed at most
+
+[moderation]
+watch_words = []                         # comments containing these are flagged
+flag_links = true                        # flag comments that contain links
+repeat_posts = 4                         # flag a commenter posting this often...
+repeat_window_hours = 24                 # ...within this many hours
+retain_days = 90
+
+[board]
+behind_margin = 0.15                     # how far progress may trail the calendar before "behind"
+weeks = 8                                # weeks shown in the branch grid
+
+[keys]
+# Remap any key by its binding id, e.g.:
+# "inbox.approve" = "y"
+# "app.quit" = "ctrl+q"
+"""

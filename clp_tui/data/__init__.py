@@ -1,0 +1,1 @@
+"""Fetching, parsing and caching feeds. Never imports Textual."""

@@ -1,0 +1,115 @@
+"""The campaign board's data: milestones with local decisions applied and a derived RAG.
+
+RAG (documented in docs/board.md):
+- done / dropped: the status says so (a local decision beats the feed).
+- overdue: past its due date and not done.
+- behind: progress (achieved / target) trails the elapsed share of the
+  start -> due window by more than `margin` (default 0.15, 15 points).
+- at_risk: the feed or a local decision says at_risk/behind, or progress trails
+  by more than half the margin, or a milestone it depends on is overdue/behind.
+- on_track: everything else (including not started yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import msgspec
+
+from clp_tui.data.contract import MilestoneExt
+from clp_tui.data.store import Store
+
+RAG_ORDER = {"overdue": 0, "behind": 1, "at_risk": 2, "on_track": 3, "done": 4, "dropped": 5}
+_EXT = msgspec.json.Decoder(MilestoneExt)
+
+
+@dataclass(slots=True)
+class Milestone:
+    feed: str
+    id: str
+    title: str
+    description: str
+    ext: MilestoneExt
+    status: str | None  # feed status overlaid with the local decision
+    achieved: float | None
+    rag: str = "on_track"
+    expected: float | None = None  # share of the window elapsed, 0..1
+    late_dependencies: list[str] = field(default_factory=list)
+    waiting_on_this: list[str] = field(default_factory=list)
+    local_status: bool = False
+    local_progress: bool = False
+
+    @property
+    def progress(self) -> float | None:
+        if self.ext.target and self.achieved is not None:
+            return min(self.achieved / self.ext.target, 1.0)
+        return None
+
+
+def _trail(m: Milestone, today: dt.date) -> float | None:
+    """How far progress trails the calendar (0.2 = 20 points behind), or None."""
+    progress = m.progress
+    start = m.ext.start
+    if progress is None or start is None or m.ext.due <= start:
+        return None
+    elapsed = (today - start).days / (m.ext.due - start).days
+    m.expected = min(max(elapsed, 0.0), 1.0)
+    return m.expected - progress
+
+
+def derive_rag(m: Milestone, today: dt.date, margin: float, late_dependency: bool) -> str:
+    if m.status in ("done", "dropped"):
+        return m.status
+    if m.ext.due < today:
+        return "overdue"
+    trail = _trail(m, today)
+    if trail is not None and trail > margin:
+        return "behind"
+    if m.status in ("at_risk", "behind") or late_dependency:
+        return "at_risk"
+    if trail is not None and trail > margin / 2:
+        return "at_risk"
+    return "on_track"
+
+
+def load_milestones(store: Store, today: dt.date, margin: float = 0.15) -> list[Milestone]:
+    """Every live milestone, RAG derived, overdue and behind first, then by due date."""
+    rows = store.query(
+        """SELECT i.feed, i.id, i.title, i.body, i.ext,
+                  s.value AS status_decision, p.value AS progress_decision
+           FROM items i
+           LEFT JOIN decision_state s ON s.feed = i.feed AND s.item_id = i.id AND s.field = 'status'
+           LEFT JOIN decision_state p ON p.feed = i.feed AND p.item_id = i.id AND p.field = 'progress'
+           WHERE i.kind = 'milestone' AND i.archived = 0"""
+    )
+    milestones: dict[str, Milestone] = {}
+    for row in rows:
+        ext = _EXT.decode(row["ext"])
+        status = json.loads(row["status_decision"]) if row["status_decision"] else ext.status
+        achieved = json.loads(row["progress_decision"]) if row["progress_decision"] else ext.achieved
+        milestones[row["id"]] = Milestone(
+            feed=row["feed"],
+            id=row["id"],
+            title=row["title"] or row["id"],
+            description=row["body"] or "",
+            ext=ext,
+            status=status,
+            achieved=achieved,
+            local_status=row["status_decision"] is not None,
+            local_progress=row["progress_decision"] is not None,
+        )
+    # Two passes: a milestone's own RAG first, then whether what it waits on is late.
+    for m in milestones.values():
+        m.rag = derive_rag(m, today, margin, False)
+        for dep in m.ext.depends_on:
+            if dep in milestones:
+                milestones[dep].waiting_on_this.append(m.id)
+    for m in milestones.values():
+        m.late_dependencies = [
+            d for d in m.ext.depends_on if d in milestones and milestones[d].rag in ("overdue", "behind")
+        ]
+        if m.late_dependencies and m.rag == "on_track":
+            m.rag = "at_risk"
+    return sorted(milestones.values(), key=lambda m: (RAG_ORDER[m.rag], m.ext.due, m.title))

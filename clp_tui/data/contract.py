@@ -1,0 +1,218 @@
+"""The feed contract (v1) as one typed definition.
+
+These msgspec structs are the single source of truth: `parse.py` validates
+feeds with them, `clp-tui schema` prints the JSON Schema generated from them,
+and docs/feeds.md describes the same fields. Change the contract here first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+KINDS: tuple[str, ...] = ("milestone", "activity", "comment", "press")
+Kind = Literal["milestone", "activity", "comment", "press"]
+
+Horizon = Literal["short", "medium", "long"]
+MilestoneStatus = Literal["not_started", "on_track", "at_risk", "behind", "done", "dropped"]
+CommentState = Literal["visible", "hidden", "removed"]
+PressFormat = Literal[
+    "press_release",
+    "photo_call",
+    "op_ed",
+    "public_letter",
+    "story_idea",
+    "broadcast_bid",
+    "statement",
+]
+PressStage = Literal[
+    "idea",
+    "drafting",
+    "candidate_consent",
+    "regional_review",
+    "approved",
+    "pitched",
+    "published",
+    "spiked",
+]
+PRESS_STAGES: tuple[str, ...] = PressStage.__args__  # type: ignore[attr-defined]
+# Stages a card may only reach with both the candidate's consent and regional sign-off.
+GATED_STAGES: frozenset[str] = frozenset({"approved", "pitched", "published"})
+
+NonNegative = Annotated[float, msgspec.Meta(ge=0)]
+IsoWeek = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$")]
+# Ids are keys: long enough for any URL-shaped id, short enough to keep rows small.
+MAX_ID_LENGTH = 2048
+
+
+class _Ext(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Fields every item's `_clp` object may carry."""
+
+    type: Kind | None = None
+    deleted: bool = False
+
+
+class Signoff(msgspec.Struct, omit_defaults=True):
+    """Who gave a consent or a sign-off, and when."""
+
+    by: str
+    # A date or an RFC 3339 date-time; kept as written.
+    at: str | None = None
+
+
+class MilestoneExt(_Ext, kw_only=True):
+    """`_clp` of a campaign-plan milestone."""
+
+    due: dt.date
+    strand: str | None = None
+    horizon: Horizon | None = None
+    owner: str | None = None
+    start: dt.date | None = None
+    status: MilestoneStatus | None = None
+    target: NonNegative | None = None
+    achieved: NonNegative | None = None
+    depends_on: list[str] = []
+    needs_imprint: bool = False
+
+
+class ActivityExt(_Ext, kw_only=True):
+    """`_clp` of one branch's activity in one ISO week."""
+
+    branch: Annotated[str, msgspec.Meta(min_length=1)]
+    week: IsoWeek
+    metrics: dict[str, NonNegative]
+    ward: str | None = None
+    target_ward: bool = False
+    twinned_with: str | None = None
+
+
+class CommentExt(_Ext, kw_only=True):
+    """`_clp` of a comment awaiting moderation."""
+
+    platform: str | None = None
+    channel: str | None = None
+    thread_id: str | None = None
+    thread_title: str | None = None
+    in_reply_to: str | None = None
+    state: CommentState | None = None
+
+
+class PressExt(_Ext, kw_only=True):
+    """`_clp` of a card on the press kanban."""
+
+    format: PressFormat
+    stage: PressStage
+    candidate: str | None = None
+    consent: Signoff | None = None
+    regional_signoff: Signoff | None = None
+    outlets: list[str] = []
+    embargo: dt.datetime | None = None
+    owner: str | None = None
+    needs_imprint: bool = False
+
+
+EXT_BY_KIND: dict[str, type[_Ext]] = {
+    "milestone": MilestoneExt,
+    "activity": ActivityExt,
+    "comment": CommentExt,
+    "press": PressExt,
+}
+
+
+class TypeOnly(msgspec.Struct):
+    """Just enough of `_clp` to learn an item's declared type."""
+
+    type: str | None = None
+
+
+class Author(msgspec.Struct, omit_defaults=True):
+    name: str | None = None
+    url: str | None = None
+    avatar: str | None = None
+
+
+class Item(msgspec.Struct, kw_only=True):
+    """A JSON Feed item. `_clp` is kept raw and decoded by kind afterwards."""
+
+    id: str | int | float | None = None
+    url: str | None = None
+    external_url: str | None = None
+    title: str | None = None
+    content_text: str | None = None
+    content_html: str | None = None
+    summary: str | None = None
+    # Strings, not datetimes: a bad date in these optional fields costs the
+    # field (with a warning), not the whole item. See parse.parse_timestamp.
+    date_published: str | None = None
+    date_modified: str | None = None
+    authors: list[Author] | None = None
+    author: Author | None = None
+    tags: list[str] | None = None
+    clp: msgspec.Raw | None = msgspec.field(default=None, name="_clp")
+
+
+class FeedExt(msgspec.Struct, kw_only=True):
+    polling_day: dt.date | None = None
+    constituency: str | None = None
+    snapshot: bool = False
+
+
+class Feed(msgspec.Struct, kw_only=True):
+    """A JSON Feed envelope; items stay raw so one bad item costs only itself."""
+
+    version: str
+    title: str
+    items: list[msgspec.Raw]
+    next_url: str | None = None
+    home_page_url: str | None = None
+    clp: FeedExt | None = msgspec.field(default=None, name="_clp")
+
+
+# The schema shown to publishers describes fully-typed items, not raw ones.
+class MilestoneItem(Item, kw_only=True):
+    """An item of a `milestone` feed."""
+
+    clp: MilestoneExt | None = msgspec.field(default=None, name="_clp")
+
+
+class ActivityItem(Item, kw_only=True):
+    """An item of an `activity` feed."""
+
+    clp: ActivityExt | None = msgspec.field(default=None, name="_clp")
+
+
+class CommentItem(Item, kw_only=True):
+    """An item of a `comment` feed."""
+
+    clp: CommentExt | None = msgspec.field(default=None, name="_clp")
+
+
+class PressItem(Item, kw_only=True):
+    """An item of a `press` feed."""
+
+    clp: PressExt | None = msgspec.field(default=None, name="_clp")
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of a feed, generated from the structs above."""
+    item_types = [MilestoneItem, ActivityItem, CommentItem, PressItem]
+    _, components = msgspec.json.schema_components(
+        [Feed, *item_types], ref_template="#/$defs/{name}"
+    )
+    envelope = components.pop("Feed")
+    components.pop("Item", None)
+    # msgspec cannot express "one of several untagged structs"; spell it out.
+    envelope["properties"]["items"] = {
+        "type": "array",
+        "items": {"anyOf": [{"$ref": f"#/$defs/{t.__name__}"} for t in item_types]},
+    }
+    envelope["properties"]["version"]["pattern"] = r"^https://jsonfeed\.org/version/1"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **envelope,
+        "title": "clp-tui feed: JSON Feed 1.1 with the _clp extension",
+        "description": "A feed for clp-tui. See docs/feeds.md.",
+        "$defs": components,
+    }

@@ -1,0 +1,146 @@
+"""`clp-tui feed from-csv`: a spreadsheet a CLP already keeps, as a valid feed.
+
+Column names are documented in docs/feeds.md. Every row becomes one item; a
+row that cannot be read is reported with its line number and left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from clp_tui.data.contract import GATED_STAGES
+
+VERSION = "https://jsonfeed.org/version/1.1"
+_LIST_SPLIT = re.compile(r"\s*;\s*")
+
+# Columns that are not metrics in an activity sheet.
+_ACTIVITY_FIELDS = {"id", "branch", "ward", "target_ward", "twinned_with", "week", "title"}
+
+
+class CsvError(Exception):
+    """The file is not a usable CSV for this kind (no header, a required column missing)."""
+
+
+def _text(row: dict[str, str], key: str) -> str | None:
+    value = (row.get(key) or "").strip()
+    return value or None
+
+
+def _number(row: dict[str, str], key: str) -> float | int | None:
+    value = _text(row, key)
+    if value is None:
+        return None
+    number = float(value.replace(",", ""))
+    if number < 0:
+        raise ValueError(f"{key} must not be negative")
+    return int(number) if number.is_integer() else number
+
+
+def _bool(row: dict[str, str], key: str) -> bool:
+    return (_text(row, key) or "").lower() in ("1", "true", "yes", "y", "x")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _signoff(row: dict[str, str], prefix: str) -> dict[str, str] | None:
+    by = _text(row, f"{prefix}_by")
+    if by is None:
+        return None
+    result = {"by": by}
+    at = _text(row, f"{prefix}_at")
+    if at:
+        result["at"] = at
+    return result
+
+
+def _milestone(row: dict[str, str]) -> dict[str, Any]:
+    ext: dict[str, Any] = {"type": "milestone", "due": _text(row, "due")}
+    for key in ("strand", "horizon", "owner", "start", "status"):
+        if _text(row, key):
+            ext[key] = _text(row, key)
+    for key in ("target", "achieved"):
+        value = _number(row, key)
+        if value is not None:
+            ext[key] = value
+    if _text(row, "depends_on"):
+        ext["depends_on"] = _LIST_SPLIT.split(_text(row, "depends_on") or "")
+    item = {"id": _text(row, "id"), "title": _text(row, "title"), "_clp": ext}
+    if _text(row, "description"):
+        item["content_text"] = _text(row, "description")
+    return item
+
+
+def _activity(row: dict[str, str]) -> dict[str, Any]:
+    branch, week = _text(row, "branch"), _text(row, "week")
+    metrics = {}
+    for key in row:
+        if key and key not in _ACTIVITY_FIELDS and _text(row, key) is not None:
+            metrics[key.strip()] = _number(row, key)
+    ext: dict[str, Any] = {"type": "activity", "branch": branch, "week": week, "metrics": metrics}
+    if _text(row, "ward"):
+        ext["ward"] = _text(row, "ward")
+    if _bool(row, "target_ward"):
+        ext["target_ward"] = True
+    if _text(row, "twinned_with"):
+        ext["twinned_with"] = _text(row, "twinned_with")
+    item_id = _text(row, "id") or f"{_slug(branch or '')}-{week}"
+    return {"id": item_id, "title": f"{branch} {week}", "_clp": ext}
+
+
+def _press(row: dict[str, str]) -> dict[str, Any]:
+    ext: dict[str, Any] = {"type": "press", "format": _text(row, "format"), "stage": _text(row, "stage")}
+    for key in ("candidate", "embargo", "owner"):
+        if _text(row, key):
+            ext[key] = _text(row, key)
+    if _text(row, "outlets"):
+        ext["outlets"] = _LIST_SPLIT.split(_text(row, "outlets") or "")
+    consent, signoff = _signoff(row, "consent"), _signoff(row, "signoff")
+    if consent:
+        ext["consent"] = consent
+    if signoff:
+        ext["regional_signoff"] = signoff
+    if ext["stage"] in GATED_STAGES and not (consent and signoff):
+        raise ValueError(f"stage {ext['stage']} needs consent_by and signoff_by filled in")
+    item = {"id": _text(row, "id"), "title": _text(row, "title"), "_clp": ext}
+    if _text(row, "description"):
+        item["content_text"] = _text(row, "description")
+    return item
+
+
+BUILDERS = {"milestone": _milestone, "activity": _activity, "press": _press}
+REQUIRED = {
+    "milestone": ("id", "title", "due"),
+    "activity": ("branch", "week"),
+    "press": ("id", "title", "format", "stage"),
+}
+
+
+def feed_from_csv(text: str, kind: str, title: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """(the feed, one message per row left out)."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise CsvError("the file is empty or has no header row")
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    if missing:
+        raise CsvError(f"missing column(s) {', '.join(missing)} for a {kind} feed")
+    items: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for row in reader:
+        line = reader.line_num
+        absent = [c for c in REQUIRED[kind] if not _text(row, c)]
+        if absent:
+            errors.append(f"line {line}: {', '.join(absent)} empty; row left out")
+            continue
+        try:
+            items.append(BUILDERS[kind](row))
+        except ValueError as exc:
+            errors.append(f"line {line}: {exc}; row left out")
+    feed = {"version": VERSION, "title": title or f"{kind} feed", "items": items}
+    return feed, errors

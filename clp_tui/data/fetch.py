@@ -1,0 +1,378 @@
+"""Fetch a feed's pages over http(s) or from a file, within hard limits.
+
+Limits that httpx does not give on its own are enforced here: a total deadline
+per fetch (a server dripping a byte a second never ends otherwise), a cap on
+the *decoded* size (we decompress ourselves, a bounded amount at a time, so a
+gzip bomb is stopped at the cap), redirects followed by hand (at most five, no
+loops, the token only ever sent to the feed's own origin), and `next_url`
+pages (same scheme, bounded count, no loops).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import os
+import random
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
+
+import httpx
+import msgspec
+
+MAX_REDIRECTS = 5
+# Retry-After values are clamped into this range: a hostile or broken server
+# must not silence a feed for a year, nor make us hammer it.
+MIN_RETRY_AFTER = 1.0
+MAX_RETRY_AFTER = 6 * 3600.0
+BACKOFF_BASE = 60.0
+_CHUNK = 256 * 1024
+USER_AGENT = "clp-tui/0.1 (+https://clp-tui.invalid/feeds)"
+
+
+@dataclass(slots=True)
+class Limits:
+    connect_timeout: float = 10.0
+    read_timeout: float = 15.0
+    deadline: float = 60.0
+    max_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 50
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """What one fetch of one feed produced."""
+
+    status: str  # "ok" | "not_modified" | "error"
+    pages: list[bytes] = field(default_factory=list)
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    # Seconds until the server will talk to us again (429/503), already clamped.
+    retry_after: float | None = None
+
+
+class FetchError(Exception):
+    def __init__(self, message: str, http_status: int | None = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.http_status = http_status
+        self.retry_after = retry_after
+
+
+class _NextOnly(msgspec.Struct):
+    next_url: str | None = None
+
+
+_NEXT = msgspec.json.Decoder(_NextOnly)
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def redact(url: str) -> str:
+    """A URL fit for a message: user:password@ removed, query kept short."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    shown = parts._replace(netloc=netloc).geturl()
+    return shown if len(shown) <= 120 else shown[:117] + "…"
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date), clamped."""
+    if not value:
+        return None
+    value = value.strip()
+    now = time.time() if now is None else now
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        seconds = when.timestamp() - now
+    if seconds != seconds:  # NaN
+        return None
+    return min(max(seconds, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
+
+
+def backoff_delay(failures: int, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter for a server that is busy but said not how long."""
+    rng = rng or random.Random()
+    base = min(BACKOFF_BASE * (2 ** max(failures - 1, 0)), MAX_RETRY_AFTER)
+    return base * rng.uniform(0.8, 1.2)
+
+
+class _Decoder:
+    """Decodes a response body chunk by chunk, never producing more than the cap."""
+
+    def __init__(self, encoding: str, cap: int):
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._z = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._z = zlib.decompressobj(zlib.MAX_WBITS + 32)
+        else:
+            raise FetchError(f"the server used Content-Encoding {encoding[:30]!r}, which is not supported")
+        self.remaining = cap
+        self.parts: list[bytes] = []
+
+    def _take(self, data: bytes) -> None:
+        if len(data) > self.remaining:
+            raise FetchError("the feed is larger than the size cap")
+        self.remaining -= len(data)
+        self.parts.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        if self._z is None:
+            self._take(chunk)
+            return
+        try:
+            out = self._z.decompress(chunk, min(self.remaining + 1, _CHUNK))
+            self._take(out)
+            while self._z.unconsumed_tail:
+                out = self._z.decompress(self._z.unconsumed_tail, min(self.remaining + 1, _CHUNK))
+                self._take(out)
+        except zlib.error as exc:
+            raise FetchError(f"the compressed body is corrupt ({exc})") from None
+
+    def finish(self) -> bytes:
+        if self._z is not None:
+            if not self._z.eof:
+                raise FetchError("the compressed body ended early (truncated)")
+            self._take(self._z.flush())
+        return b"".join(self.parts)
+
+
+class Fetcher:
+    """One HTTP client shared by every feed of a sync."""
+
+    def __init__(self, limits: Limits, client: httpx.AsyncClient | None = None):
+        self.limits = limits
+        self._own_client = client is None
+        self.client = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(
+                connect=limits.connect_timeout,
+                read=limits.read_timeout,
+                write=limits.read_timeout,
+                pool=limits.connect_timeout,
+            ),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+            trust_env=False,
+        )
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self.client.aclose()
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """Fetch every page of the feed at `url` within the deadline. Never raises
+        for network or server trouble: that is a FetchResult with status "error"."""
+        try:
+            async with asyncio.timeout(self.limits.deadline):
+                return await self._fetch_pages(url, token, etag, last_modified)
+        except TimeoutError:
+            return FetchResult(
+                "error", error=f"gave up after {self.limits.deadline:g} s (total deadline for one fetch)"
+            )
+        except FetchError as exc:
+            return FetchResult(
+                "error", http_status=exc.http_status, error=str(exc), retry_after=exc.retry_after
+            )
+
+    async def _fetch_pages(
+        self, url: str, token: str | None, etag: str | None, last_modified: str | None
+    ) -> FetchResult:
+        scheme = urlsplit(url).scheme.lower()
+        feed_origin = origin(url)
+        result = FetchResult("ok")
+        budget = self.limits.max_bytes
+        visited: set[str] = set()
+        page_url: str | None = url
+        while page_url is not None:
+            if page_url in visited:
+                raise FetchError(f"next_url loops back to {redact(page_url)}; pagination refused")
+            if len(visited) >= self.limits.max_pages:
+                raise FetchError(f"more than {self.limits.max_pages} pages; pagination refused")
+            visited.add(page_url)
+            first = len(visited) == 1
+            if scheme == "file":
+                status, body, headers = await self._read_file(page_url, budget, etag if first else None)
+            else:
+                status, body, headers = await self._get(
+                    page_url,
+                    token if origin(page_url) == feed_origin else None,
+                    feed_origin,
+                    budget,
+                    etag if first else None,
+                    last_modified if first else None,
+                )
+            if first:
+                result.http_status = status
+                result.etag = headers.get("etag")
+                result.last_modified = headers.get("last-modified")
+                if status == 304:
+                    result.status = "not_modified"
+                    result.etag = result.etag or etag
+                    result.last_modified = result.last_modified or last_modified
+                    return result
+            budget -= len(body)
+            result.pages.append(body)
+            page_url = self._next_url(body, page_url, scheme)
+        return result
+
+    @staticmethod
+    def _next_url(body: bytes, base: str, scheme: str) -> str | None:
+        try:
+            next_url = _NEXT.decode(body.removeprefix(b"\xef\xbb\xbf")).next_url
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
+            return None  # the parser will say what is wrong with this page
+        if not next_url:
+            return None
+        absolute = urljoin(base, next_url)
+        if urlsplit(absolute).scheme.lower() != scheme:
+            raise FetchError(
+                f"next_url {redact(absolute)} changes the scheme from {scheme}; pagination refused"
+            )
+        return absolute
+
+    async def _get(
+        self,
+        url: str,
+        token: str | None,
+        feed_origin: tuple[str, str, int | None],
+        budget: int,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> tuple[int, bytes, dict[str, str]]:
+        seen = {url}
+        for _hop in range(MAX_REDIRECTS + 1):
+            headers = {"Accept": "application/feed+json, application/json;q=0.9, */*;q=0.1",
+                       "Accept-Encoding": "gzip, deflate"}
+            # The token goes to the feed's own origin only, never after a redirect elsewhere.
+            if token and origin(url) == feed_origin:
+                headers["Authorization"] = f"Bearer {token}"
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            try:
+                request = self.client.build_request("GET", url, headers=headers)
+                response = await self.client.send(request, stream=True)
+            except httpx.TimeoutException as exc:
+                raise FetchError(f"timed out talking to {redact(url)} ({type(exc).__name__})") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"could not reach {redact(url)}: {_reason(exc)}") from None
+            try:
+                status = response.status_code
+                if status in (301, 302, 303, 307, 308):
+                    location = response.headers.get("location")
+                    if not location:
+                        raise FetchError(f"HTTP {status} redirect without a Location from {redact(url)}")
+                    target = urljoin(url, location)
+                    if urlsplit(target).scheme.lower() not in ("http", "https"):
+                        raise FetchError(f"redirect to {redact(target)} refused: not http(s)")
+                    if target in seen:
+                        raise FetchError(f"redirect loop at {redact(target)}")
+                    seen.add(target)
+                    url = target
+                    continue
+                if status == 304:
+                    return status, b"", dict(response.headers)
+                if status != 200:
+                    retry = None
+                    if status in (429, 503):
+                        retry = parse_retry_after(response.headers.get("retry-after"))
+                    phrase = response.reason_phrase or ""
+                    raise FetchError(f"HTTP {status} {phrase} from {redact(url)}".replace("  ", " "),
+                                     http_status=status, retry_after=retry)
+                body = await self._read_body(response, budget)
+                return status, body, dict(response.headers)
+            finally:
+                await response.aclose()
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {redact(url)}")
+
+    async def _read_body(self, response: httpx.Response, budget: int) -> bytes:
+        length = response.headers.get("content-length")
+        if length and length.isdigit() and int(length) > budget:
+            raise FetchError(
+                f"the feed is {int(length):,} bytes, over the {self.limits.max_bytes:,}-byte cap; not downloaded"
+            )
+        decoder = _Decoder(response.headers.get("content-encoding", ""), budget)
+        try:
+            async for chunk in response.aiter_raw(_CHUNK):
+                decoder.feed(chunk)
+        except FetchError as exc:
+            if "size cap" in str(exc):
+                raise FetchError(
+                    f"the feed is over the {self.limits.max_bytes:,}-byte cap (after decompression); cut off"
+                ) from None
+            raise
+        except httpx.TimeoutException:
+            raise FetchError(f"timed out reading from {redact(str(response.url))}") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"connection failed while reading: {_reason(exc)}") from None
+        return decoder.finish()
+
+    async def _read_file(
+        self, url: str, budget: int, etag: str | None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        path = Path(url2pathname(urlsplit(url).path))
+        try:
+            info = await asyncio.to_thread(os.stat, path)
+        except OSError as exc:
+            raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
+        # A file has no ETag; its size and modification time serve as one.
+        stamp = f'"file-{info.st_mtime_ns}-{info.st_size}"'
+        if etag == stamp:
+            return 304, b"", {"etag": stamp}
+        if info.st_size > budget:
+            raise FetchError(f"{path} is {info.st_size:,} bytes, over the {self.limits.max_bytes:,}-byte cap")
+        try:
+            body = await asyncio.to_thread(_read_capped, path, budget)
+        except OSError as exc:
+            raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
+        return 200, body, {"etag": stamp}
+
+
+def _read_capped(path: Path, budget: int) -> bytes:
+    with path.open("rb") as handle:
+        body = handle.read(budget + 1)
+    if len(body) > budget:
+        raise FetchError(f"{path} is over the size cap")
+    return body
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]

@@ -1,0 +1,347 @@
+"""Turn the bytes of one feed page into validated item records, or say why not.
+
+Feed-level problems (not JSON, not a JSON Feed, nested too deep) raise
+`FeedError` with a one-line reason and the whole page is refused. Item-level
+problems skip that item with a `Problem` naming its id and JSON path; the rest
+of the page is still taken. Validation is done by the structs in contract.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from clp_tui.data.contract import (
+    EXT_BY_KIND,
+    KINDS,
+    MAX_ID_LENGTH,
+    Feed,
+    FeedExt,
+    Item,
+    TypeOnly,
+)
+from clp_tui.data.text import html_to_text
+
+_ITEM_DECODER = msgspec.json.Decoder(Item)
+_TYPE_DECODER = msgspec.json.Decoder(TypeOnly)
+_FEED_DECODER = msgspec.json.Decoder(Feed)
+_EXT_DECODERS = {kind: msgspec.json.Decoder(ext) for kind, ext in EXT_BY_KIND.items()}
+_ENCODER = msgspec.json.Encoder()
+_BOM = b"\xef\xbb\xbf"
+
+
+class FeedError(Exception):
+    """The whole feed (or page) is unusable; the message is one line for people."""
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something wrong with one item (or a warning about it)."""
+
+    item_id: str | None
+    path: str
+    reason: str
+    severity: str = "error"  # "error": the item was skipped; "warning": taken anyway
+
+    def line(self, feed: str) -> str:
+        item = f"item {self.item_id!r}" if self.item_id is not None else "item without id"
+        return f"{feed}: {item} at {self.path}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ItemRecord:
+    """One validated item, shaped as the store keeps it."""
+
+    id: str
+    kind: str
+    hash: bytes
+    raw: bytes
+    deleted: bool = False
+    title: str | None = None
+    body: str | None = None
+    url: str | None = None
+    author_name: str | None = None
+    author_url: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    ext: bytes = b"{}"
+    # Columns the screens filter and sort on, lifted out of `ext`.
+    platform: str | None = None
+    channel: str | None = None
+    thread_id: str | None = None
+    in_reply_to: str | None = None
+    state: str | None = None
+    branch: str | None = None
+    week: str | None = None
+    stage: str | None = None
+    owner: str | None = None
+    due: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedPage:
+    title: str
+    version: str
+    next_url: str | None
+    ext: FeedExt
+    records: list[ItemRecord] = field(default_factory=list)
+    # Ids of items whose bytes match what the cache already holds.
+    unchanged: list[str] = field(default_factory=list)
+    # Ids present in the feed but skipped as invalid: not "gone" for snapshots.
+    invalid_ids: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def item_hash(kind: str, raw: bytes | msgspec.Raw) -> bytes:
+    """Content hash of an item as published, salted with the kind it is read as."""
+    h = hashlib.blake2b(kind.encode(), digest_size=16)
+    h.update(raw)
+    return h.digest()
+
+
+def _path(index: int, message: str, within: str = "") -> tuple[str, str]:
+    """Split a msgspec message into (JSON path within the feed, reason)."""
+    reason, sep, where = message.rpartition(" - at `")
+    base = f"$.items[{index}]{within}"
+    if not sep:
+        return base, message
+    return base + where.rstrip("`")[1:], reason
+
+
+def parse_timestamp(value: str) -> tuple[str | None, str | None]:
+    """(normalised UTC timestamp or None, warning or None) for an RFC 3339 string.
+
+    RFC 822 dates (common in feeds converted from RSS) are read with a warning;
+    anything else is dropped with a warning rather than costing the item.
+    """
+    warning = None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None, f"not an RFC 3339 date-time: {value[:40]!r}; ignored"
+        warning = f"RFC 822 date {value[:40]!r} read, but the contract asks for RFC 3339"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+        warning = warning or f"date-time {value[:40]!r} has no time zone; read as UTC"
+    try:
+        return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), warning
+    except (OverflowError, ValueError):
+        return None, f"date-time {value[:40]!r} is out of range; ignored"
+
+
+def _item_id(item: Item) -> tuple[str | None, str | None]:
+    """(id, warning) following the contract: numbers coerced, url as fallback."""
+    raw_id = item.id
+    if isinstance(raw_id, float):
+        raw_id = str(int(raw_id)) if raw_id.is_integer() else repr(raw_id)
+    elif isinstance(raw_id, int):
+        raw_id = str(raw_id)
+    if raw_id:
+        return raw_id, None
+    if item.url:
+        return item.url, "no id; the item's url is used as its id"
+    return None, None
+
+
+def decode_envelope(body: bytes) -> Feed:
+    """The envelope of a feed page, items left raw. Raises FeedError."""
+    if body.startswith(_BOM):
+        body = body[len(_BOM) :]
+    try:
+        feed = _FEED_DECODER.decode(body)
+    except RecursionError:
+        raise FeedError("JSON is nested too deeply to be a feed") from None
+    except UnicodeDecodeError as exc:
+        raise FeedError(f"not valid UTF-8 (byte {exc.start})") from None
+    except msgspec.ValidationError as exc:
+        try:
+            msgspec.json.decode(body, type=dict[str, Any])
+        except msgspec.ValidationError:
+            raise FeedError("not a JSON Feed: the document is not a JSON object") from None
+        except (msgspec.DecodeError, RecursionError):
+            pass
+        raise FeedError(f"not a JSON Feed: {exc}") from None
+    except msgspec.DecodeError as exc:
+        head = body.lstrip()[:1]
+        hint = " (it looks like HTML)" if head == b"<" else ""
+        raise FeedError(f"not JSON{hint}: {exc}") from None
+    if not feed.version.startswith("https://jsonfeed.org/version/1"):
+        raise FeedError(
+            f"not a JSON Feed: version is {feed.version[:60]!r}, "
+            "expected https://jsonfeed.org/version/1.1"
+        )
+    return feed
+
+
+def parse_page(
+    body: bytes,
+    kind: str,
+    known: Mapping[bytes, str] | None = None,
+    seen: set[str] | None = None,
+) -> ParsedPage:
+    """Validate one page. `known` maps cached item hashes to ids (skipped unread);
+    `seen` carries ids across pages so duplicates on later pages are caught."""
+    feed = decode_envelope(body)
+    page = ParsedPage(
+        title=feed.title,
+        version=feed.version,
+        next_url=feed.next_url,
+        ext=feed.clp or FeedExt(),
+    )
+    known = known or {}
+    seen = set() if seen is None else seen
+    for index, raw in enumerate(feed.items):
+        digest = item_hash(kind, raw)
+        cached_id = known.get(digest)
+        if cached_id is not None and cached_id not in seen:
+            seen.add(cached_id)
+            page.unchanged.append(cached_id)
+            continue
+        record = _parse_item(index, raw, digest, kind, page.problems, seen)
+        if record is None:
+            continue
+        if isinstance(record, str):
+            page.invalid_ids.append(record)
+        else:
+            page.records.append(record)
+    return page
+
+
+def _parse_item(
+    index: int,
+    raw: msgspec.Raw,
+    digest: bytes,
+    feed_kind: str,
+    problems: list[Problem],
+    seen: set[str],
+) -> ItemRecord | str | None:
+    """A record, or the id of an invalid item (str), or None when it has no id."""
+    try:
+        item = _ITEM_DECODER.decode(raw)
+    except msgspec.ValidationError as exc:
+        path, reason = _path(index, str(exc))
+        problems.append(Problem(_salvage_id(raw), path, reason))
+        return None
+    item_id, warning = _item_id(item)
+    if item_id is None:
+        problems.append(Problem(None, f"$.items[{index}].id", "no id and no url; skipped"))
+        return None
+    if len(item_id) > MAX_ID_LENGTH:
+        problems.append(
+            Problem(item_id[:40] + "…", f"$.items[{index}].id",
+                    f"id is {len(item_id)} characters long (limit {MAX_ID_LENGTH}); skipped")
+        )
+        return None
+    if item_id in seen:
+        problems.append(
+            Problem(item_id, f"$.items[{index}].id", "duplicate id; the first one is kept")
+        )
+        return None
+    seen.add(item_id)
+    if warning:
+        problems.append(Problem(item_id, f"$.items[{index}].id", warning, "warning"))
+
+    kind = feed_kind
+    deleted = False
+    if item.clp is not None:
+        try:
+            head = _TYPE_DECODER.decode(item.clp)
+        except msgspec.ValidationError as exc:
+            path, reason = _path(index, str(exc), "._clp")
+            problems.append(Problem(item_id, path, reason))
+            return item_id
+        if head.type is not None:
+            if head.type not in KINDS:
+                problems.append(
+                    Problem(item_id, f"$.items[{index}]._clp.type",
+                            f"unknown type {head.type[:40]!r}; expected one of {', '.join(KINDS)}")
+                )
+                return item_id
+            kind = head.type
+        deleted = head.deleted
+    record = ItemRecord(id=item_id, kind=kind, hash=digest, raw=bytes(raw), deleted=deleted)
+    if deleted:
+        return record
+
+    try:
+        ext = _decode_ext(kind, item.clp)
+    except msgspec.ValidationError as exc:
+        path, reason = _path(index, str(exc), "._clp")
+        if item.clp is None:
+            reason = f"{reason}: a {kind} item needs a _clp object"
+            path = f"$.items[{index}]._clp"
+        problems.append(Problem(item_id, path, reason))
+        return item_id
+
+    record.title = item.title
+    if item.content_text is not None:
+        record.body = item.content_text
+    elif item.content_html is not None:
+        record.body = html_to_text(item.content_html)
+    else:
+        record.body = item.summary
+    record.url = item.url or item.external_url
+    author = (item.authors or [None])[0] or item.author
+    if author is not None:
+        record.author_name, record.author_url = author.name, author.url
+    for name in ("date_published", "date_modified"):
+        value = getattr(item, name)
+        if value is None:
+            continue
+        stamp, note = parse_timestamp(value)
+        if note:
+            problems.append(Problem(item_id, f"$.items[{index}].{name}", note, "warning"))
+        if name == "date_published":
+            record.published = stamp
+        else:
+            record.modified = stamp
+    if record.published is None:
+        record.published = record.modified
+    record.ext = _ENCODER.encode(ext)
+    _lift_columns(record, kind, ext)
+    return record
+
+
+def _decode_ext(kind: str, clp: msgspec.Raw | None) -> Any:
+    if clp is not None:
+        return _EXT_DECODERS[kind].decode(clp)
+    if kind == "press":
+        # A plain feed read as press (e.g. a CLP website's news) is already out.
+        return _EXT_DECODERS[kind].decode(b'{"format":"press_release","stage":"published"}')
+    return _EXT_DECODERS[kind].decode(b"{}")
+
+
+def _lift_columns(record: ItemRecord, kind: str, ext: Any) -> None:
+    if kind == "comment":
+        record.platform = ext.platform
+        record.channel = ext.channel
+        record.thread_id = ext.thread_id
+        record.in_reply_to = ext.in_reply_to
+        record.state = ext.state
+    elif kind == "activity":
+        record.branch = ext.branch
+        record.week = ext.week
+    elif kind == "press":
+        record.stage = ext.stage
+        record.owner = ext.owner
+    elif kind == "milestone":
+        record.owner = ext.owner
+        record.due = ext.due.isoformat()
+
+
+def _salvage_id(raw: msgspec.Raw) -> str | None:
+    """Best effort at naming an item that failed to decode."""
+    try:
+        value = msgspec.json.decode(raw, type=dict[str, Any]).get("id")
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    return None if value is None else str(value)[:80]

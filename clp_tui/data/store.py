@@ -1,0 +1,478 @@
+"""The SQLite cache: feed items, the decision log overlaid on them, and sync history.
+
+Rules this module keeps:
+- WAL, a busy timeout, and every write transaction opened with BEGIN IMMEDIATE
+  (a deferred transaction that reads then writes fails at once with "database
+  is locked" when another process is writing, whatever the timeout).
+- One transaction per feed sync: a failure or a kill leaves the old items.
+- Decisions are appended, never updated; `decision_state` is the current value
+  per (item, field), rewritten from the log in the same transaction.
+- Items a decision refers to are archived, not deleted, when a feed drops them.
+- One connection per thread: the dashboard reads on the UI thread and writes
+  from worker threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from clp_tui.data.parse import ItemRecord
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30.0
+
+ITEM_COLUMNS: tuple[str, ...] = (
+    "feed", "id", "kind", "hash", "raw", "ext", "title", "body", "url", "author_name",
+    "author_url", "published", "modified", "platform", "channel", "thread_id", "in_reply_to",
+    "state", "branch", "week", "stage", "owner", "due", "first_seen", "updated_at",
+)  # fmt: skip
+_RECORD_FIELDS = ITEM_COLUMNS[1:-2]
+
+
+class StoreError(Exception):
+    """The cache cannot be used; the message says what to do."""
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["feeds"].create(
+        {
+            "name": str, "url": str, "kind": str, "title": str, "constituency": str,
+            "polling_day": str, "etag": str, "last_modified": str, "next_allowed_at": float,
+            "failures": int, "last_attempt_at": str, "last_ok_at": str, "last_outcome": str,
+            "http_status": int, "last_error": str,
+        },
+        pk="name",
+    )  # fmt: skip
+    db.execute(
+        """CREATE TABLE items (
+            feed TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, hash BLOB, raw BLOB,
+            ext TEXT NOT NULL DEFAULT '{}', title TEXT, body TEXT, url TEXT, author_name TEXT,
+            author_url TEXT, published TEXT, modified TEXT, platform TEXT, channel TEXT,
+            thread_id TEXT, in_reply_to TEXT, state TEXT, branch TEXT, week TEXT, stage TEXT,
+            owner TEXT, due TEXT, first_seen TEXT, updated_at TEXT,
+            archived INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (feed, id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX items_by_kind_published ON items (kind, archived, published DESC)")
+    db.execute("CREATE INDEX items_by_thread ON items (thread_id)")
+    db.execute(
+        """CREATE TABLE decisions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
+            reason TEXT, undoes INTEGER REFERENCES decisions(seq)
+        )"""
+    )
+    db.execute("CREATE INDEX decisions_by_item ON decisions (feed, item_id, field)")
+    db.execute(
+        """CREATE TABLE decision_state (
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
+            seq INTEGER NOT NULL, at TEXT, officer TEXT, reason TEXT,
+            PRIMARY KEY (feed, item_id, field)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX decision_state_by_field ON decision_state (field, value)")
+    db["sync_log"].create(
+        {
+            "seq": int, "feed": str, "at": str, "outcome": str, "http_status": int, "added": int,
+            "updated": int, "unchanged": int, "removed": int, "skipped": int, "error": str,
+            "seconds": float,
+        },
+        pk="seq",
+    )  # fmt: skip
+    db.execute("CREATE INDEX sync_log_by_feed ON sync_log (feed, seq)")
+    db["problems"].create(
+        {"feed": str, "item_id": str, "path": str, "reason": str, "severity": str, "at": str}
+    )
+    db.execute("CREATE INDEX problems_by_feed ON problems (feed)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1}
+
+
+@dataclass(slots=True)
+class SyncCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+def _friendly(exc: sqlite3.Error, path: Path) -> StoreError:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"the cache {path} is read-only; check its permissions or pass --db")
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError(f"the disk holding {path} is full; free some space and try again")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"the cache {path} stayed busy for {BUSY_TIMEOUT_S:g} s; try again")
+    if "malformed" in text or "not a database" in text:
+        return StoreError(f"{path} is not a usable clp-tui cache ({text}); move it aside and sync again")
+    if "unable to open" in text:
+        return StoreError(f"cannot open the cache {path}; check the folder exists and is writable")
+    return StoreError(f"the cache {path} failed: {text}")
+
+
+class Store:
+    """The cache at `path`. Safe to share between threads: each gets its own connection."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._local = threading.local()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the cache {self.path}: {exc.strerror}") from None
+        with self._errors():
+            self._migrate()
+
+    # -- connections and transactions -------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite_utils.Database(self.conn)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+            self._local.db = None
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _friendly(exc, self.path) from None
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, taken with BEGIN IMMEDIATE so it waits rather than fails."""
+        conn = self.conn
+        with self._errors():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._errors():
+            return self.conn.execute(sql, params).fetchall()
+
+    def _migrate(self) -> None:
+        conn = self.conn
+        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        with self.write():
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the cache {self.path} was made by a newer clp-tui (schema {version}); upgrade clp-tui"
+                )
+            if version == 0:
+                conn.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER, at TEXT, pid INTEGER)")
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[step](self.db)
+                conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (step, now_utc(), os.getpid()))
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # -- feeds ------------------------------------------------------------------------
+
+    def feed_state(self, name: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM feeds WHERE name = ?", (name,))
+        return dict(rows[0]) if rows else None
+
+    def feed_states(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.query("SELECT * FROM feeds ORDER BY name")]
+
+    def known_hashes(self, feed: str) -> dict[bytes, str]:
+        """hash -> id of the live items of a feed, so unchanged items are skipped unread."""
+        with self._errors():
+            return dict(
+                self.conn.execute(
+                    "SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)
+                ).fetchall()
+            )
+
+    def record_failure(
+        self,
+        feed: str,
+        url: str,
+        kind: str,
+        *,
+        error: str,
+        http_status: int | None,
+        next_allowed_at: float | None,
+        seconds: float,
+    ) -> None:
+        """A failed fetch or a refused feed: the items stay exactly as they were."""
+        stamp = now_utc()
+        with self.write() as conn:
+            conn.execute(
+                """INSERT INTO feeds (name, url, kind, failures, last_attempt_at, last_outcome,
+                       http_status, last_error, next_allowed_at)
+                   VALUES (?, ?, ?, 1, ?, 'error', ?, ?, ?)
+                   ON CONFLICT(name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
+                       failures = coalesce(feeds.failures, 0) + 1,
+                       last_attempt_at = excluded.last_attempt_at, last_outcome = 'error',
+                       http_status = excluded.http_status, last_error = excluded.last_error,
+                       next_allowed_at = excluded.next_allowed_at""",
+                (feed, url, kind, stamp, http_status, error, next_allowed_at),
+            )
+            conn.execute(
+                """INSERT INTO sync_log (feed, at, outcome, http_status, error, seconds)
+                   VALUES (?, ?, 'error', ?, ?, ?)""",
+                (feed, stamp, http_status, error, seconds),
+            )
+
+    def clear_failure(self, feed: str) -> None:
+        """A 304 after failures: forget the backoff. (A plain 304 writes nothing.)"""
+        with self.write() as conn:
+            conn.execute(
+                """UPDATE feeds SET failures = 0, next_allowed_at = NULL, last_error = NULL,
+                       last_outcome = 'not_modified', last_ok_at = ? WHERE name = ?""",
+                (now_utc(), feed),
+            )
+
+    def apply_feed(
+        self,
+        feed: str,
+        url: str,
+        kind: str,
+        *,
+        records: list[ItemRecord],
+        unchanged_ids: list[str],
+        present_ids: Iterable[str],
+        known_ids: set[str],
+        snapshot: bool,
+        meta: dict[str, Any],
+        problems: list[dict[str, Any]],
+        http_status: int | None,
+        seconds: float,
+    ) -> SyncCounts:
+        """Take one feed's new state in one transaction and log it."""
+        stamp = now_utc()
+        counts = SyncCounts(unchanged=len(unchanged_ids))
+        live = [r for r in records if not r.deleted]
+        tombstones = [r.id for r in records if r.deleted]
+        rows = [
+            (feed, *(getattr(r, f) for f in _RECORD_FIELDS), stamp, stamp) for r in live
+        ]
+        counts.added = sum(1 for r in live if r.id not in known_ids)
+        counts.updated = len(live) - counts.added
+        counts.skipped = sum(1 for p in problems if p["severity"] == "error")
+        cols = ", ".join(ITEM_COLUMNS)
+        marks = ", ".join("?" for _ in ITEM_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in ITEM_COLUMNS[2:-2])
+        with self.write() as conn:
+            if rows:
+                conn.executemany(
+                    f"""INSERT INTO items ({cols}) VALUES ({marks})
+                        ON CONFLICT(feed, id) DO UPDATE SET {updates},
+                            updated_at = excluded.updated_at, archived = 0
+                        WHERE items.hash IS NOT excluded.hash OR items.archived = 1""",
+                    rows,
+                )
+            gone = list(tombstones)
+            if snapshot:
+                present = set(present_ids)
+                gone.extend(i for i in known_ids if i not in present)
+            if gone:
+                counts.removed = self._remove_items(conn, feed, gone)
+            conn.execute(
+                """INSERT INTO feeds (name, url, kind, title, constituency, polling_day, etag,
+                       last_modified, failures, next_allowed_at, last_attempt_at, last_ok_at,
+                       last_outcome, http_status, last_error)
+                   VALUES (:name, :url, :kind, :title, :constituency, :polling_day, :etag,
+                       :last_modified, 0, NULL, :at, :at, 'ok', :http_status, NULL)
+                   ON CONFLICT(name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
+                       title = excluded.title, constituency = excluded.constituency,
+                       polling_day = excluded.polling_day, etag = excluded.etag,
+                       last_modified = excluded.last_modified, failures = 0,
+                       next_allowed_at = NULL, last_attempt_at = excluded.last_attempt_at,
+                       last_ok_at = excluded.last_ok_at, last_outcome = 'ok',
+                       http_status = excluded.http_status, last_error = NULL""",
+                {"name": feed, "url": url, "kind": kind, "at": stamp, "http_status": http_status, **meta},
+            )
+            conn.execute("DELETE FROM problems WHERE feed = ?", (feed,))
+            if problems:
+                conn.executemany(
+                    """INSERT INTO problems (feed, item_id, path, reason, severity, at)
+                       VALUES (?, ?, ?, ?, ?, ?)""",
+                    [(feed, p["item_id"], p["path"], p["reason"], p["severity"], stamp) for p in problems],
+                )
+            conn.execute(
+                """INSERT INTO sync_log (feed, at, outcome, http_status, added, updated, unchanged,
+                       removed, skipped, seconds) VALUES (?, ?, 'ok', ?, ?, ?, ?, ?, ?, ?)""",
+                (feed, stamp, http_status, counts.added, counts.updated, counts.unchanged,
+                 counts.removed, counts.skipped, seconds),
+            )  # fmt: skip
+        return counts
+
+    @staticmethod
+    def _remove_items(conn: sqlite3.Connection, feed: str, ids: list[str]) -> int:
+        """Archive items a decision refers to; delete the rest. Returns how many went."""
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone_ids (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.gone_ids")
+        conn.executemany("INSERT OR IGNORE INTO temp.gone_ids VALUES (?)", ((i,) for i in ids))
+        archived = conn.execute(
+            """UPDATE items SET archived = 1 WHERE feed = ? AND archived = 0
+                 AND id IN (SELECT id FROM temp.gone_ids)
+                 AND EXISTS (SELECT 1 FROM decisions d WHERE d.feed = items.feed AND d.item_id = items.id)""",
+            (feed,),
+        ).rowcount
+        deleted = conn.execute(
+            """DELETE FROM items WHERE feed = ? AND archived = 0
+                 AND id IN (SELECT id FROM temp.gone_ids)""",
+            (feed,),
+        ).rowcount
+        conn.execute("DELETE FROM temp.gone_ids")
+        return archived + deleted
+
+    # -- decisions --------------------------------------------------------------------
+
+    def decide(
+        self,
+        items: Iterable[tuple[str, str]],
+        field: str,
+        value: Any,
+        *,
+        officer: str,
+        reason: str | None = None,
+    ) -> list[int]:
+        """Append one decision per (feed, item id), all in one transaction. Returns seqs."""
+        stamp = now_utc()
+        encoded = json.dumps(value, ensure_ascii=False)
+        seqs: list[int] = []
+        with self.write() as conn:
+            for feed, item_id in items:
+                cur = conn.execute(
+                    """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason)
+                       VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    (stamp, officer, feed, item_id, field, encoded, reason),
+                )
+                seq = int(cur.lastrowid or 0)
+                conn.execute(
+                    """INSERT OR REPLACE INTO decision_state
+                       (feed, item_id, field, value, seq, at, officer, reason)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (feed, item_id, field, encoded, seq, stamp, officer, reason),
+                )
+                seqs.append(seq)
+        return seqs
+
+    def undo(self, seqs: Iterable[int], *, officer: str) -> int:
+        """Append undo entries for these decisions and recompute what they changed."""
+        stamp = now_utc()
+        undone = 0
+        with self.write() as conn:
+            for seq in seqs:
+                row = conn.execute(
+                    "SELECT feed, item_id, field FROM decisions WHERE seq = ? AND undoes IS NULL", (seq,)
+                ).fetchone()
+                already = conn.execute("SELECT 1 FROM decisions WHERE undoes = ?", (seq,)).fetchone()
+                if row is None or already:
+                    continue
+                feed, item_id, field = row
+                conn.execute(
+                    """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason, undoes)
+                       VALUES (?, ?, ?, ?, ?, NULL, 'undo', ?)""",
+                    (stamp, officer, feed, item_id, field, seq),
+                )
+                self._recompute_state(conn, feed, item_id, field)
+                undone += 1
+        return undone
+
+    @staticmethod
+    def _recompute_state(conn: sqlite3.Connection, feed: str, item_id: str, field: str) -> None:
+        latest = conn.execute(
+            """SELECT seq, value, at, officer, reason FROM decisions d
+               WHERE feed = ? AND item_id = ? AND field = ? AND undoes IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.seq)
+               ORDER BY seq DESC LIMIT 1""",
+            (feed, item_id, field),
+        ).fetchone()
+        if latest is None:
+            conn.execute(
+                "DELETE FROM decision_state WHERE feed = ? AND item_id = ? AND field = ?",
+                (feed, item_id, field),
+            )
+        else:
+            conn.execute(
+                """INSERT OR REPLACE INTO decision_state
+                   (feed, item_id, field, value, seq, at, officer, reason)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (feed, item_id, field, latest[1], latest[0], latest[2], latest[3], latest[4]),
+            )
+
+    def add_local_item(self, kind: str, item_id: str, title: str, ext: dict[str, Any], *, officer: str) -> None:
+        """A card an officer creates here (e.g. a press idea); kept in the reserved `local` feed."""
+        from clp_tui.config import LOCAL_FEED
+
+        stamp = now_utc()
+        raw = json.dumps({"id": item_id, "title": title, "_clp": {"type": kind, **ext}}, ensure_ascii=False)
+        with self.write() as conn:
+            conn.execute(
+                """INSERT INTO items (feed, id, kind, raw, ext, title, published, stage, owner,
+                       first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (LOCAL_FEED, item_id, kind, raw.encode(), json.dumps(ext), title, stamp,
+                 ext.get("stage"), ext.get("owner"), stamp, stamp),
+            )  # fmt: skip
+            conn.execute(
+                """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason)
+                   VALUES (?, ?, ?, ?, 'create', ?, NULL)""",
+                (stamp, officer, LOCAL_FEED, item_id, json.dumps(title, ensure_ascii=False)),
+            )
+
+    def data_version(self) -> tuple[int, float]:
+        """Something that changes whenever any process commits (for live refresh)."""
+        with self._errors():
+            version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        try:
+            mtime = os.stat(f"{self.path}-wal").st_mtime
+        except OSError:
+            mtime = 0.0
+        return int(version), mtime

@@ -1,0 +1,204 @@
+"""Sync: fetch every configured feed concurrently and take what it says into the store.
+
+Per feed: respect a stored "not before" time (429/503), fetch conditionally,
+parse off the event loop, and apply the result in one transaction. A feed that
+fails leaves its cached items untouched; the others go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from clp_tui.config import Config, FeedConfig, token_for
+from clp_tui.data.fetch import Fetcher, FetchResult, Limits, backoff_delay
+from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
+from clp_tui.data.store import Store, SyncCounts
+
+
+@dataclass(slots=True)
+class FeedReport:
+    """The outcome of syncing one feed."""
+
+    feed: str
+    status: str  # "ok" | "not_modified" | "error" | "deferred"
+    counts: SyncCounts = field(default_factory=SyncCounts)
+    http_status: int | None = None
+    error: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    next_allowed_at: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "error" or self.counts.skipped > 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "feed": self.feed,
+            "status": self.status,
+            "http_status": self.http_status,
+            "counts": self.counts.as_dict(),
+            "error": self.error,
+            "problems": [
+                {"item_id": p.item_id, "path": p.path, "reason": p.reason, "severity": p.severity}
+                for p in self.problems
+            ],
+            "next_allowed_at": self.next_allowed_at,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def limits_from(config: Config) -> Limits:
+    net = config.network
+    return Limits(
+        connect_timeout=net.connect_timeout,
+        read_timeout=net.read_timeout,
+        deadline=net.deadline,
+        max_bytes=net.max_bytes,
+        max_pages=net.max_pages,
+    )
+
+
+async def sync_feeds(
+    store: Store,
+    config: Config,
+    *,
+    force: bool = False,
+    only: Sequence[str] | None = None,
+    on_report: Callable[[FeedReport], None] | None = None,
+) -> list[FeedReport]:
+    """Sync the configured feeds (or just `only`), all at once."""
+    feeds = [f for f in config.feeds if only is None or f.name in only]
+    async with Fetcher(limits_from(config)) as fetcher:
+
+        async def one(feed: FeedConfig) -> FeedReport:
+            report = await sync_one(store, fetcher, feed, force=force)
+            if on_report is not None:
+                on_report(report)
+            return report
+
+        return list(await asyncio.gather(*(one(f) for f in feeds)))
+
+
+async def sync_one(store: Store, fetcher: Fetcher, feed: FeedConfig, *, force: bool = False) -> FeedReport:
+    started = time.monotonic()
+    state = await asyncio.to_thread(store.feed_state, feed.name) or {}
+    not_before = state.get("next_allowed_at")
+    if not force and not_before and not_before > time.time():
+        return FeedReport(
+            feed.name,
+            "deferred",
+            error=f"the server asked us to wait; next try in {not_before - time.time():.0f} s "
+            "(use --force to try now)",
+            next_allowed_at=not_before,
+        )
+    same_source = state.get("url") == feed.url and state.get("kind") == feed.kind
+    result = await fetcher.fetch(
+        feed.url,
+        token=token_for(feed),
+        etag=state.get("etag") if same_source else None,
+        last_modified=state.get("last_modified") if same_source else None,
+    )
+    if result.status == "error":
+        return await _failed(store, feed, state, result, started)
+    if result.status == "not_modified":
+        # An unchanged feed costs one 304 and no writes, unless a backoff must be cleared.
+        if state.get("failures"):
+            await asyncio.to_thread(store.clear_failure, feed.name)
+        return FeedReport(feed.name, "not_modified", http_status=result.http_status,
+                          seconds=time.monotonic() - started)  # fmt: skip
+    try:
+        counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started)
+    except FeedError as exc:
+        result.error = str(exc)
+        return await _failed(store, feed, state, result, started)
+    return FeedReport(
+        feed.name,
+        "ok",
+        counts=counts,
+        http_status=result.http_status,
+        problems=problems,
+        seconds=time.monotonic() - started,
+    )
+
+
+async def _failed(
+    store: Store, feed: FeedConfig, state: dict[str, Any], result: FetchResult, started: float
+) -> FeedReport:
+    next_allowed = None
+    if result.http_status in (429, 503):
+        delay = result.retry_after or backoff_delay((state.get("failures") or 0) + 1)
+        next_allowed = time.time() + delay
+    seconds = time.monotonic() - started
+    await asyncio.to_thread(
+        store.record_failure,
+        feed.name,
+        feed.url,
+        feed.kind,
+        error=result.error or "failed",
+        http_status=result.http_status,
+        next_allowed_at=next_allowed,
+        seconds=seconds,
+    )
+    return FeedReport(
+        feed.name,
+        "error",
+        http_status=result.http_status,
+        error=result.error,
+        next_allowed_at=next_allowed,
+        seconds=seconds,
+    )
+
+
+def parse_pages(pages: list[bytes], kind: str, known: dict[bytes, str] | None = None) -> ParsedPage:
+    """All pages of a feed as one: envelope from the first, items from all."""
+    seen: set[str] = set()
+    merged: ParsedPage | None = None
+    for number, body in enumerate(pages, start=1):
+        try:
+            page = parse_page(body, kind, known, seen)
+        except FeedError as exc:
+            raise FeedError(f"page {number}: {exc}" if len(pages) > 1 else str(exc)) from None
+        if merged is None:
+            merged = page
+        else:
+            merged.records.extend(page.records)
+            merged.unchanged.extend(page.unchanged)
+            merged.invalid_ids.extend(page.invalid_ids)
+            merged.problems.extend(page.problems)
+    assert merged is not None
+    return merged
+
+
+def _take(store: Store, feed: FeedConfig, result: FetchResult, seconds: float) -> tuple[SyncCounts, list[Problem]]:
+    known = store.known_hashes(feed.name)
+    parsed = parse_pages(result.pages, feed.kind, known)
+    ext = parsed.ext
+    counts = store.apply_feed(
+        feed.name,
+        feed.url,
+        feed.kind,
+        records=parsed.records,
+        unchanged_ids=parsed.unchanged,
+        present_ids=[*parsed.unchanged, *(r.id for r in parsed.records if not r.deleted), *parsed.invalid_ids],
+        known_ids=set(known.values()),
+        snapshot=ext.snapshot,
+        meta={
+            "title": parsed.title,
+            "constituency": ext.constituency,
+            "polling_day": ext.polling_day.isoformat() if ext.polling_day else None,
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+        },
+        problems=[
+            {"item_id": p.item_id, "path": p.path, "reason": p.reason, "severity": p.severity}
+            for p in parsed.problems
+        ],
+        http_status=result.http_status,
+        seconds=seconds,
+    )
+    return counts, parsed.problems

@@ -1,0 +1,1 @@
+"""Small reusable widgets: they draw, and never do I/O."""
