@@ -53,9 +53,8 @@ class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class Moderation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     watch_words: list[str] = []
     flag_links: bool = True
-    # The same commenter this many times within `repeat_window_hours` is flagged.
+    # The same commenter this many times in one day (UTC) is flagged as repeat posting.
     repeat_posts: Annotated[int, msgspec.Meta(ge=2)] = 4
-    repeat_window_hours: Annotated[int, msgspec.Meta(ge=1)] = 24
     retain_days: Annotated[int, msgspec.Meta(ge=1)] = 90
 
 
@@ -212,8 +211,7 @@ max_pages = 50                           # next_url pages followed at most
 [moderation]
 watch_words = []                         # comments containing these are flagged
 flag_links = true                        # flag comments that contain links
-repeat_posts = 4                         # flag a commenter posting this often...
-repeat_window_hours = 24                 # ...within this many hours
+repeat_posts = 4                         # flag a commenter posting this often in one day
 retain_days = 90
 
 [board]

@@ -18,7 +18,8 @@ def report_crash(exc: BaseException) -> str:
     """Write the traceback (no locals) to a private file; return a line for people."""
     folder = Path(platformdirs.user_state_dir("clp-tui"))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, capture_locals=False))
+    # TracebackException without capture_locals: frames, never their variables.
+    text = "".join(traceback.TracebackException.from_exception(exc).format())
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"crash-{stamp}-{os.getpid()}.txt"

@@ -122,9 +122,10 @@ EXT_BY_KIND: dict[str, type[_Ext]] = {
 
 
 class TypeOnly(msgspec.Struct):
-    """Just enough of `_clp` to learn an item's declared type."""
+    """Just enough of `_clp` to learn an item's declared type and whether it is a tombstone."""
 
     type: str | None = None
+    deleted: bool = False
 
 
 class Author(msgspec.Struct, omit_defaults=True):
@@ -150,7 +151,13 @@ class Item(msgspec.Struct, kw_only=True):
     authors: list[Author] | None = None
     author: Author | None = None
     tags: list[str] | None = None
-    clp: msgspec.Raw | None = msgspec.field(default=None, name="_clp")
+    # msgspec cannot decode `Raw | None`; an absent `_clp` is an empty Raw (see clp_raw).
+    clp: msgspec.Raw = msgspec.field(default=msgspec.Raw(b""), name="_clp")
+
+    def clp_raw(self) -> msgspec.Raw | None:
+        """The `_clp` object as published, or None when it is absent or null."""
+        raw = bytes(self.clp)
+        return None if raw in (b"", b"null") else self.clp
 
 
 class FeedExt(msgspec.Struct, kw_only=True):

@@ -252,9 +252,10 @@ def _parse_item(
 
     kind = feed_kind
     deleted = False
-    if item.clp is not None:
+    clp = item.clp_raw()
+    if clp is not None:
         try:
-            head = _TYPE_DECODER.decode(item.clp)
+            head = _TYPE_DECODER.decode(clp)
         except msgspec.ValidationError as exc:
             path, reason = _path(index, str(exc), "._clp")
             problems.append(Problem(item_id, path, reason))
@@ -273,10 +274,10 @@ def _parse_item(
         return record
 
     try:
-        ext = _decode_ext(kind, item.clp)
+        ext = _decode_ext(kind, clp)
     except msgspec.ValidationError as exc:
         path, reason = _path(index, str(exc), "._clp")
-        if item.clp is None:
+        if clp is None:
             reason = f"{reason}: a {kind} item needs a _clp object"
             path = f"$.items[{index}]._clp"
         problems.append(Problem(item_id, path, reason))

@@ -71,6 +71,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX items_by_kind_published ON items (kind, archived, published DESC)")
     db.execute("CREATE INDEX items_by_thread ON items (thread_id)")
+    db.execute("CREATE INDEX items_by_author ON items (kind, author_name, published)")
     db.execute(
         """CREATE TABLE decisions (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,

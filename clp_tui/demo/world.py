@@ -893,7 +893,11 @@ class DemoWorld:
 
 
 def weekly_metrics(rng: random.Random, effort: float, ramp: float) -> dict[str, int]:
-    """One branch's week of campaigning; contacts are a share of the doors knocked."""
+    """One branch's week of campaigning.
+
+    `effort` is the branch's size (larger for target wards), `ramp` how far the
+    campaign has built up that week; contacts are a share of the doors knocked.
+    """
     doors = int(rng.uniform(120, 260) * effort * ramp)
     return {
         "doors": doors,

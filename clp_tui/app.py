@@ -1,0 +1,347 @@
+"""The dashboard App: four screens, global keys, and the live-refresh machinery.
+
+I/O never runs on the event loop: feed polls run in thread workers (one per
+feed, so a slow feed delays nobody else), decisions are written by a single
+writer thread (so they land in the order they were made), and the store is
+watched with watchfiles plus a one-second `PRAGMA data_version` check, so a
+second officer's decisions appear within two seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from clp_tui.config import Config, ConfigError, load_config
+from clp_tui.data.store import Store, StoreError
+from clp_tui.data.sync import FeedReport, sync_feeds
+from clp_tui.screens.board import BoardScreen
+from clp_tui.screens.branches import BranchesScreen
+from clp_tui.screens.help import HelpScreen
+from clp_tui.screens.inbox import InboxScreen
+from clp_tui.screens.press import PressScreen
+from clp_tui.widgets.status import FeedHealth, Headline
+
+# A feed not heard from in this many refresh intervals is shown as stale.
+STALE_AFTER_INTERVALS = 3
+
+
+class ClpApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "clp-tui"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {"board": BoardScreen, "branches": BranchesScreen, "inbox": InboxScreen, "press": PressScreen}
+    DEFAULT_MODE = "board"
+
+    BINDINGS = [
+        # Shown as tabs in the status header rather than in the footer.
+        Binding("1", "switch_mode('board')", "Campaign board", show=False, id="app.board"),
+        Binding("2", "switch_mode('branches')", "Branch activity", show=False, id="app.branches"),
+        Binding("3", "switch_mode('inbox')", "Moderation inbox", show=False, id="app.inbox"),
+        Binding("4", "switch_mode('press')", "Press kanban", show=False, id="app.press"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "refresh_now", "Refresh", id="app.refresh"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        db_path: Path,
+        *,
+        meeting: bool = False,
+        clock: Callable[[], dt.datetime] | None = None,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.db_path = Path(db_path)
+        self.store = Store(self.db_path)
+        self.meeting = meeting
+        self._clock = clock
+        self.live = live
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-decisions")
+        self._undo: list[list[int]] = []
+        self._syncing: set[str] = set()
+        self._last_checked: dict[str, float] = {}
+        self._next_poll: dict[str, float] = {}
+        self._feed_rows: list[dict[str, Any]] = []
+        self._data_version: tuple[int, float] | None = None
+        self._reload_feed_rows()
+        from clp_tui.palette import JumpProvider
+
+        self.COMMANDS = App.COMMANDS | {JumpProvider}
+
+    # -- time and headline -------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        return self._clock() if self._clock else dt.datetime.now(dt.UTC)
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def headline(self, screen_title: str) -> Headline:
+        constituency = next((r["constituency"] for r in self._feed_rows if r.get("constituency")), None)
+        polling = next((r["polling_day"] for r in self._feed_rows if r.get("polling_day")), None)
+        return Headline(
+            constituency=constituency,
+            polling_day=dt.date.fromisoformat(polling) if polling else None,
+            today=self.today(),
+            officer=f"{self.config.officer.name}" if self.config.officer.name else "",
+            screen_title=screen_title,
+            feeds=self.feed_health(),
+            meeting=self.meeting,
+        )
+
+    def feed_health(self) -> list[FeedHealth]:
+        rows = {r["name"]: r for r in self._feed_rows}
+        now = self.now().timestamp()
+        health = []
+        for feed in self.config.feeds:
+            row = rows.get(feed.name, {})
+            last_ok = row.get("last_ok_at")
+            heard = self._last_checked.get(feed.name)
+            if last_ok:
+                stamp = dt.datetime.fromisoformat(last_ok).timestamp()
+                heard = max(heard or 0, stamp)
+            age = now - heard if heard else None
+            if row.get("last_outcome") == "error":
+                health.append(FeedHealth(feed.name, "error", age, row.get("last_error")))
+            elif age is None:
+                health.append(FeedHealth(feed.name, "never", None))
+            elif age > feed.refresh * STALE_AFTER_INTERVALS and age > 120:
+                health.append(FeedHealth(feed.name, "stale", age, "no answer lately; showing the cache"))
+            else:
+                health.append(FeedHealth(feed.name, "ok", age))
+        return health
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        if self.meeting:
+            self.theme = "textual-dark"
+            self.add_class("meeting")
+        if self.live:
+            self.set_interval(1.0, self._tick)
+            self._watch_files()
+            self._poll(force=False, all_feeds=True)
+
+    def on_unmount(self) -> None:
+        self._writer.shutdown(wait=True)
+
+    def _tick(self) -> None:
+        self._poll(force=False, all_feeds=False)
+        self._check_store()
+
+    def _reload_feed_rows(self) -> None:
+        try:
+            self._feed_rows = self.store.feed_states()
+            self._data_version = self.store.data_version()
+        except StoreError as exc:
+            if self.is_running:
+                self.notify(str(exc), severity="error", markup=False)
+
+    def _check_store(self) -> None:
+        """Refresh the visible screen when any process has committed to the store."""
+        try:
+            version = self.store.data_version()
+        except StoreError:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.data_changed()
+
+    def data_changed(self) -> None:
+        self._reload_feed_rows()
+        screen = self.screen
+        if hasattr(screen, "refresh_data"):
+            screen.update_header()
+            screen.refresh_data()
+
+    # -- polling feeds -------------------------------------------------------------------
+
+    def _poll(self, *, force: bool, all_feeds: bool) -> None:
+        now = time.monotonic()
+        for feed in self.config.feeds:
+            if feed.name in self._syncing:
+                continue
+            if all_feeds or now >= self._next_poll.get(feed.name, 0):
+                self._next_poll[feed.name] = now + feed.refresh
+                self._syncing.add(feed.name)
+                self._sync_feed(feed.name, force)
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _sync_feed(self, name: str, force: bool) -> None:
+        try:
+            reports = asyncio.run(sync_feeds(self.store, self.config, only=[name], force=force))
+        except Exception as exc:  # noqa: BLE001 - shown to the officer, never a crash
+            reports = [FeedReport(name, "error", error=f"sync failed: {exc}")]
+        finally:
+            self.store.close()
+        self.call_from_thread(self._synced, name, reports)
+
+    def _synced(self, name: str, reports: list[FeedReport]) -> None:
+        self._syncing.discard(name)
+        for report in reports:
+            if report.status in ("ok", "not_modified"):
+                self._last_checked[report.feed] = self.now().timestamp()
+        self._reload_feed_rows()
+        self.data_changed()
+
+    def action_refresh_now(self) -> None:
+        self.notify("Refreshing every feed now…", timeout=2)
+        self._poll(force=True, all_feeds=True)
+
+    # -- watching files ------------------------------------------------------------------
+
+    def _watched_paths(self) -> tuple[set[Path], set[Path]]:
+        folders = {self.db_path.resolve().parent}
+        feed_files: set[Path] = set()
+        source = getattr(self.config, "source", "")
+        if source and Path(source).exists():
+            folders.add(Path(source).resolve().parent)
+        for feed in self.config.feeds:
+            if urlsplit(feed.url).scheme == "file":
+                path = Path(url2pathname(urlsplit(feed.url).path)).resolve()
+                feed_files.add(path)
+                if path.parent.exists():
+                    folders.add(path.parent)
+        return folders, feed_files
+
+    @work(group="watch", exclusive=True, exit_on_error=False)
+    async def _watch_files(self) -> None:
+        from watchfiles import awatch
+
+        folders, feed_files = self._watched_paths()
+        db_names = {self.db_path.name, f"{self.db_path.name}-wal"}
+        config_path = Path(getattr(self.config, "source", "") or "/nonexistent").resolve()
+        async for changes in awatch(*folders, debounce=200, step=50, recursive=False):
+            paths = {Path(p) for _, p in changes}
+            if any(p.name in db_names for p in paths):
+                self._check_store()
+            if config_path in paths:
+                self._reload_config(config_path)
+            touched = [f.name for f in self.config.feeds if urlsplit(f.url).scheme == "file"
+                       and Path(url2pathname(urlsplit(f.url).path)).resolve() in paths]  # fmt: skip
+            for name in touched:
+                if name not in self._syncing:
+                    self._syncing.add(name)
+                    self._sync_feed(name, True)
+
+    def _reload_config(self, path: Path) -> None:
+        try:
+            config = load_config(path)
+        except ConfigError as exc:
+            self.notify(f"{exc}\nKeeping the settings already loaded.", severity="error", markup=False,
+                        timeout=10)  # fmt: skip
+            return
+        self.config = config
+        self.set_keymap(config.keys)
+        self.notify("Settings reloaded.", timeout=2)
+        self.data_changed()
+
+    # -- decisions -----------------------------------------------------------------------
+
+    def decide(
+        self,
+        items: Iterable[tuple[str, str]],
+        field: str,
+        value: Any,
+        *,
+        reason: str | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Record a decision on the writer thread; `then` runs on the UI when it has landed."""
+        if self.meeting:
+            self.notify("Meeting mode is read-only.", severity="warning")
+            return
+        items = list(items)
+        officer = self.config.officer.name or "officer"
+        future = self._writer.submit(self.store.decide, items, field, value, officer=officer, reason=reason)
+        future.add_done_callback(lambda f: self._written(f, then, undoable=True))
+
+    def undo_last(self, then: Callable[[], None] | None = None) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            return
+        seqs = self._undo.pop()
+        officer = self.config.officer.name or "officer"
+        future = self._writer.submit(self.store.undo, seqs, officer=officer)
+        future.add_done_callback(lambda f: self._written(f, then, undoable=False))
+
+    def run_write(self, job: Callable[[], Any], then: Callable[[], None] | None = None) -> None:
+        """Any other write (e.g. a new local card) on the writer thread."""
+        future = self._writer.submit(job)
+        future.add_done_callback(lambda f: self._written(f, then, undoable=False))
+
+    def _written(self, future: Future[Any], then: Callable[[], None] | None, *, undoable: bool) -> None:
+        def land() -> None:
+            error = future.exception()
+            if error is not None:
+                message = str(error) if isinstance(error, StoreError) else f"could not save: {error}"
+                self.notify(f"{message}\nThe decision was NOT recorded; try again.", severity="error",
+                            markup=False, timeout=10)  # fmt: skip
+                return
+            if undoable and future.result():
+                self._undo.append(list(future.result()))
+            self._data_version = self.store.data_version()
+            if then is not None:
+                then()
+
+        try:
+            self.call_from_thread(land)
+        except RuntimeError:  # the app is closing; the write itself has landed
+            pass
+
+    # -- help ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        rows: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen and not binding.id:
+                continue
+            identifier = binding.id or binding.action
+            if identifier in seen:
+                continue
+            seen.add(identifier)
+            keys = ", ".join(self.get_key_display(b) for b in self._bindings_for(identifier, key, binding))
+            state = "" if active.enabled else " (off in meeting mode)"
+            rows.append((keys, binding.description + state, binding.id or ""))
+        notes = [
+            "Filter with / : words match text; field:value matches a field.",
+            "ctrl+p jumps to any milestone, branch, comment or press card by its text.",
+            "Links are never opened on this machine: copy them from the detail pane.",
+        ]
+        title = getattr(self.screen, "TITLE", "")
+        self.push_screen(HelpScreen(title, rows, notes))
+
+    def _bindings_for(self, identifier: str, key: str, binding: Binding) -> list[Binding]:
+        """Every key currently bound to the same binding id (remaps included)."""
+        same = [a.binding for k, a in self.active_bindings.items()
+                if (a.binding.id or a.binding.action) == identifier]  # fmt: skip
+        return same or [binding]
+
+    def jump_to(self, mode: str, key: tuple[str, str]) -> None:
+        self.switch_mode(mode)
+        self.call_after_refresh(lambda: self.screen.focus_item(key))  # type: ignore[attr-defined]
+
+
+def run_dashboard(config: Config, db_path: Path, *, meeting: bool = False) -> int:
+    app = ClpApp(config, db_path, meeting=meeting)
+    app.run()
+    return 0

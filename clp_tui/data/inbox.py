@@ -1,0 +1,203 @@
+"""The moderation inbox's data: one page of comments at a time, straight from SQLite.
+
+The inbox may hold 50,000 comments, so nothing here loads them all: `count`
+and `page` run one query each with LIMIT/OFFSET, ordered unreviewed first,
+then flagged, then newest. Flags come from the `[moderation]` rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from clp_tui.config import Moderation
+from clp_tui.data.filters import Filter
+from clp_tui.data.store import Store
+
+DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
+VIEWS = ("unreviewed", "flagged", "escalated", "all")
+FILTER_FIELDS = {"platform", "channel", "author", "state", "decision", "thread", "feed"}
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+_FIELD_SQL = {
+    "platform": "i.platform",
+    "channel": "i.channel",
+    "author": "i.author_name",
+    "state": "i.state",
+    "decision": "coalesce(json_extract(d.value, '$'), 'unreviewed')",
+    "thread": "coalesce(json_extract(i.ext, '$.thread_title'), i.thread_id)",
+    "feed": "i.feed",
+}
+
+
+@dataclass(slots=True)
+class Comment:
+    feed: str
+    id: str
+    author: str
+    author_url: str | None
+    body: str
+    platform: str
+    channel: str
+    thread_id: str | None
+    thread_title: str | None
+    in_reply_to: str | None
+    state: str | None
+    published: str | None
+    url: str | None
+    decision: str | None
+    decided_by: str | None
+    decided_at: str | None
+    reason: str | None
+    flagged: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.feed, self.id)
+
+
+class Inbox:
+    """Queries for the inbox under one set of moderation rules."""
+
+    def __init__(self, store: Store, rules: Moderation):
+        self.store = store
+        self.rules = rules
+        self._flag_sql, self._flag_params = self._flag_expression()
+
+    def _flag_expression(self) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for word in self.rules.watch_words:
+            if word.strip():
+                parts.append("instr(lower(coalesce(i.body, '') || ' ' || coalesce(i.title, '')), ?) > 0")
+                params.append(word.strip().lower())
+        if self.rules.flag_links:
+            parts.append("(i.body LIKE '%http://%' OR i.body LIKE '%https://%' OR i.body LIKE '%www.%')")
+        parts.append(
+            """EXISTS (SELECT 1 FROM items r WHERE r.kind = 'comment' AND r.archived = 0
+                 AND r.author_name = i.author_name AND substr(r.published, 1, 10) = substr(i.published, 1, 10)
+                 LIMIT 1 OFFSET ?)"""
+        )
+        params.append(self.rules.repeat_posts - 1)
+        return "(" + " OR ".join(parts) + ")", params
+
+    def flag_reasons(self, comment: Comment) -> list[str]:
+        """Why a comment is flagged, in words, for the preview pane."""
+        text = comment.body.lower()
+        reasons = [f"watch word {w!r}" for w in self.rules.watch_words if w.strip() and w.strip().lower() in text]
+        if self.rules.flag_links and _LINK.search(comment.body):
+            reasons.append("contains a link")
+        if comment.flagged and not reasons:
+            reasons.append(f"{self.rules.repeat_posts}+ comments from this name in one day")
+        return reasons
+
+    def _where(self, view: str, platform: str | None, flt: Filter) -> tuple[str, list[Any]]:
+        clauses = ["i.kind = 'comment'", "i.archived = 0"]
+        params: list[Any] = []
+        if view == "unreviewed":
+            clauses.append("d.value IS NULL")
+        elif view == "flagged":
+            clauses.append(self._flag_sql)
+            params.extend(self._flag_params)
+        elif view == "escalated":
+            clauses.append("d.value = '\"escalated\"'")
+        if platform:
+            clauses.append("i.platform = ?")
+            params.append(platform)
+        for word in flt.text:
+            clauses.append(
+                "instr(lower(coalesce(i.body, '') || ' ' || coalesce(i.title, '') || ' ' || "
+                "coalesce(i.author_name, '')), ?) > 0"
+            )
+            params.append(word)
+        for name, values in flt.fields.items():
+            column = _FIELD_SQL.get(name)
+            if column is None:
+                continue
+            clauses.append("(" + " OR ".join(f"instr(lower({column}), ?) > 0" for _ in values) + ")")
+            params.extend(values)
+        return " AND ".join(clauses), params
+
+    _FROM = """FROM items i LEFT JOIN decision_state d
+                 ON d.feed = i.feed AND d.item_id = i.id AND d.field = 'moderation'"""
+
+    def count(self, view: str = "all", platform: str | None = None, flt: Filter | None = None) -> int:
+        where, params = self._where(view, platform, flt or Filter())
+        return int(self.store.query(f"SELECT count(*) {self._FROM} WHERE {where}", params)[0][0])
+
+    def page(
+        self,
+        offset: int,
+        limit: int,
+        view: str = "all",
+        platform: str | None = None,
+        flt: Filter | None = None,
+    ) -> list[Comment]:
+        where, params = self._where(view, platform, flt or Filter())
+        rows = self.store.query(
+            f"""SELECT i.feed, i.id, i.author_name, i.author_url, i.body, i.title, i.platform,
+                       i.channel, i.thread_id, json_extract(i.ext, '$.thread_title') AS thread_title,
+                       i.in_reply_to, i.state, i.published, i.url,
+                       json_extract(d.value, '$') AS decision, d.officer, d.at, d.reason,
+                       {self._flag_sql} AS flagged
+                {self._FROM} WHERE {where}
+                ORDER BY d.value IS NOT NULL, flagged DESC, i.published DESC, i.id
+                LIMIT ? OFFSET ?""",
+            [*self._flag_params, *params, limit, offset],
+        )
+        return [_comment(r) for r in rows]
+
+    def thread(self, comment: Comment, around: int = 6) -> list[Comment]:
+        """The comments of the same thread nearest in time to this one, oldest first."""
+        if not comment.thread_id:
+            return [comment]
+        rows = self.store.query(
+            f"""SELECT * FROM (
+                  SELECT i.feed, i.id, i.author_name, i.author_url, i.body, i.title, i.platform,
+                         i.channel, i.thread_id, json_extract(i.ext, '$.thread_title') AS thread_title,
+                         i.in_reply_to, i.state, i.published, i.url,
+                         json_extract(d.value, '$') AS decision, d.officer, d.at, d.reason,
+                         0 AS flagged
+                  {self._FROM}
+                  WHERE i.kind = 'comment' AND i.archived = 0 AND i.feed = ? AND i.thread_id = ?
+                  ORDER BY abs(julianday(i.published) - julianday(?)) LIMIT ?)
+                ORDER BY published, id""",
+            (comment.feed, comment.thread_id, comment.published, around * 2 + 1),
+        )
+        return [_comment(r) for r in rows]
+
+    def counts_by_decision(self) -> dict[str, int]:
+        rows = self.store.query(
+            f"""SELECT coalesce(json_extract(d.value, '$'), 'unreviewed') AS decision, count(*)
+                {self._FROM} WHERE i.kind = 'comment' AND i.archived = 0 GROUP BY 1"""
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def platforms(self) -> list[str]:
+        rows = self.store.query(
+            "SELECT DISTINCT platform FROM items WHERE kind = 'comment' AND archived = 0 AND platform IS NOT NULL ORDER BY 1"
+        )
+        return [r[0] for r in rows]
+
+
+def _comment(r: Any) -> Comment:
+    return Comment(
+        feed=r["feed"],
+        id=r["id"],
+        author=r["author_name"] or "(no name)",
+        author_url=r["author_url"],
+        body=r["body"] or r["title"] or "",
+        platform=r["platform"] or "-",
+        channel=r["channel"] or "",
+        thread_id=r["thread_id"],
+        thread_title=r["thread_title"],
+        in_reply_to=r["in_reply_to"],
+        state=r["state"],
+        published=r["published"],
+        url=r["url"],
+        decision=r["decision"],
+        decided_by=r["officer"],
+        decided_at=r["at"],
+        reason=r["reason"],
+        flagged=bool(r["flagged"]),
+    )

@@ -1,0 +1,110 @@
+"""The press kanban's data: cards with local moves, consents and sign-offs applied,
+and the gates that stop a card going out without them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import msgspec
+
+from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES, PressExt
+from clp_tui.data.store import Store
+
+BOARD_STAGES = tuple(s for s in PRESS_STAGES if s != "spiked")
+STAGE_LABELS = {
+    "idea": "Idea",
+    "drafting": "Drafting",
+    "candidate_consent": "Candidate consent",
+    "regional_review": "Regional review",
+    "approved": "Approved",
+    "pitched": "Pitched",
+    "published": "Published",
+    "spiked": "Spiked",
+}
+_EXT = msgspec.json.Decoder(PressExt)
+
+
+@dataclass(slots=True)
+class Card:
+    feed: str
+    id: str
+    title: str
+    body: str
+    ext: PressExt
+    stage: str
+    consent_by: str | None
+    consent_at: str | None
+    signoff_by: str | None
+    signoff_at: str | None
+    stage_since: str | None  # when it entered its current stage, as far as we know
+    local_stage: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.feed, self.id)
+
+    def days_in_stage(self, now: dt.datetime) -> int | None:
+        if not self.stage_since:
+            return None
+        try:
+            since = dt.datetime.fromisoformat(self.stage_since)
+        except ValueError:
+            return None
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=dt.UTC)
+        return max((now - since).days, 0)
+
+
+def gate_problem(card: Card, target: str) -> str | None:
+    """Why `card` may not move to `target`, or None if it may."""
+    if target not in GATED_STAGES:
+        return None
+    missing = []
+    if not card.consent_by:
+        missing.append("the candidate's express consent (press c)")
+    if not card.signoff_by:
+        missing.append("the regional communications team's sign-off (press g)")
+    if not missing:
+        return None
+    return f"cannot move to {STAGE_LABELS[target]}: it still needs " + " and ".join(missing)
+
+
+def load_cards(store: Store) -> list[Card]:
+    rows = store.query(
+        """SELECT i.feed, i.id, i.title, i.body, i.ext, i.published, i.modified, i.first_seen,
+                  st.value AS stage_value, st.at AS stage_at,
+                  c.value AS consent, s.value AS signoff
+           FROM items i
+           LEFT JOIN decision_state st ON st.feed = i.feed AND st.item_id = i.id AND st.field = 'stage'
+           LEFT JOIN decision_state c ON c.feed = i.feed AND c.item_id = i.id AND c.field = 'consent'
+           LEFT JOIN decision_state s ON s.feed = i.feed AND s.item_id = i.id AND s.field = 'signoff'
+           WHERE i.kind = 'press' AND i.archived = 0
+           ORDER BY coalesce(i.modified, i.published) DESC, i.id"""
+    )
+    cards = []
+    for r in rows:
+        ext = _EXT.decode(r["ext"])
+        consent = json.loads(r["consent"]) if r["consent"] else None
+        signoff = json.loads(r["signoff"]) if r["signoff"] else None
+        stage = json.loads(r["stage_value"]) if r["stage_value"] else ext.stage
+        cards.append(
+            Card(
+                feed=r["feed"],
+                id=r["id"],
+                title=r["title"] or r["id"],
+                body=r["body"] or "",
+                ext=ext,
+                stage=stage,
+                consent_by=(consent or {}).get("by") or (ext.consent.by if ext.consent else None),
+                consent_at=(consent or {}).get("at") or (ext.consent.at if ext.consent else None),
+                signoff_by=(signoff or {}).get("by")
+                or (ext.regional_signoff.by if ext.regional_signoff else None),
+                signoff_at=(signoff or {}).get("at")
+                or (ext.regional_signoff.at if ext.regional_signoff else None),
+                stage_since=r["stage_at"] or r["modified"] or r["published"] or r["first_seen"],
+                local_stage=r["stage_value"] is not None,
+            )
+        )
+    return cards

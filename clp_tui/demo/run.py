@@ -1,0 +1,78 @@
+"""`clp-tui demo`: a fictional CLP served live over loopback HTTP, and the dashboard on it.
+
+The whole real path runs: the demo world is served with ETags by a local HTTP
+server, changes every few seconds, and the dashboard syncs it into a throwaway
+database like any other feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import tempfile
+import threading
+from pathlib import Path
+
+from clp_tui.config import parse_config
+from clp_tui.demo.server import FeedServer
+from clp_tui.demo.world import FEEDS, DemoWorld
+
+REFRESH = {"plan": 10, "activity": 10, "comments": 5, "press": 10}
+
+
+def demo_config(server: FeedServer) -> str:
+    lines = [
+        "[officer]",
+        'name = "Demo Officer"',
+        'role = "Communications & Social Media Officer"',
+        "[moderation]",
+        'watch_words = ["locked up", "traitor", "address"]',
+    ]
+    for name, kind in FEEDS:
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{server.url(name)}"', f'kind = "{kind}"',
+                  f"refresh = {REFRESH[name]}"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
+    world = DemoWorld(dt.date.today())
+
+    def provide(name: str) -> bytes | None:
+        return json.dumps(world.feed(name)).encode()
+
+    with tempfile.TemporaryDirectory(prefix="clp-tui-demo-") as folder, FeedServer(provide) as server:
+        config_path = Path(folder) / "config.toml"
+        config_path.write_text(demo_config(server), encoding="utf-8")
+        config = parse_config(config_path.read_text(encoding="utf-8"), str(config_path))
+        db_path = Path(folder) / "demo.db"
+        if print_only:
+            return _print_once(config, db_path)
+        stop = threading.Event()
+
+        def ticker() -> None:
+            while not stop.wait(tick):
+                world.tick()
+
+        thread = threading.Thread(target=ticker, name="demo-ticker", daemon=True)
+        thread.start()
+        try:
+            from clp_tui.app import ClpApp
+
+            ClpApp(config, db_path).run()
+        finally:
+            stop.set()
+    return 0
+
+
+def _print_once(config, db_path: Path) -> int:  # type: ignore[no-untyped-def]
+    from clp_tui.cli import format_report
+    from clp_tui.data.store import Store
+    from clp_tui.data.sync import sync_feeds
+
+    store = Store(db_path)
+    reports = asyncio.run(sync_feeds(store, config))
+    width = max(len(r.feed) for r in reports)
+    for report in reports:
+        print(format_report(report, width))
+    return 1 if any(r.failed for r in reports) else 0

@@ -1,0 +1,70 @@
+"""The command palette's jump provider: find any milestone, branch, comment or
+press card by its text and go straight to it."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from clp_tui.data.text import one_line
+
+if TYPE_CHECKING:
+    from clp_tui.app import ClpApp
+
+_KINDS = {"milestone": ("board", "Milestone"), "activity": ("branches", "Branch"),
+          "comment": ("inbox", "Comment"), "press": ("press", "Press card")}  # fmt: skip
+_LIMIT = 12
+
+
+class JumpProvider(Provider):
+    """Searches the cache with SQL (the inbox may hold 50,000 comments)."""
+
+    @property
+    def clp(self) -> ClpApp:
+        return self.app  # type: ignore[return-value]
+
+    def _search(self, words: list[str]) -> list[tuple[str, str, str, str]]:
+        clauses = " AND ".join(
+            "instr(lower(coalesce(title, '') || ' ' || coalesce(body, '') || ' ' || coalesce(branch, '') "
+            "|| ' ' || coalesce(author_name, '')), ?) > 0"
+            for _ in words
+        )
+        results = []
+        for kind in _KINDS:
+            if kind == "activity":
+                sql = f"""SELECT feed, branch, branch, 'activity' FROM items
+                          WHERE kind = 'activity' AND archived = 0 AND {clauses}
+                          GROUP BY branch LIMIT {_LIMIT}"""
+            else:
+                sql = f"""SELECT feed, id, coalesce(title, substr(body, 1, 120), id), kind FROM items
+                          WHERE kind = '{kind}' AND archived = 0 AND {clauses}
+                          ORDER BY published DESC LIMIT {_LIMIT}"""
+            results.extend(tuple(r) for r in self.clp.store.query(sql, words))
+        return results
+
+    async def search(self, query: str) -> Hits:
+        words = [w.lower() for w in query.split() if w]
+        if not words:
+            return
+        rows = await asyncio.to_thread(self._search, words)
+        for feed, item_id, label, kind in rows:
+            mode, noun = _KINDS[kind]
+            text = f"{noun}: {one_line(label, 100)}"
+            if self.clp.meeting and kind == "comment":
+                continue
+            yield Hit(
+                1.0 / (1 + len(text)),
+                Content(text),  # plain: feed text never becomes markup here
+                partial(self.clp.jump_to, mode, (feed, item_id)),
+                text=text,
+                help=f"{feed}",
+            )
+
+    async def discover(self) -> Hits:
+        for mode, label in (("board", "Campaign board"), ("branches", "Branch activity"),
+                            ("inbox", "Moderation inbox"), ("press", "Press kanban")):  # fmt: skip
+            yield DiscoveryHit(label, partial(self.clp.switch_mode, mode), help="Go to this screen")

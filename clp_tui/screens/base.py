@@ -1,0 +1,134 @@
+"""What every dashboard screen shares: the status header, the `/` filter, the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from clp_tui.data.filters import Filter, parse_filter
+from clp_tui.widgets.status import StatusHeader
+
+if TYPE_CHECKING:
+    from clp_tui.app import ClpApp
+
+
+class DashboardScreen(Screen[None]):
+    """A screen of the dashboard. Subclasses compose a body and reload from the store."""
+
+    TITLE: ClassVar[str] = ""
+    FILTER_FIELDS: ClassVar[set[str]] = set()
+    FILTER_HINT: ClassVar[str] = ""
+    # Actions that change data; disabled in meeting mode.
+    DECISION_ACTIONS: ClassVar[set[str]] = set()
+
+    BINDINGS = [
+        Binding("slash", "start_filter", "Filter", id="screen.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="screen.clear_filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+        self.filter = Filter()
+
+    @property
+    def clp(self) -> ClpApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status")
+        yield from self.compose_body()
+        yield Static(id="filter-line", markup=False)
+        yield Input(id="filter", placeholder=f"filter: words, or field:value ({self.FILTER_HINT})")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def refresh_data(self) -> None:
+        """Re-read what this screen shows from the store, keeping cursor and filter."""
+        raise NotImplementedError
+
+    def focus_item(self, key: tuple[str, str]) -> None:
+        """Put the cursor on an item (from the command palette)."""
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self._show_filter_line()
+
+    def on_screen_resume(self) -> None:
+        self.update_header()
+        self.refresh_data()
+
+    def update_header(self) -> None:
+        self.query_one(StatusHeader).show(self.clp.headline(self.TITLE))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.DECISION_ACTIONS and self.clp.meeting:
+            return False
+        return True
+
+    # -- filter -------------------------------------------------------------------------
+
+    def action_start_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.filter_text
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.filter_text:
+            self.query_one("#filter", Input).value = ""
+            self._set_filter("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self._close_filter_box()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        box = self.query_one("#filter", Input)
+        if event.key == "escape" and box.has_focus:
+            event.stop()
+            box.value = ""
+            self._set_filter("")
+            self._close_filter_box()
+
+    def _close_filter_box(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = False
+        self.focus_body()
+
+    def focus_body(self) -> None:
+        self.focus_next()
+
+    def _set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self.filter = parse_filter(text)
+        self._show_filter_line()
+        self.refresh_data()
+
+    def _show_filter_line(self) -> None:
+        line = self.query_one("#filter-line", Static)
+        unknown = self.filter.unknown_fields(self.FILTER_FIELDS)
+        if not self.filter_text:
+            line.display = False
+            return
+        line.display = True
+        text = Text(" filter: ", style="bold")
+        text.append(self.filter_text)
+        if unknown:
+            text.append(
+                f"   unknown field(s) {', '.join(unknown)} ignored; try {', '.join(sorted(self.FILTER_FIELDS))}",
+                style="bold yellow",
+            )
+        text.append("   (/ to edit, Escape to clear)", style="dim")
+        line.update(text)

@@ -1,0 +1,254 @@
+"""Screen 1: the campaign board. Milestones by horizon or strand, the late ones first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from clp_tui.data.board import Milestone, load_milestones
+from clp_tui.data.contract import MilestoneStatus
+from clp_tui.data.text import clean, one_line
+from clp_tui.screens.base import DashboardScreen
+from clp_tui.screens.dialogs import AskChoice, AskText
+from clp_tui.widgets.badges import RAG, progress_bar, rag_badge
+from clp_tui.widgets.rowlist import RowList
+
+HORIZONS = {"short": "Short term", "medium": "Medium term", "long": "Long term", None: "No horizon"}
+STATUSES: tuple[str, ...] = MilestoneStatus.__args__  # type: ignore[attr-defined]
+NEEDS_HELP = "Needs help — overdue or behind"
+
+
+class BoardSource:
+    def __init__(self, screen: BoardScreen) -> None:
+        self.screen = screen
+        self.rows: list[str | Milestone] = []
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def render_row(self, index: int, width: int, height: int) -> list[Text]:
+        row = self.rows[index]
+        if isinstance(row, str):
+            return [Text(f"── {row} ", style="bold underline")]
+        m = row
+        line = Text("  ")
+        line.append_text(rag_badge(m.rag, 11))
+        owner_width = 18 if width >= 100 else 12
+        # badge 13 + owner + "due 03 Nov " 11 + bar 15, the rest for the title
+        title_width = max(width - 40 - owner_width, 12)
+        line.append(f"{one_line(m.title, title_width):<{title_width}} ")
+        line.append(f"{one_line(m.ext.owner or '-', owner_width - 1):<{owner_width}}", style="cyan")
+        line.append(f"due {m.ext.due:%d %b} ", style="dim")
+        line.append_text(progress_bar(m.progress, 10))
+        return [line]
+
+
+class BoardScreen(DashboardScreen):
+    TITLE = "1 Board"
+    FILTER_FIELDS = {"owner", "strand", "horizon", "rag", "status", "feed"}
+    FILTER_HINT = "owner: strand: horizon: rag:"
+    DECISION_ACTIONS = {"set_status", "record_progress"}
+
+    BINDINGS = [
+        Binding("s", "set_status", "Status", id="board.status"),
+        Binding("p", "record_progress", "Progress", id="board.progress"),
+        Binding("o", "owner_filter", "Owner", id="board.owner"),
+        Binding("t", "toggle_grouping", "Horizon/strand", id="board.group"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.group_by = "horizon"
+        self.source = BoardSource(self)
+        self.milestones: dict[str, Milestone] = {}
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="split"):
+            yield RowList(self.source, id="board-list", classes="main-list")
+            with VerticalScroll(classes="preview"):
+                yield Static(id="board-detail", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.focus_body()
+
+    def focus_body(self) -> None:
+        self.query_one("#board-list", RowList).focus()
+
+    @property
+    def rows(self) -> RowList:
+        return self.query_one("#board-list", RowList)
+
+    def current(self) -> Milestone | None:
+        if not self.source.rows:
+            return None
+        row = self.source.rows[min(self.rows.cursor, len(self.source.rows) - 1)]
+        return row if isinstance(row, Milestone) else None
+
+    def refresh_data(self) -> None:
+        keep = self.current()
+        all_milestones = load_milestones(self.clp.store, self.clp.today(), self.clp.config.board.behind_margin)
+        self.milestones = {m.id: m for m in all_milestones}
+        shown = [m for m in all_milestones if self._matches(m)]
+        rows: list[str | Milestone] = []
+        late = [m for m in shown if m.rag in ("overdue", "behind")]
+        if late:
+            rows.append(f"{NEEDS_HELP} ({len(late)})")
+            rows.extend(late)
+        groups: dict[str | None, list[Milestone]] = {}
+        for m in shown:
+            if m.rag in ("overdue", "behind"):
+                continue
+            key = m.ext.horizon if self.group_by == "horizon" else (m.ext.strand or None)
+            groups.setdefault(key, []).append(m)
+        order = list(HORIZONS) if self.group_by == "horizon" else sorted(groups, key=lambda k: (k is None, k or ""))
+        for key in order:
+            if key in groups:
+                label = HORIZONS.get(key, key) if self.group_by == "horizon" else (key or "No strand")
+                rows.append(f"{clean(str(label)).replace('_', ' ').capitalize()} ({len(groups[key])})")
+                rows.extend(groups[key])
+        self.source.rows = rows
+        index = self.rows.cursor
+        if keep is not None:
+            index = next((i for i, r in enumerate(rows) if isinstance(r, Milestone) and r.id == keep.id), index)
+        elif rows and isinstance(rows[0], str) and index == 0:
+            index = 1
+        self.rows.reload(keep=index)
+        counts = {rag: sum(1 for m in shown if m.rag == rag) for rag in RAG}
+        summary = " · ".join(f"{RAG[r][0]} {n} {RAG[r][1].lower()}" for r, n in counts.items() if n)
+        self.rows.border_title = f"{len(shown)} milestones by {self.group_by} · {summary}"
+        self._show_detail()
+
+    def _matches(self, m: Milestone) -> bool:
+        if not self.filter:
+            return True
+        values = {"owner": m.ext.owner, "strand": m.ext.strand, "horizon": m.ext.horizon,
+                  "rag": m.rag, "status": m.status, "feed": m.feed}  # fmt: skip
+        return self.filter.matches(f"{m.title} {m.description} {m.ext.owner or ''}", values)
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#board-detail", Static)
+        m = self.current()
+        if m is None:
+            detail.update(Text("Choose a milestone (j/k). / filters, t groups by strand.", style="dim"))
+            return
+        t = Text()
+        t.append(clean(m.title) + "\n", style="bold")
+        t.append_text(rag_badge(m.rag, 0))
+        if m.status:
+            who = "set here" if m.local_status else "from the feed"
+            t.append(f"   status {m.status.replace('_', ' ')} ({who})", style="dim")
+        t.append("\n\n")
+        if m.description:
+            t.append(clean(m.description) + "\n\n")
+        field_rows = [
+            ("Strand", (m.ext.strand or "-").replace("_", " ")),
+            ("Horizon", m.ext.horizon or "-"),
+            ("Owner", m.ext.owner or "-"),
+            ("Start", str(m.ext.start or "-")),
+            ("Due", f"{m.ext.due:%a %d %b %Y}"),
+        ]
+        for label, value in field_rows:
+            t.append(f"{label:<9}", style="bold")
+            t.append(clean(value) + "\n")
+        if m.ext.target:
+            t.append(f"{'Progress':<9}", style="bold")
+            t.append(f"{m.achieved or 0:,.0f} of {m.ext.target:,.0f}")
+            if m.local_progress:
+                t.append(" (recorded here)", style="dim")
+            t.append("\n         ")
+            t.append_text(progress_bar(m.progress, 20))
+            if m.expected is not None:
+                t.append(f"  calendar says {m.expected * 100:.0f}%", style="dim")
+            t.append("\n")
+        polling = self.clp.headline("").polling_day
+        if polling:
+            slack = (polling - m.ext.due).days
+            t.append(f"{'Slack':<9}", style="bold")
+            t.append(f"{slack} days between due date and polling day\n")
+        if m.ext.depends_on:
+            t.append("\nDepends on:\n", style="bold")
+            for dep in m.ext.depends_on:
+                other = self.milestones.get(dep)
+                if other is None:
+                    t.append(f"  ? {one_line(dep, 40)} (not in the plan)\n", style="dim")
+                else:
+                    t.append("  ")
+                    t.append_text(rag_badge(other.rag, 11))
+                    t.append(one_line(other.title, 50) + "\n")
+        if m.waiting_on_this:
+            t.append("\nWaiting on this:\n", style="bold")
+            for waiting in m.waiting_on_this:
+                other = self.milestones.get(waiting)
+                if other:
+                    t.append(f"  • {one_line(other.title, 60)} (due {other.ext.due:%d %b})\n")
+        detail.update(t)
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def action_set_status(self) -> None:
+        m = self.current()
+        if m is None:
+            return
+        choices = [(s, s.replace("_", " ")) for s in STATUSES]
+
+        def chosen(status: str | None) -> None:
+            if status is None:
+                return
+            prompt = Text(f"Why is '{one_line(m.title, 60)}' now {status.replace('_', ' ')}?")
+
+            def reason_given(reason: str | None) -> None:
+                if reason:
+                    self.clp.decide([(m.feed, m.id)], "status", status, reason=reason, then=self.refresh_data)
+
+            self.app.push_screen(AskText("Set status", prompt, placeholder="reason (required)"), reason_given)
+
+        self.app.push_screen(AskChoice("Set status", Text(one_line(m.title, 70)), choices, m.status), chosen)
+
+    def action_record_progress(self) -> None:
+        m = self.current()
+        if m is None:
+            return
+        target = f" of {m.ext.target:,.0f}" if m.ext.target else ""
+        prompt = Text(f"How many done so far{target}? ({one_line(m.title, 60)})")
+
+        def given(value: str | None) -> None:
+            if value is None:
+                return
+            number = float(value)
+            amount: float | int = int(number) if number.is_integer() else number
+            self.clp.decide([(m.feed, m.id)], "progress", amount, reason="progress recorded",
+                            then=self.refresh_data)  # fmt: skip
+
+        current = f"{m.achieved:g}" if m.achieved is not None else ""
+        self.app.push_screen(AskText("Record progress", prompt, value=current, number=True), given)
+
+    def action_owner_filter(self) -> None:
+        m = self.current()
+        box = self.query_one("#filter")
+        if "owner:" in self.filter_text or m is None or not m.ext.owner:
+            box.value = ""  # type: ignore[attr-defined]
+            self._set_filter("")
+            return
+        owner = m.ext.owner.replace('"', "")
+        text = f'owner:"{owner}"'
+        box.value = text  # type: ignore[attr-defined]
+        self._set_filter(text)
+
+    def action_toggle_grouping(self) -> None:
+        self.group_by = "strand" if self.group_by == "horizon" else "horizon"
+        self.refresh_data()
+
+    def focus_item(self, key: tuple[str, str]) -> None:
+        self.query_one("#filter").value = ""  # type: ignore[attr-defined]
+        self._set_filter("")
+        for index, row in enumerate(self.source.rows):
+            if isinstance(row, Milestone) and (row.feed, row.id) == key:
+                self.rows.cursor = index
+                return

@@ -1,0 +1,283 @@
+"""Screen 3: the moderation inbox. Triage comments with one key each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
+from clp_tui.data.text import clean, one_line
+from clp_tui.screens.base import DashboardScreen
+from clp_tui.screens.dialogs import AskText
+from clp_tui.widgets.badges import decision_badge
+from clp_tui.widgets.rowlist import RowList
+
+_BLOCK = 100
+PLATFORM_NOTE = (
+    "clp-tui records moderation decisions for the team; it does not change anything on "
+    "{platform}. Hide or remove the comment there too, and report it to the platform if it "
+    "breaks their rules."
+)
+
+
+class InboxSource:
+    """Rows for the RowList, fetched from SQLite a block at a time and cached until reload."""
+
+    def __init__(self, screen: InboxScreen) -> None:
+        self.screen = screen
+        self.blocks: dict[int, list[Comment]] = {}
+        self.total = 0
+
+    def reset(self) -> None:
+        self.blocks.clear()
+        s = self.screen
+        self.total = s.inbox.count(s.view, s.platform, s.filter)
+
+    def row_count(self) -> int:
+        return self.total
+
+    def get(self, index: int) -> Comment | None:
+        if not 0 <= index < self.total:
+            return None
+        block, offset = divmod(index, _BLOCK)
+        rows = self.blocks.get(block)
+        if rows is None:
+            s = self.screen
+            rows = s.inbox.page(block * _BLOCK, _BLOCK, s.view, s.platform, s.filter)
+            self.blocks[block] = rows
+        return rows[offset] if offset < len(rows) else None
+
+    def render_row(self, index: int, width: int, height: int) -> list[Text]:
+        c = self.get(index)
+        if c is None:
+            return [Text("")]
+        meeting = self.screen.clp.meeting
+        line = Text()
+        line.append("◆ " if c.key in self.screen.selected else "  ", style="bold magenta")
+        line.append("‼ " if c.flagged else "  ", style="bold yellow")
+        line.append_text(decision_badge(c.decision, 11))
+        line.append(f"{one_line(c.platform, 14):<15}", style="cyan")
+        line.append(f"{(c.published or '')[5:16].replace('T', ' '):<12}", style="dim")
+        if meeting:
+            line.append("(hidden in meeting mode)", style="dim")
+        else:
+            line.append(f"{one_line(c.author, 20):<21}", style="bold")
+            line.append(one_line(c.body, 300))
+        return [line]
+
+
+class InboxScreen(DashboardScreen):
+    TITLE = "3 Inbox"
+    FILTER_FIELDS = FILTER_FIELDS
+    FILTER_HINT = "platform: author: decision: thread: state:"
+    DECISION_ACTIONS = {"approve", "hide", "escalate", "needs_reply", "undo", "toggle_select"}
+
+    BINDINGS = [
+        Binding("a", "approve", "Approve", id="inbox.approve"),
+        Binding("h", "hide", "Hide", id="inbox.hide"),
+        Binding("e", "escalate", "Escalate", id="inbox.escalate"),
+        Binding("r", "needs_reply", "Reply", id="inbox.needs_reply"),
+        Binding("u", "undo", "Undo", id="inbox.undo"),
+        Binding("space", "toggle_select", "Select", id="inbox.select"),
+        Binding("f", "cycle_view", "View", id="inbox.view"),
+        Binding("P", "cycle_platform", "Platform", id="inbox.platform"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "unreviewed"
+        self.platform: str | None = None
+        self.selected: set[tuple[str, str]] = set()
+        self.source = InboxSource(self)
+
+    @property
+    def inbox(self) -> Inbox:
+        return Inbox(self.clp.store, self.clp.config.moderation)
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="inbox-body", classes="split"):
+            yield RowList(self.source, id="inbox-list", classes="main-list")
+            with VerticalScroll(id="inbox-preview", classes="preview"):
+                yield Static(id="inbox-detail", markup=False)
+
+    def focus_body(self) -> None:
+        self.query_one("#inbox-list", RowList).focus()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.focus_body()
+
+    @property
+    def rows(self) -> RowList:
+        return self.query_one("#inbox-list", RowList)
+
+    def current(self) -> Comment | None:
+        return self.source.get(self.rows.cursor)
+
+    def refresh_data(self) -> None:
+        self.source.reset()
+        self.rows.reload()
+        self._update_title()
+        self._show_detail()
+
+    def _update_title(self) -> None:
+        platform = self.platform or "all platforms"
+        selected = f" · {len(self.selected)} selected" if self.selected else ""
+        self.rows.border_title = f"{self.view} · {platform} · {self.source.total:,} comments{selected}"
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        # Debounced: holding j repaints the list at once and the preview when it settles.
+        if getattr(self, "_detail_timer", None) is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(0.05, self._show_detail)
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#inbox-detail", Static)
+        c = self.current()
+        if c is None:
+            detail.update(Text("Nothing here. f changes the view; / filters.", style="dim"))
+            return
+        if self.clp.meeting:
+            detail.update(self._meeting_summary())
+            return
+        t = Text()
+        if c.thread_title:
+            t.append("Thread: ", style="bold")
+            t.append(clean(c.thread_title) + "\n")
+        t.append(clean(c.author), style="bold")
+        t.append(f"  on {clean(c.platform)}")
+        if c.channel:
+            t.append(f" · {clean(c.channel)}")
+        t.append(f"\n{c.published or 'no date'}")
+        if c.state:
+            t.append(f" · on the platform: {c.state}")
+        if c.url:
+            t.append("\nlink (not opened here): ", style="dim")
+            t.append(clean(c.url), style="dim")
+        if c.author_url:
+            t.append("\nprofile: ", style="dim")
+            t.append(clean(c.author_url), style="dim")
+        t.append("\n\n")
+        t.append(clean(c.body))
+        t.append("\n\n")
+        t.append_text(decision_badge(c.decision, 0))
+        if c.decision:
+            t.append(f" by {clean(c.decided_by)} at {c.decided_at}")
+            if c.reason:
+                t.append(f" — {clean(c.reason)}")
+        reasons = self.inbox.flag_reasons(c)
+        if reasons:
+            t.append("\n‼ flagged: " + "; ".join(clean(r) for r in reasons), style="bold yellow")
+        thread = self.inbox.thread(c)
+        if len(thread) > 1:
+            t.append("\n\nAround it in the thread:\n", style="bold")
+            for other in thread:
+                marker = "▶ " if other.key == c.key else "  "
+                indent = "   ↳ " if other.in_reply_to else ""
+                style = "bold" if other.key == c.key else ""
+                t.append(f"{marker}{indent}", style=style)
+                t.append(one_line(other.author, 24), style="bold")
+                t.append(": " + one_line(other.body, 160) + "\n", style=style)
+        t.append("\n" + PLATFORM_NOTE.format(platform=clean(c.platform)), style="dim italic")
+        detail.update(t)
+
+    def _meeting_summary(self) -> Text:
+        counts = self.inbox.counts_by_decision()
+        t = Text("Moderation in numbers (names and comments are hidden in meeting mode)\n\n", style="bold")
+        for decision, count in sorted(counts.items()):
+            t.append(f"{decision:<12} {count:>6,}\n")
+        return t
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def _targets(self, bulk: bool) -> list[Comment]:
+        if bulk and self.selected:
+            found = []
+            for index in range(self.source.total):
+                c = self.source.get(index)
+                if c and c.key in self.selected:
+                    found.append(c)
+                if len(found) == len(self.selected):
+                    break
+            return found
+        c = self.current()
+        return [c] if c else []
+
+    def _decide(self, value: str, *, bulk: bool, reason: str | None = None) -> None:
+        targets = self._targets(bulk)
+        if not targets:
+            return
+        index = self.rows.cursor
+        # An undecided comment moves below the undecided ones, so the next one slides
+        # into this row; a re-decided one stays put, so step past it.
+        advance = 0 if len(targets) == 1 and targets[0].decision is None else 1
+        if len(targets) > 1:
+            advance = 0
+            self.selected.clear()
+        self.clp.decide([t.key for t in targets], "moderation", value, reason=reason,
+                        then=lambda: self._after_decision(index + advance))  # fmt: skip
+        if len(targets) > 1:
+            self.notify(f"{value.replace('_', ' ')}: {len(targets)} comments")
+
+    def _after_decision(self, index: int) -> None:
+        self.source.reset()
+        self.rows.reload(keep=index)
+        self._update_title()
+        self._show_detail()
+
+    def action_approve(self) -> None:
+        self._decide("approved", bulk=True)
+
+    def action_hide(self) -> None:
+        self._decide("hidden", bulk=True)
+
+    def action_needs_reply(self) -> None:
+        self._decide("needs_reply", bulk=False)
+
+    def action_escalate(self) -> None:
+        c = self.current()
+        if c is None:
+            return
+        prompt = Text("Why does this comment go to the Governance and Legal Unit?\n\n", style="")
+        prompt.append(one_line(c.author, 30), style="bold")
+        prompt.append(": " + one_line(c.body, 200))
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._decide("escalated", bulk=False, reason=reason)
+
+        self.app.push_screen(AskText("Escalate to the GLU", prompt, placeholder="reason (required)"), done)
+
+    def action_undo(self) -> None:
+        self.clp.undo_last(then=lambda: self._after_decision(self.rows.cursor))
+
+    def action_toggle_select(self) -> None:
+        c = self.current()
+        if c is None:
+            return
+        self.selected.symmetric_difference_update({c.key})
+        self._update_title()
+        self.rows.cursor = min(self.rows.cursor + 1, max(self.source.total - 1, 0))
+
+    def action_cycle_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.refresh_data()
+
+    def action_cycle_platform(self) -> None:
+        options: list[str | None] = [None, *self.inbox.platforms()]
+        position = options.index(self.platform) if self.platform in options else 0
+        self.platform = options[(position + 1) % len(options)]
+        self.refresh_data()
+
+    def focus_item(self, key: tuple[str, str]) -> None:
+        self.view, self.platform = "all", None
+        self.query_one("#filter").value = ""  # type: ignore[attr-defined]
+        self._set_filter("")
+        for index in range(self.source.total):
+            c = self.source.get(index)
+            if c and c.key == key:
+                self.rows.cursor = index
+                break

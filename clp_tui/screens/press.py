@@ -1,0 +1,275 @@
+"""Screen 4: the press kanban. One column per stage; gates enforce consent and sign-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.widgets import Static
+
+from clp_tui.data.contract import PRESS_STAGES
+from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, load_cards
+from clp_tui.data.text import clean, one_line
+from clp_tui.screens.base import DashboardScreen
+from clp_tui.screens.dialogs import AskText
+from clp_tui.widgets.rowlist import RowList
+
+
+def embargo_words(embargo: dt.datetime | None, now: dt.datetime) -> str | None:
+    if embargo is None:
+        return None
+    if embargo.tzinfo is None:
+        embargo = embargo.replace(tzinfo=dt.UTC)
+    left = embargo - now
+    if left.total_seconds() <= 0:
+        return "embargo lifted"
+    hours = int(left.total_seconds() // 3600)
+    return f"embargo {hours // 24}d {hours % 24}h" if hours >= 24 else f"embargo {hours}h {left.seconds // 60 % 60}m"
+
+
+class ColumnSource:
+    def __init__(self, screen: PressScreen, stage: str) -> None:
+        self.screen = screen
+        self.stage = stage
+        self.cards: list[Card] = []
+
+    def row_count(self) -> int:
+        return len(self.cards)
+
+    def render_row(self, index: int, width: int, height: int) -> list[Text]:
+        card = self.cards[index]
+        now = self.screen.clp.now()
+        title = Text(one_line(card.title, width), style="bold")
+        second = Text(one_line(card.ext.format.replace("_", " "), 14), style="cyan")
+        if card.ext.candidate:
+            second.append(" · " + one_line(card.ext.candidate, width))
+        third = Text()
+        days = card.days_in_stage(now)
+        if days is not None:
+            third.append(f"{days}d here ", style="dim")
+        third.append("✓consent " if card.consent_by else "✗consent ",
+                     style="green" if card.consent_by else "yellow")  # fmt: skip
+        third.append("✓sign-off" if card.signoff_by else "✗sign-off",
+                     style="green" if card.signoff_by else "yellow")  # fmt: skip
+        embargo = embargo_words(card.ext.embargo, now)
+        if embargo:
+            third.append(f" ⏱ {embargo}", style="bold magenta")
+        return [title, second, third, Text("")]
+
+
+class PressScreen(DashboardScreen):
+    TITLE = "4 Press"
+    FILTER_FIELDS = {"stage", "format", "candidate", "owner", "outlet", "feed"}
+    FILTER_HINT = "stage: format: candidate: owner: outlet:"
+    DECISION_ACTIONS = {"move_forward", "move_back", "consent", "signoff", "new_card", "spike"}
+
+    BINDINGS = [
+        Binding("right_square_bracket", "move_forward", "Move ▶", id="press.forward"),
+        Binding("left_square_bracket", "move_back", "◀ Move", id="press.back"),
+        Binding("c", "consent", "Consent", id="press.consent"),
+        Binding("g", "signoff", "Sign-off", id="press.signoff"),
+        Binding("n", "new_card", "New idea", id="press.new"),
+        Binding("x", "spike", "Spike", id="press.spike"),
+        Binding("z", "toggle_spiked", "Show spiked", id="press.show_spiked"),
+        Binding("l,right", "next_column", "Next column", show=False, id="press.next_column"),
+        Binding("h,left", "previous_column", "Previous column", show=False, id="press.previous_column"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_spiked = False
+        self.sources = {stage: ColumnSource(self, stage) for stage in PRESS_STAGES}
+        self.cards: list[Card] = []
+
+    def compose_body(self) -> ComposeResult:
+        with HorizontalScroll(id="kanban"):
+            for stage in PRESS_STAGES:
+                with Vertical(classes="kanban-column", id=f"col-{stage}"):
+                    yield RowList(self.sources[stage], row_height=4, id=f"cards-{stage}", classes="cards")
+        yield Static(id="press-detail", markup=False, classes="preview-below")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#col-spiked").display = False
+        self.focus_body()
+
+    def focus_body(self) -> None:
+        self.query_one(f"#cards-{self.stages[0]}", RowList).focus()
+
+    @property
+    def stages(self) -> list[str]:
+        return list(PRESS_STAGES) if self.show_spiked else list(BOARD_STAGES)
+
+    def focused_stage(self) -> str:
+        focused = self.focused
+        if isinstance(focused, RowList) and focused.id and focused.id.startswith("cards-"):
+            return focused.id.removeprefix("cards-")
+        return self.stages[0]
+
+    def current(self) -> Card | None:
+        stage = self.focused_stage()
+        rows = self.query_one(f"#cards-{stage}", RowList)
+        cards = self.sources[stage].cards
+        return cards[rows.cursor] if cards and rows.cursor < len(cards) else None
+
+    def refresh_data(self, follow: tuple[str, str] | None = None) -> None:
+        keep = follow or (self.current().key if self.current() else None)
+        self.cards = load_cards(self.clp.store)
+        for stage, source in self.sources.items():
+            source.cards = [c for c in self.cards if c.stage == stage and self._matches(c)]
+            rows = self.query_one(f"#cards-{stage}", RowList)
+            index = next((i for i, c in enumerate(source.cards) if c.key == keep), None)
+            rows.reload(keep=index)
+            rows.border_title = f"{STAGE_LABELS[stage]} ({len(source.cards)})"
+            if index is not None and follow is not None:
+                rows.focus()
+        self._show_detail()
+
+    def _matches(self, c: Card) -> bool:
+        if not self.filter:
+            return True
+        values = {"stage": c.stage, "format": c.ext.format, "candidate": c.ext.candidate,
+                  "owner": c.ext.owner, "outlet": " ".join(c.ext.outlets), "feed": c.feed}  # fmt: skip
+        return self.filter.matches(f"{c.title} {c.body}", values)
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        self._show_detail()
+
+    def on_descendant_focus(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#press-detail", Static)
+        c = self.current()
+        if c is None:
+            detail.update(Text("No card here. ←/→ (h/l) move between columns; n adds an idea.", style="dim"))
+            return
+        t = Text()
+        t.append(clean(c.title), style="bold")
+        t.append(f"  [{c.ext.format.replace('_', ' ')} · {STAGE_LABELS[c.stage]}]", style="cyan")
+        if c.ext.owner:
+            t.append(f"  owner {clean(c.ext.owner)}")
+        if c.ext.outlets:
+            t.append("  outlets: " + ", ".join(clean(o) for o in c.ext.outlets))
+        t.append("\n")
+        consent = f"✓ consent from {clean(c.consent_by)}" + (f" ({clean(c.consent_at)})" if c.consent_at else "") \
+            if c.consent_by else "✗ no candidate consent yet (c records it)"
+        signoff = f"✓ regional sign-off by {clean(c.signoff_by)}" + (f" ({clean(c.signoff_at)})" if c.signoff_at else "") \
+            if c.signoff_by else "✗ no regional sign-off yet (g records it)"
+        t.append(consent + "   ", style="green" if c.consent_by else "yellow")
+        t.append(signoff, style="green" if c.signoff_by else "yellow")
+        if c.body:
+            t.append("\n" + one_line(c.body, 400))
+        detail.update(t)
+
+    # -- moving cards ---------------------------------------------------------------------
+
+    def _move(self, card: Card, target: str, reason: str) -> None:
+        problem = gate_problem(card, target)
+        if problem:
+            self.notify(problem, severity="error", title="Gate", markup=False, timeout=8)
+            return
+        self.clp.decide([card.key], "stage", target, reason=reason,
+                        then=lambda: self.refresh_data(follow=card.key))  # fmt: skip
+
+    def action_move_forward(self) -> None:
+        c = self.current()
+        if c is None:
+            return
+        order = list(BOARD_STAGES)
+        if c.stage not in order or order.index(c.stage) == len(order) - 1:
+            self.notify("This card is already as far as it goes.", timeout=3)
+            return
+        self._move(c, order[order.index(c.stage) + 1], "moved forward")
+
+    def action_move_back(self) -> None:
+        c = self.current()
+        if c is None:
+            return
+        order = list(BOARD_STAGES)
+        if c.stage == "spiked":
+            self._move(c, "idea", "brought back from spiked")
+            return
+        if order.index(c.stage) == 0:
+            self.notify("This card is already in the first column.", timeout=3)
+            return
+        self._move(c, order[order.index(c.stage) - 1], "moved back")
+
+    def action_spike(self) -> None:
+        c = self.current()
+        if c is None or c.stage == "spiked":
+            return
+        prompt = Text(f"Why spike '{one_line(c.title, 60)}'?")
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self.clp.decide([c.key], "stage", "spiked", reason=reason, then=self.refresh_data)
+
+        self.app.push_screen(AskText("Spike this card", prompt, placeholder="reason (required)"), given)
+
+    def _record_signoff(self, field: str, title: str, question: str, default: str) -> None:
+        c = self.current()
+        if c is None:
+            return
+
+        def given(who: str | None) -> None:
+            if who:
+                value = {"by": who, "at": self.clp.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
+                self.clp.decide([c.key], field, value, reason=title.lower(), then=self.refresh_data)
+
+        prompt = Text(f"{question}\n{one_line(c.title, 70)}")
+        self.app.push_screen(AskText(title, prompt, value=default), given)
+
+    def action_consent(self) -> None:
+        c = self.current()
+        self._record_signoff("consent", "Candidate's consent", "Who gave express consent for this?",
+                             (c.ext.candidate or "") if c else "")  # fmt: skip
+
+    def action_signoff(self) -> None:
+        self._record_signoff("signoff", "Regional sign-off", "Who at the regional communications team signed it off?", "")
+
+    def action_new_card(self) -> None:
+        def given(title: str | None) -> None:
+            if not title:
+                return
+            item_id = "idea-" + self.clp.now().strftime("%Y%m%d%H%M%S%f")
+            ext = {"format": "story_idea", "stage": "idea", "owner": self.clp.config.officer.name}
+            officer = self.clp.config.officer.name or "officer"
+            self.clp.run_write(
+                lambda: self.clp.store.add_local_item("press", item_id, title, ext, officer=officer),
+                then=self.refresh_data,
+            )
+
+        self.app.push_screen(AskText("New idea", "A working title for the idea:", placeholder="title"), given)
+
+    def action_toggle_spiked(self) -> None:
+        self.show_spiked = not self.show_spiked
+        self.query_one("#col-spiked").display = self.show_spiked
+
+    def _step_column(self, delta: int) -> None:
+        stages = self.stages
+        current = self.focused_stage()
+        index = stages.index(current) if current in stages else 0
+        target = stages[(index + delta) % len(stages)]
+        column = self.query_one(f"#cards-{target}", RowList)
+        column.focus()
+        column.scroll_visible()
+
+    def action_next_column(self) -> None:
+        self._step_column(1)
+
+    def action_previous_column(self) -> None:
+        self._step_column(-1)
+
+    def focus_item(self, key: tuple[str, str]) -> None:
+        self.query_one("#filter").value = ""  # type: ignore[attr-defined]
+        self._set_filter("")
+        card = next((c for c in self.cards if c.key == key), None)
+        if card is None:
+            return
+        if card.stage == "spiked" and not self.show_spiked:
+            self.action_toggle_spiked()
+        self.refresh_data(follow=key)

@@ -1,0 +1,65 @@
+"""Status shown as symbol + word + colour, never colour alone (colour-blind
+officers, monochrome projectors). Everything returns rich Text built from
+plain strings, so feed text placed next to these is never read as markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+RAG = {
+    "overdue": ("✖", "OVERDUE", "bold white on red"),
+    "behind": ("▼", "BEHIND", "bold red"),
+    "at_risk": ("!", "AT RISK", "bold yellow"),
+    "on_track": ("✓", "ON TRACK", "green"),
+    "done": ("●", "DONE", "dim green"),
+    "dropped": ("–", "DROPPED", "dim"),
+}
+
+DECISION = {
+    None: ("○", "new", "bold"),
+    "approved": ("✓", "approved", "green"),
+    "hidden": ("⊘", "hidden", "yellow"),
+    "escalated": ("⚑", "GLU", "bold white on red"),
+    "needs_reply": ("↩", "reply", "cyan"),
+}
+
+HEALTH = {
+    "ok": ("✓", "green"),
+    "stale": ("⚠", "yellow"),
+    "error": ("✖", "bold red"),
+    "never": ("…", "dim"),
+}
+
+
+def rag_badge(rag: str, width: int = 10) -> Text:
+    symbol, word, style = RAG.get(rag, ("?", rag.upper(), ""))
+    return Text(f"{symbol} {word}".ljust(width), style=style)
+
+
+def decision_badge(decision: str | None, width: int = 10) -> Text:
+    symbol, word, style = DECISION.get(decision, ("?", str(decision), ""))
+    return Text(f"{symbol} {word}".ljust(width), style=style)
+
+
+def progress_bar(fraction: float | None, width: int = 10) -> Text:
+    """A bar and a percentage; '—' when there is nothing to measure."""
+    if fraction is None:
+        return Text("—".ljust(width + 5), style="dim")
+    fraction = min(max(fraction, 0.0), 1.0)
+    filled = round(fraction * width)
+    bar = Text("█" * filled, style="bold")
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(f" {fraction * 100:3.0f}%")
+    return bar
+
+
+# Five shades from nothing to the busiest cell of the view, each with its number.
+_HEAT = ("dim", "on grey23", "on dark_green", "black on green3", "bold black on bright_green")
+
+
+def heat_cell(value: float | None, peak: float, width: int = 6) -> Text:
+    if value is None:
+        return Text("·".center(width), style="dim")
+    level = 0 if value <= 0 or peak <= 0 else 1 + min(int(value / peak * 4), 3)
+    shown = f"{value:,.0f}" if value < 100_000 else f"{value / 1000:,.0f}k"
+    return Text(shown.rjust(width - 1) + " ", style=_HEAT[level])

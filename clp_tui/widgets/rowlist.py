@@ -1,0 +1,149 @@
+"""RowList: a keyboard list that draws only the rows on screen.
+
+Textual's DataTable and ListView build a widget or a row object per item and
+take seconds past 10,000 rows. RowList asks its `RowSource` for the few rows
+it is about to paint, so 50,000 comments cost the same as 50.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class RowSource(Protocol):
+    def row_count(self) -> int: ...
+
+    def render_row(self, index: int, width: int, height: int) -> list[Text]:
+        """`height` lines of plain Text (never markup) for row `index`."""
+        ...
+
+
+class RowList(ScrollView, can_focus=True):
+    """A cursor over rows supplied by a RowSource, rendered lazily."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "choose", "Open", show=False, id="list.open"),
+    ]
+    COMPONENT_CLASSES = {"rowlist--cursor", "rowlist--cursor-blurred"}
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, rowlist: RowList, index: int) -> None:
+            super().__init__()
+            self.rowlist = rowlist
+            self.index = index
+
+        @property
+        def control(self) -> RowList:
+            return self.rowlist
+
+    class Chosen(Highlighted):
+        """Enter was pressed on a row."""
+
+    def __init__(self, source: RowSource, *, row_height: int = 1, id: str | None = None,
+                 classes: str | None = None) -> None:  # fmt: skip
+        super().__init__(id=id, classes=classes)
+        self.source = source
+        self.row_height = row_height
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def reload(self, keep: int | None = None) -> None:
+        """Re-read the row count (after data or filter changes) and repaint."""
+        self._count = self.source.row_count()
+        self.virtual_size = Size(self.size.width, self._count * self.row_height)
+        target = self.cursor if keep is None else keep
+        self.cursor = min(max(target, 0), max(self._count - 1, 0))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self._count * self.row_height)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if self._count:
+            self.post_message(self.Highlighted(self, new))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = self.cursor * self.row_height
+        height = self.scrollable_content_region.height or 1
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + self.row_height > self.scroll_y + height:
+            self.scroll_to(y=top + self.row_height - height, animate=False, immediate=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = int(self.scroll_y) + y
+        index, sub = divmod(line, self.row_height)
+        if index >= self._count or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        lines = self.source.render_row(index, width, self.row_height)
+        text = lines[sub] if sub < len(lines) else Text()
+        text = text.copy()
+        text.truncate(width, overflow="ellipsis", pad=True)
+        base = self.rich_style
+        if index == self.cursor:
+            name = "rowlist--cursor" if self.has_focus else "rowlist--cursor-blurred"
+            cursor = self.get_component_rich_style(name)
+            text.stylize(cursor)
+        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
+        return Strip(segments, width).crop(0, width)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def _move(self, delta: int) -> None:
+        if self._count:
+            self.cursor = min(max(self.cursor + delta, 0), self._count - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(max(self.scrollable_content_region.height // self.row_height, 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(self.scrollable_content_region.height // self.row_height, 1))
+
+    def action_first(self) -> None:
+        self._move(-self._count)
+
+    def action_last(self) -> None:
+        self._move(self._count)
+
+    def action_choose(self) -> None:
+        if self._count:
+            self.post_message(self.Chosen(self, self.cursor))
+
+    async def _on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+        index = (int(self.scroll_y) + event.y) // self.row_height
+        if 0 <= index < self._count:
+            self.cursor = index
+

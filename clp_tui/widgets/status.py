@@ -1,0 +1,98 @@
+"""The status header: constituency, days to polling day, and each feed's health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+
+from clp_tui.data.text import one_line
+from clp_tui.widgets.badges import HEALTH
+
+
+@dataclass(slots=True)
+class FeedHealth:
+    name: str
+    state: str  # ok | stale | error | never
+    age_seconds: float | None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class Headline:
+    constituency: str | None
+    polling_day: dt.date | None
+    today: dt.date
+    officer: str
+    screen_title: str
+    feeds: list[FeedHealth]
+    meeting: bool = False
+
+
+def age_words(seconds: float | None) -> str:
+    if seconds is None:
+        return "never synced"
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f} min ago"
+    if seconds < 86400 * 2:
+        return f"{seconds // 3600:.0f} h ago"
+    return f"{seconds // 86400:.0f} days ago"
+
+
+TABS = ("1 Board", "2 Branches", "3 Inbox", "4 Press")
+
+
+class StatusHeader(Widget):
+    """Two lines: where we are and when polling day is; then every feed's health."""
+
+    DEFAULT_CLASSES = "status-header"
+
+    def __init__(self, headline: Headline | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.headline = headline
+
+    def show(self, headline: Headline) -> None:
+        self.headline = headline
+        self.refresh()
+
+    def render(self) -> Text:
+        h = self.headline
+        if h is None:
+            return Text("clp-tui")
+        top = Text()
+        for tab in TABS:
+            if tab == h.screen_title:
+                top.append(f" {tab} ", style="bold reverse")
+            else:
+                top.append(f" {tab} ", style="dim")
+        top.append(" ")
+        top.append(one_line(h.constituency or "clp-tui", 48), style="bold")
+        if h.polling_day:
+            days = (h.polling_day - h.today).days
+            if days > 0:
+                top.append(f"  ·  {days} days to polling day ({h.polling_day:%a %-d %b %Y})")
+            elif days == 0:
+                top.append("  ·  POLLING DAY TODAY", style="bold")
+            else:
+                top.append(f"  ·  polling day was {-days} days ago")
+        if h.meeting:
+            top.append("  ·  MEETING MODE (read-only)", style="bold")
+        elif h.officer:
+            top.append(f"  ·  {one_line(h.officer, 30)}", style="dim")
+        feeds = Text(" ")
+        if not h.feeds:
+            feeds.append("no feeds configured — run `clp-tui init`", style="dim")
+        for feed in h.feeds:
+            symbol, style = HEALTH.get(feed.state, ("?", ""))
+            label = {"ok": "synced", "stale": "STALE", "error": "ERROR", "never": "waiting"}[feed.state]
+            feeds.append(f"{symbol} {one_line(feed.name, 16)} ", style=style)
+            detail = age_words(feed.age_seconds) if feed.state != "never" else ""
+            feeds.append(f"{label} {detail}".strip(), style=style)
+            if feed.reason and feed.state in ("error", "stale"):
+                feeds.append(f": {one_line(feed.reason, 60)}", style=style)
+            feeds.append("   ")
+        return Text("\n").join([top, feeds])
