@@ -139,6 +139,10 @@ class ClpApp(App[None]):
             self._watch_files()
             self._poll(force=False, all_feeds=True)
 
+    def on_resize(self) -> None:
+        # Below this width the detail panes go under the lists instead of beside them.
+        self.set_class(self.size.width < 110, "narrow")
+
     def on_unmount(self) -> None:
         self._writer.shutdown(wait=True)
 

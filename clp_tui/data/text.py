@@ -43,11 +43,11 @@ def clean(text: str | None) -> str:
 
 
 def one_line(text: str | None, limit: int | None = None) -> str:
-    """`clean` for a table cell: newlines and tabs folded, optionally shortened."""
+    """`clean` for a table cell: newlines and tabs folded, shortened to `limit` characters."""
     if not text:
         return ""
     if limit is not None and len(text) > limit:
-        text = text[:limit] + "…"
+        text = text[: max(limit - 1, 0)] + "…"
     return text.translate(_ONE_LINE)
 
 

@@ -36,11 +36,12 @@ class BoardSource:
         m = row
         line = Text("  ")
         line.append_text(rag_badge(m.rag, 11))
-        owner_width = 18 if width >= 100 else 12
+        owner_width = 18 if width >= 100 else 12 if width >= 72 else 0
         # badge 13 + owner + "due 03 Nov " 11 + bar 15, the rest for the title
         title_width = max(width - 40 - owner_width, 12)
         line.append(f"{one_line(m.title, title_width):<{title_width}} ")
-        line.append(f"{one_line(m.ext.owner or '-', owner_width - 1):<{owner_width}}", style="cyan")
+        if owner_width:
+            line.append(f"{one_line(m.ext.owner or '-', owner_width - 1):<{owner_width}}", style="cyan")
         line.append(f"due {m.ext.due:%d %b} ", style="dim")
         line.append_text(progress_bar(m.progress, 10))
         return [line]

@@ -44,6 +44,7 @@ class BranchesScreen(DashboardScreen):
         self.branches: list[BranchRow] = []
         self.shown: list[BranchRow] = []
         self.weeks: list[str] = []
+        self.window: list[str] = []
 
     @property
     def metric(self) -> str:
@@ -64,8 +65,8 @@ class BranchesScreen(DashboardScreen):
 
     def _week_count(self) -> int:
         width = self.size.width or 120
-        # Branch name + total + trend take ~40 columns; each week needs 7.
-        fit = max((width - 44) // 7, 2)
+        # Branch, total, trend and note take ~62 columns; each week needs 8.
+        fit = max((width - 62) // 8, 3)
         return min(self.clp.config.board.weeks, fit)
 
     def on_resize(self) -> None:
@@ -79,26 +80,29 @@ class BranchesScreen(DashboardScreen):
             keep = self.shown[min(table.cursor_row, len(self.shown) - 1)].branch
         self.branches, self.metrics = load_branches(self.clp.store)
         self.weeks = last_weeks(self.clp.today(), self._week_count())
+        # Totals, trends and "quiet" use the configured window, however many weeks fit on screen.
+        window = last_weeks(self.clp.today(), self.clp.config.board.weeks)
+        self.window = window
         metric = self.metric
         shown = [b for b in self.branches if self._matches(b)]
-        self.shown = sort_branches(shown, self.sort, self.weeks, metric)
+        self.shown = sort_branches(shown, self.sort, window, metric)
         peak = max((b.value(w, metric) or 0 for b in self.shown for w in self.weeks), default=0)
         table.clear(columns=True)
         table.add_column(Text("Branch"), key="branch")
         for week in self.weeks:
             table.add_column(Text(week[5:], justify="right"), key=week)
-        table.add_column(Text("Total", justify="right"), key="total")
+        table.add_column(Text(f"{len(window)} wks", justify="right"), key="total")
         table.add_column(Text("Trend"), key="trend")
         table.add_column(Text("Note"), key="note")
         for b in self.shown:
             name = Text("★ " if b.target_ward else "  ", style="bold yellow")
             name.append(one_line(b.branch, 22))
             cells: list[Text] = [name]
-            cells.extend(heat_cell(b.value(w, metric), peak, 7) for w in self.weeks)
-            cells.append(Text(f"{b.total(self.weeks, metric):>8,.0f}", style="bold"))
-            cells.append(trend_text(b.trend(self.weeks, metric)))
+            cells.extend(heat_cell(b.value(w, metric), peak, 6) for w in self.weeks)
+            cells.append(Text(f"{b.total(window, metric):>7,.0f}", style="bold"))
+            cells.append(trend_text(b.trend(window, metric)))
             note = Text()
-            if b.quiet(self.weeks):
+            if b.quiet(window):
                 note.append("⏸ QUIET ", style="bold red")
             if b.twinned_with:
                 note.append(f"⇄ {one_line(b.twinned_with, 18)}", style="cyan")
@@ -107,7 +111,7 @@ class BranchesScreen(DashboardScreen):
         if keep is not None:
             index = next((i for i, b in enumerate(self.shown) if b.branch == keep), 0)
             table.move_cursor(row=index)
-        quiet = sum(1 for b in self.shown if b.quiet(self.weeks))
+        quiet = sum(1 for b in self.shown if b.quiet(window))
         table.border_title = (
             f"{metric.replace('_', ' ')} per week · sorted by {self.sort} · {len(self.shown)} branches"
             f" · {quiet} quiet · ★ target ward · ⇄ twinned"
@@ -143,7 +147,7 @@ class BranchesScreen(DashboardScreen):
             head.append("  ★ target ward", style="bold yellow")
         if b.twinned_with:
             head.append(f"  ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
-        if b.quiet(self.weeks):
+        if b.quiet(self.window):
             head.append("  ⏸ QUIET: nothing recorded for 2+ weeks", style="bold red")
         table = Table(box=None, pad_edge=False, header_style="bold")
         table.add_column("Metric")
@@ -155,7 +159,7 @@ class BranchesScreen(DashboardScreen):
             values = [b.value(w, metric) for w in recent]
             table.add_row(Text(metric.replace("_", " ")),
                           *(Text("·" if v is None else f"{v:,.0f}") for v in values),
-                          Text(f"{b.total(self.weeks, metric):,.0f}"))  # fmt: skip
+                          Text(f"{b.total(self.window, metric):,.0f}"))  # fmt: skip
         detail.update(_stack(head, table))
 
     def action_cycle_metric(self) -> None:

@@ -59,12 +59,15 @@ class InboxSource:
         line.append("◆ " if c.key in self.screen.selected else "  ", style="bold magenta")
         line.append("‼ " if c.flagged else "  ", style="bold yellow")
         line.append_text(decision_badge(c.decision, 11))
-        line.append(f"{one_line(c.platform, 14):<15}", style="cyan")
-        line.append(f"{(c.published or '')[5:16].replace('T', ' '):<12}", style="dim")
+        wide = width >= 90
+        platform_width, author_width = (15, 21) if wide else (10, 15)
+        line.append(f"{one_line(c.platform, platform_width - 1):<{platform_width}}", style="cyan")
+        stamp = (c.published or "")[5:16].replace("T", " ")
+        line.append(f"{stamp if wide else stamp[:5]:<{12 if wide else 6}}", style="dim")
         if meeting:
             line.append("(hidden in meeting mode)", style="dim")
         else:
-            line.append(f"{one_line(c.author, 20):<21}", style="bold")
+            line.append(f"{one_line(c.author, author_width - 1):<{author_width}}", style="bold")
             line.append(one_line(c.body, 300))
         return [line]
 

@@ -96,6 +96,12 @@ class PressScreen(DashboardScreen):
         self.query_one("#col-spiked").display = False
         self.focus_body()
 
+    def on_resize(self) -> None:
+        # Columns share the width but never get narrower than a readable card.
+        width = max((self.size.width - 1) // len(self.stages), 26)
+        for column in self.query(".kanban-column"):
+            column.styles.width = width
+
     def focus_body(self) -> None:
         self.query_one(f"#cards-{self.stages[0]}", RowList).focus()
 
@@ -248,6 +254,7 @@ class PressScreen(DashboardScreen):
     def action_toggle_spiked(self) -> None:
         self.show_spiked = not self.show_spiked
         self.query_one("#col-spiked").display = self.show_spiked
+        self.on_resize()
 
     def _step_column(self, delta: int) -> None:
         stages = self.stages

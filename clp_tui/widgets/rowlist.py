@@ -35,8 +35,8 @@ class RowList(ScrollView, can_focus=True):
         Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
         Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home,g", "first", "First", show=False, id="list.first"),
-        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
         Binding("enter", "choose", "Open", show=False, id="list.open"),
     ]
     COMPONENT_CLASSES = {"rowlist--cursor", "rowlist--cursor-blurred"}

@@ -95,4 +95,7 @@ class StatusHeader(Widget):
             if feed.reason and feed.state in ("error", "stale"):
                 feeds.append(f": {one_line(feed.reason, 60)}", style=style)
             feeds.append("   ")
-        return Text("\n").join([top, feeds])
+        width = self.size.width or 80
+        for line in (top, feeds):
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n", no_wrap=True).join([top, feeds])

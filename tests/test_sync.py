@@ -1,0 +1,376 @@
+"""Sync: feeds fetched from a loopback server into a real SQLite file, one
+transaction per feed; a 304 costs no writes; a failing feed keeps its cache;
+a server's request to wait is kept; kills and concurrent syncs are safe."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer, activity, comment, feed_bytes, milestone, press
+
+from clp_tui.data.store import Store
+
+
+def feed_cfg(server: FeedServer, name: str = "inbox", kind: str = "comment", path: str = "/feed.json", **extra):
+    return {"name": name, "url": server.url(path), "kind": kind, **extra}
+
+
+# -- each kind lands in the cache --------------------------------------------------------
+
+
+def test_each_kind_is_synced_into_its_columns(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/plan", body=feed_bytes([milestone("m1", owner="Agent")], clp={"polling_day": "2029-05-03"}))
+    server.route("/grid", body=feed_bytes([activity("a1", branch="Northside", week="2025-W10")]))
+    server.route("/inbox", body=feed_bytes([comment("c1", "hello", platform="x", thread_id="t1")]))
+    server.route("/press", body=feed_bytes([press("p1", stage="drafting", owner="Comms")]))
+    feeds = [
+        feed_cfg(server, "plan", "milestone", "/plan"),
+        feed_cfg(server, "grid", "activity", "/grid"),
+        feed_cfg(server, "inbox", "comment", "/inbox"),
+        feed_cfg(server, "press", "press", "/press"),
+    ]
+    reports = sync_now(db, feeds)
+    assert [(r.feed, r.status, r.counts.added) for r in reports] == [
+        ("plan", "ok", 1), ("grid", "ok", 1), ("inbox", "ok", 1), ("press", "ok", 1),
+    ]  # fmt: skip
+    assert sorted(sql(db, "SELECT feed, id, kind, due, branch, week, platform, thread_id, stage, owner FROM items")) == [
+        ("grid", "a1", "activity", None, "Northside", "2025-W10", None, None, None, None),
+        ("inbox", "c1", "comment", None, None, None, "x", "t1", None, None),
+        ("plan", "m1", "milestone", "2030-05-01", None, None, None, None, None, "Agent"),
+        ("press", "p1", "press", None, None, None, None, None, "drafting", "Comms"),
+    ]
+    assert sql(db, "SELECT polling_day, title FROM feeds WHERE name = 'plan'") == [("2029-05-03", "Test feed")]
+    assert sql(db, "SELECT feed, outcome, added FROM sync_log ORDER BY feed") == [
+        ("grid", "ok", 1), ("inbox", "ok", 1), ("plan", "ok", 1), ("press", "ok", 1),
+    ]  # fmt: skip
+
+
+def test_a_changed_item_is_updated_and_unchanged_ones_are_counted(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/feed.json", body=feed_bytes([comment("c1", "one"), comment("c2", "two")]))
+    sync_now(db, [feed_cfg(server)])
+    server.route("/feed.json", body=feed_bytes([comment("c1", "one, edited"), comment("c2", "two"), comment("c3")]))
+    (report,) = sync_now(db, [feed_cfg(server)])
+    counts = report.counts
+    assert (counts.added, counts.updated, counts.unchanged, counts.removed) == (1, 1, 1, 0)
+    assert sorted(sql(db, "SELECT id, body FROM items")) == [("c1", "one, edited"), ("c2", "two"), ("c3", "a comment")]
+
+
+# -- 304: no writes at all ---------------------------------------------------------------
+
+
+def test_an_unchanged_feed_costs_one_304_and_no_database_writes(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/feed.json", body=feed_bytes([comment("c1")]), etag='"v1"')
+    sync_now(db, [feed_cfg(server)])
+    observer = sqlite3.connect(db)
+    try:
+        version = observer.execute("PRAGMA data_version").fetchone()[0]
+        log_rows = sql(db, "SELECT count(*) FROM sync_log")
+        (report,) = sync_now(db, [feed_cfg(server)])
+        assert report.status == "not_modified"
+        assert observer.execute("PRAGMA data_version").fetchone()[0] == version, "something was committed"
+    finally:
+        observer.close()
+    assert sql(db, "SELECT count(*) FROM sync_log") == log_rows
+    second = server.requests_for("/feed.json")[1]
+    assert second.headers["if-none-match"] == '"v1"' and second.status == 304
+
+
+def test_the_observer_would_see_a_write(server: FeedServer, db: Path, sync_now) -> None:
+    """The check above can fail: a sync that does write moves data_version."""
+    server.route("/feed.json", body=feed_bytes([comment("c1")]), etag='"v1"')
+    sync_now(db, [feed_cfg(server)])
+    observer = sqlite3.connect(db)
+    try:
+        version = observer.execute("PRAGMA data_version").fetchone()[0]
+        server.route("/feed.json", body=feed_bytes([comment("c1", "edited")]), etag='"v2"')
+        sync_now(db, [feed_cfg(server)])
+        assert observer.execute("PRAGMA data_version").fetchone()[0] != version
+    finally:
+        observer.close()
+
+
+def test_a_304_after_failures_clears_the_backoff(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/feed.json", body=feed_bytes([comment("c1")]), etag='"v1"')
+    sync_now(db, [feed_cfg(server)])
+    server.route("/feed.json", status=500)
+    sync_now(db, [feed_cfg(server)])
+    assert sql(db, "SELECT failures, last_outcome FROM feeds") == [(1, "error")]
+    server.route("/feed.json", body=feed_bytes([comment("c1")]), etag='"v1"')
+    (report,) = sync_now(db, [feed_cfg(server)])
+    assert report.status == "not_modified"
+    assert sql(db, "SELECT failures, next_allowed_at, last_outcome FROM feeds") == [(0, None, "not_modified")]
+
+
+def test_a_new_url_for_a_feed_is_fetched_unconditionally(server: FeedServer, db: Path, sync_now) -> None:
+    server.route("/feed.json", body=feed_bytes([comment("c1")]), etag='"v1"')
+    server.route("/moved.json", body=feed_bytes([comment("c1")]), etag='"v1"')
+    sync_now(db, [feed_cfg(server)])
+    (report,) = sync_now(db, [feed_cfg(server, path="/moved.json")])
+    assert report.status == "ok"
+    assert "if-none-match" not in server.requests_for("/moved.json")[0].headers
+
+
+# -- a failing feed keeps its cache; the others go on ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        ({"status": 404}, "HTTP 404"),
+        ({"status": 500}, "HTTP 500"),
+        ({"body": b"<html>maintenance</html>"}, "not JSON (it looks like HTML)"),
+        ({"body": b'{"hello": "world"}'}, "not a JSON Feed"),
+        ({"body": b"[" * 100_000 + b"]" * 100_000}, "not a JSON Feed"),
+        ({"body": b'{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[' + b"[" * 100_000}, "nested"),
+    ],
+)
+def test_a_failing_feed_keeps_its_cached_items_and_the_others_go_on(
+    server: FeedServer, db: Path, sync_now, sql, route: dict, reason: str
+) -> None:
+    server.route("/a", body=feed_bytes([comment("a1", "cached")]))
+    server.route("/b", body=feed_bytes([comment("b1")]))
+    feeds = [feed_cfg(server, "a", path="/a"), feed_cfg(server, "b", path="/b")]
+    sync_now(db, feeds)
+    server.route("/a", **route)
+    server.route("/b", body=feed_bytes([comment("b1"), comment("b2")]))
+    reports = {r.feed: r for r in sync_now(db, feeds)}
+    assert reports["a"].status == "error" and reason in reports["a"].error
+    assert reports["b"].status == "ok" and reports["b"].counts.added == 1
+    assert sql(db, "SELECT id, body FROM items WHERE feed = 'a'") == [("a1", "cached")]
+    assert sql(db, "SELECT outcome, error IS NOT NULL FROM sync_log WHERE feed = 'a' ORDER BY seq") == [
+        ("ok", 0), ("error", 1),
+    ]  # fmt: skip
+    (last_error,) = sql(db, "SELECT last_error FROM feeds WHERE name = 'a'")[0]
+    assert reason in last_error
+
+
+def test_bad_items_are_skipped_and_their_reasons_kept(server: FeedServer, db: Path, sync_now, sql) -> None:
+    items = [milestone("m1"), milestone("m2", due="next week"), milestone("m1", due="2031-01-01"), {"title": "no id"}]
+    server.route("/feed.json", body=feed_bytes(items))
+    (report,) = sync_now(db, [feed_cfg(server, "plan", "milestone")])
+    assert report.status == "ok" and report.failed  # the CLI exits 1 for skipped items
+    assert (report.counts.added, report.counts.skipped) == (1, 3)
+    assert sql(db, "SELECT id FROM items") == [("m1",)]
+    assert sql(db, "SELECT feed, item_id, path, severity FROM problems ORDER BY path") == [
+        ("plan", "m2", "$.items[1]._clp.due", "error"),
+        ("plan", "m1", "$.items[2].id", "error"),
+        ("plan", None, "$.items[3].id", "error"),
+    ]
+    assert [p.line("plan").split(" at ")[0] for p in report.problems] == [
+        "plan: item 'm2'", "plan: item 'm1'", "plan: item without id",
+    ]  # fmt: skip
+
+
+def test_numeric_and_missing_ids_are_keys_that_survive_a_refresh(server: FeedServer, db: Path, sync_now, sql) -> None:
+    items = [comment(101, "numeric"), {"url": "https://clp.example/c/2", "content_text": "url only"}]
+    server.route("/feed.json", body=feed_bytes(items))
+    sync_now(db, [feed_cfg(server)])
+    (report,) = sync_now(db, [feed_cfg(server)])
+    assert report.counts.unchanged == 2 and report.counts.added == 0
+    assert sorted(sql(db, "SELECT id FROM items")) == [("101",), ("https://clp.example/c/2",)]
+
+
+def test_pagination_is_taken_as_one_feed(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/p1", body=feed_bytes([comment("c1")], next_url="/p2"))
+    server.route("/p2", body=feed_bytes([comment("c2")], next_url="/p3"))
+    server.route("/p3", body=feed_bytes([comment("c3")]))
+    (report,) = sync_now(db, [feed_cfg(server, path="/p1")])
+    assert report.status == "ok" and report.counts.added == 3
+    assert len(sql(db, "SELECT id FROM items")) == 3
+
+
+def test_a_paginated_feed_over_max_pages_is_refused_whole(server: FeedServer, db: Path, sync_now, sql) -> None:
+    for n in range(1, 5):
+        server.route(f"/p{n}", body=feed_bytes([comment(f"c{n}")], **({"next_url": f"/p{n + 1}"} if n < 4 else {})))
+    (report,) = sync_now(db, [feed_cfg(server, path="/p1")], {"max_pages": 3})
+    assert report.status == "error" and "more than 3 pages" in report.error
+    assert sql(db, "SELECT count(*) FROM items") == [(0,)]
+
+
+# -- Retry-After is kept and respected ---------------------------------------------------
+
+
+def test_a_429_defers_the_feed_until_the_server_said(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/feed.json", status=429, headers={"Retry-After": "300"})
+    before = time.time()
+    (report,) = sync_now(db, [feed_cfg(server)])
+    assert report.status == "error" and report.http_status == 429
+    (next_allowed,) = sql(db, "SELECT next_allowed_at FROM feeds")[0]
+    assert before + 299 <= next_allowed <= time.time() + 301
+    server.route("/feed.json", body=feed_bytes([comment("c1")]))
+    (again,) = sync_now(db, [feed_cfg(server)])
+    assert again.status == "deferred" and "--force" in again.error
+    assert len(server.log()) == 1  # the server was left alone
+    (forced,) = sync_now(db, [feed_cfg(server)], force=True)
+    assert forced.status == "ok"
+    assert sql(db, "SELECT next_allowed_at, failures FROM feeds") == [(None, 0)]
+
+
+def test_a_429_without_retry_after_backs_off_anyway(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/feed.json", status=429)
+    sync_now(db, [feed_cfg(server)])
+    (next_allowed,) = sql(db, "SELECT next_allowed_at FROM feeds")[0]
+    assert time.time() + 30 < next_allowed < time.time() + 100
+
+
+def test_a_plain_error_does_not_defer(server: FeedServer, db: Path, sync_now) -> None:
+    server.route("/feed.json", status=500)
+    sync_now(db, [feed_cfg(server)])
+    (again,) = sync_now(db, [feed_cfg(server)])
+    assert again.status == "error"
+    assert len(server.log()) == 2
+
+
+# -- the token ---------------------------------------------------------------------------
+
+TOKEN = "tok-9f8e7d6c5b4a-SECRET"
+
+
+def test_the_token_reaches_its_own_origin_only_and_is_never_stored(
+    server: FeedServer, other_server: FeedServer, db: Path, sync_now
+) -> None:
+    other_server.route("/feed.json", body=feed_bytes([comment("c1")]))
+    server.route("/feed.json", status=302, headers={"Location": other_server.url("/feed.json")})
+    server.route("/own.json", body=feed_bytes([comment("o1")]))
+    feeds = [
+        feed_cfg(server, "moved", token_env="CLP_TEST_TOKEN"),
+        feed_cfg(server, "own", path="/own.json", token_env="CLP_TEST_TOKEN"),
+    ]
+    reports = sync_now(db, feeds, env={"CLP_TEST_TOKEN": TOKEN})
+    assert [r.status for r in reports] == ["ok", "ok"]
+    assert {r.path: r.headers.get("authorization") for r in server.log()} == {
+        "/feed.json": f"Bearer {TOKEN}", "/own.json": f"Bearer {TOKEN}",
+    }  # fmt: skip
+    assert "authorization" not in other_server.log()[0].headers
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{db}{suffix}")
+        if path.exists():
+            assert TOKEN.encode() not in path.read_bytes()
+
+
+# -- a kill in the middle; two processes at once -----------------------------------------
+
+N_BIG = 10_000
+
+
+def _big(version: str) -> bytes:
+    return feed_bytes([comment(f"c{i}", f"{version} {i} " + "x" * 200) for i in range(N_BIG)])
+
+
+def _versions(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return dict(conn.execute("SELECT substr(body, 1, 3), count(*) FROM items GROUP BY 1").fetchall())
+    finally:
+        conn.close()
+
+
+def test_a_kill_during_sync_leaves_every_item_old_or_every_item_new(server: FeedServer, cli, tmp_path: Path) -> None:
+    server.route("/feed.json", body=_big("old"))
+    cli.write_config([feed_cfg(server, "big")])
+    assert cli("sync").returncode == 0
+    baseline = tmp_path / "baseline.db"
+    assert not Path(f"{cli.db}-wal").exists()  # the last connection checkpointed
+    shutil.copy(cli.db, baseline)
+    # The new version downloads in pieces, so the first kill lands mid-download.
+    server.route("/feed.json", body=_big("new"), trickle=(256 * 1024, 0.02))
+    wal = Path(f"{cli.db}-wal")
+    outcomes = {}
+    for point in ("downloading", "writing", "after a while"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{cli.db}{suffix}").unlink(missing_ok=True)
+        shutil.copy(baseline, cli.db)
+        asked = len(server.log())
+        proc = cli.popen("sync")
+        try:
+            server.wait_for_requests(asked + 1)
+            if point == "downloading":
+                time.sleep(0.05)
+            elif point == "writing":
+                # Pages spill into the WAL long before the commit of a 10,000-item write.
+                deadline = time.monotonic() + 10
+                while (not wal.exists() or wal.stat().st_size == 0) and time.monotonic() < deadline:
+                    time.sleep(0.001)
+                assert proc.poll() is None, "the sync finished before it could be killed"
+            else:
+                time.sleep(0.6)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate()
+        outcomes[point] = _versions(cli.db)
+        assert outcomes[point] in ({"old": N_BIG}, {"new": N_BIG}), (point, outcomes[point])
+    assert outcomes["downloading"] == {"old": N_BIG}
+    assert outcomes["writing"] == {"old": N_BIG}, "a half-written transaction survived"
+    # And the cache is usable afterwards: the next sync takes the new version whole.
+    assert cli("sync").returncode == 0
+    assert _versions(cli.db) == {"new": N_BIG}
+
+
+def test_two_processes_syncing_one_database_at_once_both_succeed(server: FeedServer, cli) -> None:
+    # Both requests are held until both arrived, so the two writes overlap.
+    server.route("/a", body=_big("aaa"), barrier=threading.Barrier(2))
+    server.route("/b", body=feed_bytes([comment("b1")]))
+    cli.write_config([feed_cfg(server, "a", path="/a"), feed_cfg(server, "b", path="/b")])
+    procs = [cli.popen("sync") for _ in range(2)]
+    results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
+    for code, out, err in results:
+        assert code == 0, err
+        assert "locked" not in err and "busy" not in err and "Traceback" not in err
+        assert "ERROR" not in out
+    assert _versions(cli.db) == {"aaa": N_BIG, "a c": 1}
+    conn = sqlite3.connect(cli.db)
+    try:
+        assert conn.execute("SELECT feed, count(*) FROM sync_log WHERE outcome = 'ok' GROUP BY feed").fetchall() == [
+            ("a", 2), ("b", 2),
+        ]  # fmt: skip
+        assert conn.execute("SELECT count(*) FROM migrations").fetchone()[0] == 1
+    finally:
+        conn.close()
+
+
+def test_the_store_can_be_read_while_another_process_writes(server: FeedServer, cli) -> None:
+    server.route("/feed.json", body=_big("old"))
+    cli.write_config([feed_cfg(server, "big")])
+    assert cli("sync").returncode == 0
+    server.route("/feed.json", body=_big("new"))
+    store = Store(cli.db)
+    try:
+        proc = cli.popen("sync")
+        seen = set()
+        while proc.poll() is None:
+            seen.add(tuple(sorted(dict(store.query("SELECT substr(body,1,3), count(*) FROM items GROUP BY 1")).items())))
+        assert proc.returncode == 0, proc.communicate()[1]
+    finally:
+        store.close()
+    assert seen <= {(("old", N_BIG),), (("new", N_BIG),)}
+
+
+def test_sync_in_a_subprocess_script_is_importable_without_the_cli(server: FeedServer, tmp_path: Path, cli) -> None:
+    """The data layer is a library too: a plain script can sync."""
+    server.route("/feed.json", body=feed_bytes([comment("c1")]))
+    cli.write_config([feed_cfg(server)])
+    script = (
+        "import asyncio, json, sys\n"
+        "from pathlib import Path\n"
+        "from clp_tui.config import load_config\n"
+        "from clp_tui.data.store import Store\n"
+        "from clp_tui.data.sync import sync_feeds\n"
+        "reports = asyncio.run(sync_feeds(Store(sys.argv[2]), load_config(Path(sys.argv[1]))))\n"
+        "print(json.dumps([r.as_json() for r in reports]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(cli.config), str(cli.db)], capture_output=True,
+                         text=True, env=cli.env(), timeout=30, check=True)  # fmt: skip
+    (report,) = json.loads(out.stdout)
+    assert report["status"] == "ok" and report["counts"]["added"] == 1
+    assert os.path.getsize(cli.db) > 0
