@@ -10,6 +10,7 @@ second officer's decisions appear within two seconds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
@@ -305,10 +306,21 @@ class ClpApp(App[None]):
             if then is not None:
                 then()
 
-        try:
+        # RuntimeError: the app is closing; the write itself has landed.
+        with contextlib.suppress(RuntimeError):
             self.call_from_thread(land)
-        except RuntimeError:  # the app is closing; the write itself has landed
-            pass
+
+    def _fatal_error(self) -> None:
+        """Textual's own crash screen prints every frame's local variables, tokens
+        included; ours writes a report without them and says where it is."""
+        from rich.text import Text
+
+        from clp_tui.crash import report_crash
+
+        error = self._exception or RuntimeError("unknown error")
+        self.bell()
+        self._exit_renderables.append(Text(report_crash(error)))
+        self._close_messages_no_wait()
 
     # -- help ------------------------------------------------------------------------------
 

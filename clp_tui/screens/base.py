@@ -69,9 +69,7 @@ class DashboardScreen(Screen[None]):
         self.query_one(StatusHeader).show(self.clp.headline(self.TITLE))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.DECISION_ACTIONS and self.clp.meeting:
-            return False
-        return True
+        return not (action in self.DECISION_ACTIONS and self.clp.meeting)
 
     # -- filter -------------------------------------------------------------------------
 

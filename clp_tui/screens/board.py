@@ -120,7 +120,7 @@ class BoardScreen(DashboardScreen):
         self.rows.reload(keep=index)
         counts = {rag: sum(1 for m in shown if m.rag == rag) for rag in RAG}
         summary = " · ".join(f"{RAG[r][0]} {n} {RAG[r][1].lower()}" for r, n in counts.items() if n)
-        self.rows.border_title = f"{len(shown)} milestones by {self.group_by} · {summary}"
+        self.rows.border_title = Text(f"{len(shown)} milestones by {self.group_by} · {summary}")
         self._show_detail()
 
     def _matches(self, m: Milestone) -> bool:

@@ -112,8 +112,8 @@ class BranchesScreen(DashboardScreen):
             index = next((i for i, b in enumerate(self.shown) if b.branch == keep), 0)
             table.move_cursor(row=index)
         quiet = sum(1 for b in self.shown if b.quiet(window))
-        table.border_title = (
-            f"{metric.replace('_', ' ')} per week · sorted by {self.sort} · {len(self.shown)} branches"
+        table.border_title = Text(
+            f"{one_line(metric, 30).replace('_', ' ')} per week · sorted by {self.sort} · {len(self.shown)} branches"
             f" · {quiet} quiet · ★ target ward · ⇄ twinned"
         )
         self._show_detail()
@@ -157,7 +157,7 @@ class BranchesScreen(DashboardScreen):
         table.add_column("Total", justify="right")
         for metric in self.metrics:
             values = [b.value(w, metric) for w in recent]
-            table.add_row(Text(metric.replace("_", " ")),
+            table.add_row(Text(one_line(metric, 30).replace("_", " ")),
                           *(Text("·" if v is None else f"{v:,.0f}") for v in values),
                           Text(f"{b.total(self.window, metric):,.0f}"))  # fmt: skip
         detail.update(_stack(head, table))

@@ -127,9 +127,9 @@ class InboxScreen(DashboardScreen):
         self._show_detail()
 
     def _update_title(self) -> None:
-        platform = self.platform or "all platforms"
+        platform = one_line(self.platform, 30) if self.platform else "all platforms"
         selected = f" · {len(self.selected)} selected" if self.selected else ""
-        self.rows.border_title = f"{self.view} · {platform} · {self.source.total:,} comments{selected}"
+        self.rows.border_title = Text(f"{self.view} · {platform} · {self.source.total:,} comments{selected}")
 
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
         # Debounced: holding j repaints the list at once and the preview when it settles.

@@ -129,7 +129,7 @@ class PressScreen(DashboardScreen):
             rows = self.query_one(f"#cards-{stage}", RowList)
             index = next((i for i, c in enumerate(source.cards) if c.key == keep), None)
             rows.reload(keep=index)
-            rows.border_title = f"{STAGE_LABELS[stage]} ({len(source.cards)})"
+            rows.border_title = Text(f"{STAGE_LABELS[stage]} ({len(source.cards)})")
             if index is not None and follow is not None:
                 rows.focus()
         self._show_detail()
