@@ -25,6 +25,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from clp_tui.config import Config, ConfigError, load_config
+from clp_tui.data.inbox import flags_current, refresh_flags
 from clp_tui.data.store import Store, StoreError
 from clp_tui.data.sync import FeedReport, sync_feeds
 from clp_tui.screens.board import BoardScreen
@@ -135,10 +136,21 @@ class ClpApp(App[None]):
         if self.meeting:
             self.theme = "textual-dark"
             self.add_class("meeting")
+        self._check_flags()
         if self.live:
             self.set_interval(1.0, self._tick)
             self._watch_files()
             self._poll(force=False, all_feeds=True)
+
+    @work(thread=True, group="flags", exclusive=True, exit_on_error=False)
+    def _check_flags(self) -> None:
+        """Re-flag every comment when the moderation rules differ from those last applied."""
+        rules = self.config.moderation
+        if flags_current(self.store, rules):
+            return
+        refresh_flags(self.store, rules)
+        self.store.close()
+        self.call_from_thread(self.data_changed)
 
     def on_resize(self) -> None:
         # Below this width the detail panes go under the lists instead of beside them.
@@ -255,6 +267,7 @@ class ClpApp(App[None]):
             return
         self.config = config
         self.set_keymap(config.keys)
+        self._check_flags()
         self.notify("Settings reloaded.", timeout=2)
         self.data_changed()
 

@@ -213,33 +213,40 @@ _OPEN_WHEN_TOLD = """
 import sys, time
 from pathlib import Path
 from clp_tui.data.store import Store
-go = Path(sys.argv[2])
-print("ready", flush=True)
-while not go.exists():
-    time.sleep(0.0005)
-Store(sys.argv[1]).close()
-print("opened", flush=True)
+folder, rounds = Path(sys.argv[1]), int(sys.argv[2])
+for n in range(rounds):
+    go = folder / f"go{n}"
+    while not go.exists():
+        time.sleep(0)
+    Store(folder / f"cache{n}.db").close()
+    print(f"opened {n}", flush=True)
 """
 
 
-def test_three_processes_opening_a_new_cache_at_once_migrate_it_exactly_once(cli, db: Path, tmp_path: Path, sql) -> None:
-    go = tmp_path / "go"
+def test_three_processes_opening_a_new_cache_at_once_migrate_it_exactly_once(cli, tmp_path: Path, sql) -> None:
+    # Several rounds, each on a new file, so a rare race shows up reliably.
+    rounds = 8
     procs = [
-        subprocess.Popen([sys.executable, "-c", _OPEN_WHEN_TOLD, str(db), str(go)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=cli.env())  # fmt: skip
+        subprocess.Popen([sys.executable, "-c", _OPEN_WHEN_TOLD, str(tmp_path), str(rounds)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.env())  # fmt: skip
         for _ in range(3)
     ]
-    for proc in procs:
-        assert proc.stdout.readline().strip() == "ready"
-    go.touch()
-    for proc in procs:
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
-        assert out.strip() == "opened" and err == ""
-    assert sql(db, "SELECT version, count(*) FROM migrations GROUP BY version") == [
-        (v, 1) for v in range(1, SCHEMA_VERSION + 1)
-    ]
-    assert sql(db, "PRAGMA integrity_check") == [("ok",)]
+    try:
+        for n in range(rounds):
+            (tmp_path / f"go{n}").touch()
+            for proc in procs:
+                line = proc.stdout.readline().strip()
+                assert line == f"opened {n}", proc.communicate(timeout=30)[1]
+    finally:
+        for proc in procs:
+            _, err = proc.communicate(timeout=30)
+            assert proc.returncode == 0 and err == "", err
+    for n in range(rounds):
+        db = tmp_path / f"cache{n}.db"
+        assert sql(db, "SELECT version, count(*) FROM migrations GROUP BY version") == [
+            (v, 1) for v in range(1, SCHEMA_VERSION + 1)
+        ]
+        assert sql(db, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_a_cache_from_a_newer_version_is_refused_with_advice(db: Path, cli) -> None:

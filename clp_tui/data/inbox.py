@@ -7,7 +7,10 @@ then flagged, then newest. Flags come from the `[moderation]` rules.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +27,7 @@ _FIELD_SQL = {
     "channel": "i.channel",
     "author": "i.author_name",
     "state": "i.state",
-    "decision": "coalesce(json_extract(d.value, '$'), 'unreviewed')",
+    "decision": "coalesce(i.decision, 'unreviewed')",
     "thread": "coalesce(json_extract(i.ext, '$.thread_title'), i.thread_id)",
     "feed": "i.feed",
 }
@@ -56,30 +59,54 @@ class Comment:
         return (self.feed, self.id)
 
 
+def text_flagger(rules: Moderation) -> Callable[[str | None, str | None], bool]:
+    """The part of the flag rules that looks only at a comment's own words."""
+    words = [w.strip().lower() for w in rules.watch_words if w.strip()]
+
+    def flagged(body: str | None, title: str | None) -> bool:
+        text = f"{body or ''} {title or ''}"
+        if rules.flag_links and _LINK.search(text):
+            return True
+        lowered = text.lower()
+        return any(w in lowered for w in words)
+
+    return flagged
+
+
+def rules_signature(rules: Moderation) -> str:
+    return json.dumps([sorted(rules.watch_words), rules.flag_links, rules.repeat_posts])
+
+
+def refresh_flags(store: Store, rules: Moderation, feed: str | None = None) -> int:
+    """Recompute the `flagged` column of one feed's comments (or all, when the rules
+    changed) and write only the rows whose flag changed. Returns how many changed."""
+    text_flag = text_flagger(rules)
+    rows = store.query(
+        """SELECT feed, id, body, title, author_name, substr(published, 1, 10), flagged
+           FROM items WHERE kind = 'comment' AND archived = 0"""
+    )
+    per_day = Counter((r[4], r[5]) for r in rows if r[4])
+    changes = []
+    for r in rows:
+        if feed is not None and r[0] != feed:
+            continue
+        new = int(text_flag(r[2], r[3]) or (r[4] is not None and per_day[(r[4], r[5])] >= rules.repeat_posts))
+        if new != r[6]:
+            changes.append((new, r[0], r[1]))
+    store.set_flags(changes, rules_signature(rules))
+    return len(changes)
+
+
+def flags_current(store: Store, rules: Moderation) -> bool:
+    return store.meta("flag_rules") == rules_signature(rules)
+
+
 class Inbox:
     """Queries for the inbox under one set of moderation rules."""
 
     def __init__(self, store: Store, rules: Moderation):
         self.store = store
         self.rules = rules
-        self._flag_sql, self._flag_params = self._flag_expression()
-
-    def _flag_expression(self) -> tuple[str, list[Any]]:
-        parts: list[str] = []
-        params: list[Any] = []
-        for word in self.rules.watch_words:
-            if word.strip():
-                parts.append("instr(lower(coalesce(i.body, '') || ' ' || coalesce(i.title, '')), ?) > 0")
-                params.append(word.strip().lower())
-        if self.rules.flag_links:
-            parts.append("(i.body LIKE '%http://%' OR i.body LIKE '%https://%' OR i.body LIKE '%www.%')")
-        parts.append(
-            """EXISTS (SELECT 1 FROM items r WHERE r.kind = 'comment' AND r.archived = 0
-                 AND r.author_name = i.author_name AND substr(r.published, 1, 10) = substr(i.published, 1, 10)
-                 LIMIT 1 OFFSET ?)"""
-        )
-        params.append(self.rules.repeat_posts - 1)
-        return "(" + " OR ".join(parts) + ")", params
 
     def flag_reasons(self, comment: Comment) -> list[str]:
         """Why a comment is flagged, in words, for the preview pane."""
@@ -95,12 +122,11 @@ class Inbox:
         clauses = ["i.kind = 'comment'", "i.archived = 0"]
         params: list[Any] = []
         if view == "unreviewed":
-            clauses.append("d.value IS NULL")
+            clauses.append("i.decision IS NULL")
         elif view == "flagged":
-            clauses.append(self._flag_sql)
-            params.extend(self._flag_params)
+            clauses.append("i.flagged = 1")
         elif view == "escalated":
-            clauses.append("d.value = '\"escalated\"'")
+            clauses.append("i.decision = 'escalated'")
         if platform:
             clauses.append("i.platform = ?")
             params.append(platform)
@@ -123,7 +149,7 @@ class Inbox:
 
     def count(self, view: str = "all", platform: str | None = None, flt: Filter | None = None) -> int:
         where, params = self._where(view, platform, flt or Filter())
-        return int(self.store.query(f"SELECT count(*) {self._FROM} WHERE {where}", params)[0][0])
+        return int(self.store.query(f"SELECT count(*) FROM items i WHERE {where}", params)[0][0])
 
     def page(
         self,
@@ -138,12 +164,11 @@ class Inbox:
             f"""SELECT i.feed, i.id, i.author_name, i.author_url, i.body, i.title, i.platform,
                        i.channel, i.thread_id, json_extract(i.ext, '$.thread_title') AS thread_title,
                        i.in_reply_to, i.state, i.published, i.url,
-                       json_extract(d.value, '$') AS decision, d.officer, d.at, d.reason,
-                       {self._flag_sql} AS flagged
+                       i.decision, d.officer, d.at, d.reason, i.flagged
                 {self._FROM} WHERE {where}
-                ORDER BY d.value IS NOT NULL, flagged DESC, i.published DESC, i.id
+                ORDER BY (i.decision IS NOT NULL), i.flagged DESC, i.published DESC
                 LIMIT ? OFFSET ?""",
-            [*self._flag_params, *params, limit, offset],
+            [*params, limit, offset],
         )
         return [_comment(r) for r in rows]
 
@@ -156,8 +181,7 @@ class Inbox:
                   SELECT i.feed, i.id, i.author_name, i.author_url, i.body, i.title, i.platform,
                          i.channel, i.thread_id, json_extract(i.ext, '$.thread_title') AS thread_title,
                          i.in_reply_to, i.state, i.published, i.url,
-                         json_extract(d.value, '$') AS decision, d.officer, d.at, d.reason,
-                         0 AS flagged
+                         i.decision, d.officer, d.at, d.reason, i.flagged
                   {self._FROM}
                   WHERE i.kind = 'comment' AND i.archived = 0 AND i.feed = ? AND i.thread_id = ?
                   ORDER BY abs(julianday(i.published) - julianday(?)) LIMIT ?)
@@ -168,8 +192,8 @@ class Inbox:
 
     def counts_by_decision(self) -> dict[str, int]:
         rows = self.store.query(
-            f"""SELECT coalesce(json_extract(d.value, '$'), 'unreviewed') AS decision, count(*)
-                {self._FROM} WHERE i.kind = 'comment' AND i.archived = 0 GROUP BY 1"""
+            """SELECT coalesce(decision, 'unreviewed'), count(*) FROM items
+               WHERE kind = 'comment' AND archived = 0 GROUP BY 1"""
         )
         return {r[0]: r[1] for r in rows}
 

@@ -19,6 +19,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,9 +67,18 @@ def _migration_1(db: sqlite_utils.Database) -> None:
             thread_id TEXT, in_reply_to TEXT, state TEXT, branch TEXT, week TEXT, stage TEXT,
             owner TEXT, due TEXT, first_seen TEXT, updated_at TEXT,
             archived INTEGER NOT NULL DEFAULT 0,
+            -- Derived, never from a feed: the current moderation decision (mirrors
+            -- decision_state) and the moderation rules' flag, so the inbox can page
+            -- through 50,000 comments in index order.
+            decision TEXT, flagged INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (feed, id)
-        ) WITHOUT ROWID"""
+        )"""  # a rowid table: rows of a kilobyte or more are slow WITHOUT ROWID
     )
+    db.execute(
+        """CREATE INDEX items_inbox ON items
+           (kind, archived, (decision IS NOT NULL), flagged DESC, published DESC)"""
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE INDEX items_by_kind_published ON items (kind, archived, published DESC)")
     db.execute("CREATE INDEX items_by_thread ON items (thread_id)")
     db.execute("CREATE INDEX items_by_author ON items (kind, author_name, published)")
@@ -133,6 +143,25 @@ def _friendly(exc: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"the cache {path} failed: {text}")
 
 
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL. Switching takes an exclusive lock and SQLite answers
+    SQLITE_BUSY at once, without the busy handler, while another process has a
+    new cache open (several processes starting at once); so wait here instead."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+            continue
+        if mode.lower() != "wal":  # e.g. ":memory:"; one more try, as before
+            conn.execute("PRAGMA journal_mode = WAL")
+        return
+
+
 class Store:
     """The cache at `path`. Safe to share between threads: each gets its own connection."""
 
@@ -157,8 +186,6 @@ class Store:
             )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
@@ -402,6 +429,7 @@ class Store:
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                     (feed, item_id, field, encoded, seq, stamp, officer, reason),
                 )
+                _mirror(conn, feed, item_id, field, value)
                 seqs.append(seq)
         return seqs
 
@@ -436,6 +464,7 @@ class Store:
                ORDER BY seq DESC LIMIT 1""",
             (feed, item_id, field),
         ).fetchone()
+        _mirror(conn, feed, item_id, field, json.loads(latest[1]) if latest and latest[1] else None)
         if latest is None:
             conn.execute(
                 "DELETE FROM decision_state WHERE feed = ? AND item_id = ? AND field = ?",
@@ -448,6 +477,16 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (feed, item_id, field, latest[1], latest[0], latest[2], latest[3], latest[4]),
             )
+
+    def set_flags(self, changes: Iterable[tuple[int, str, str]], rules: str) -> None:
+        """Write the inbox's `flagged` column for (flag, feed, id) rows, and remember the rules."""
+        with self.write() as conn:
+            conn.executemany("UPDATE items SET flagged = ? WHERE feed = ? AND id = ?", changes)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('flag_rules', ?)", (rules,))
+
+    def meta(self, key: str) -> str | None:
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
 
     def add_local_item(self, kind: str, item_id: str, title: str, ext: dict[str, Any], *, officer: str) -> None:
         """A card an officer creates here (e.g. a press idea); kept in the reserved `local` feed."""
@@ -477,3 +516,9 @@ class Store:
         except OSError:
             mtime = 0.0
         return int(version), mtime
+
+
+def _mirror(conn: sqlite3.Connection, feed: str, item_id: str, field: str, value: Any) -> None:
+    """Keep items.decision equal to the current moderation decision (for the inbox index)."""
+    if field == "moderation":
+        conn.execute("UPDATE items SET decision = ? WHERE feed = ? AND id = ?", (value, feed, item_id))

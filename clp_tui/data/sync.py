@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from clp_tui.config import Config, FeedConfig, token_for
+from clp_tui.config import Config, FeedConfig, Moderation, token_for
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits, backoff_delay
+from clp_tui.data.inbox import refresh_flags
 from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
 from clp_tui.data.store import Store, SyncCounts
 
@@ -76,7 +77,7 @@ async def sync_feeds(
     async with Fetcher(limits_from(config)) as fetcher:
 
         async def one(feed: FeedConfig) -> FeedReport:
-            report = await sync_one(store, fetcher, feed, force=force)
+            report = await sync_one(store, fetcher, feed, force=force, rules=config.moderation)
             if on_report is not None:
                 on_report(report)
             return report
@@ -84,7 +85,9 @@ async def sync_feeds(
         return list(await asyncio.gather(*(one(f) for f in feeds)))
 
 
-async def sync_one(store: Store, fetcher: Fetcher, feed: FeedConfig, *, force: bool = False) -> FeedReport:
+async def sync_one(
+    store: Store, fetcher: Fetcher, feed: FeedConfig, *, force: bool = False, rules: Moderation | None = None
+) -> FeedReport:
     started = time.monotonic()
     state = await asyncio.to_thread(store.feed_state, feed.name) or {}
     not_before = state.get("next_allowed_at")
@@ -113,6 +116,8 @@ async def sync_one(store: Store, fetcher: Fetcher, feed: FeedConfig, *, force: b
                           seconds=time.monotonic() - started)  # fmt: skip
     try:
         counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started)
+        if rules is not None and counts.added + counts.updated + counts.removed:
+            await asyncio.to_thread(refresh_flags, store, rules, feed.name)
     except FeedError as exc:
         result.error = str(exc)
         return await _failed(store, feed, state, result, started)
