@@ -93,7 +93,7 @@ class InboxScreen(DashboardScreen):
         super().__init__()
         self.view = "unreviewed"
         self.platform: str | None = None
-        self.selected: set[tuple[str, str]] = set()
+        self.selected: dict[tuple[str, str], Comment] = {}
         self.source = InboxSource(self)
 
     @property
@@ -198,14 +198,7 @@ class InboxScreen(DashboardScreen):
 
     def _targets(self, bulk: bool) -> list[Comment]:
         if bulk and self.selected:
-            found = []
-            for index in range(self.source.total):
-                c = self.source.get(index)
-                if c and c.key in self.selected:
-                    found.append(c)
-                if len(found) == len(self.selected):
-                    break
-            return found
+            return [self.selected[key] for key in sorted(self.selected)]
         c = self.current()
         return [c] if c else []
 
@@ -261,7 +254,8 @@ class InboxScreen(DashboardScreen):
         c = self.current()
         if c is None:
             return
-        self.selected.symmetric_difference_update({c.key})
+        if self.selected.pop(c.key, None) is None:
+            self.selected[c.key] = c
         self._update_title()
         self.rows.cursor = min(self.rows.cursor + 1, max(self.source.total - 1, 0))
 
@@ -279,8 +273,6 @@ class InboxScreen(DashboardScreen):
         self.view, self.platform = "all", None
         self.query_one("#filter").value = ""  # type: ignore[attr-defined]
         self._set_filter("")
-        for index in range(self.source.total):
-            c = self.source.get(index)
-            if c and c.key == key:
-                self.rows.cursor = index
-                break
+        index = self.inbox.position(key, self.view, self.platform, self.filter)
+        if index is not None:
+            self.rows.cursor = index
