@@ -23,17 +23,35 @@ from urllib.request import url2pathname
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 
 from clp_tui.config import Config, ConfigError, load_config
 from clp_tui.data.inbox import flags_current, refresh_flags
 from clp_tui.data.store import Store, StoreError
 from clp_tui.data.sync import FeedReport, sync_feeds
+from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.board import BoardScreen
 from clp_tui.screens.branches import BranchesScreen
 from clp_tui.screens.help import HelpScreen
 from clp_tui.screens.inbox import InboxScreen
 from clp_tui.screens.press import PressScreen
 from clp_tui.widgets.status import FeedHealth, Headline
+
+# High contrast for a projector at the back of a room; symbols still carry every status.
+MEETING_THEME = Theme(
+    name="clp-meeting",
+    primary="#FFFFFF",
+    secondary="#FFD700",
+    accent="#FFD700",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    warning="#FFD700",
+    error="#FF5555",
+    success="#55FF55",
+    dark=True,
+)
 
 # A feed not heard from in this many refresh intervals is shown as stale.
 STALE_AFTER_INTERVALS = 3
@@ -52,6 +70,8 @@ class ClpApp(App[None]):
         Binding("2", "switch_mode('branches')", "Branch activity", show=False, id="app.branches"),
         Binding("3", "switch_mode('inbox')", "Moderation inbox", show=False, id="app.inbox"),
         Binding("4", "switch_mode('press')", "Press kanban", show=False, id="app.press"),
+        Binding("M", "toggle_meeting", "Meeting mode", id="app.meeting"),
+        Binding("full_stop", "pause_cycle", "Pause cycling", id="app.meeting_pause"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+r", "refresh_now", "Refresh", id="app.refresh"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -133,14 +153,51 @@ class ClpApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        if self.meeting:
-            self.theme = "textual-dark"
-            self.add_class("meeting")
+        self.register_theme(MEETING_THEME)
+        self._normal_theme = self.theme
+        self._cycle_timer = self.set_interval(self.config.meeting.cycle_seconds, self._cycle_screen, pause=True)
+        self._apply_meeting()
         self._check_flags()
         if self.live:
             self.set_interval(1.0, self._tick)
             self._watch_files()
             self._poll(force=False, all_feeds=True)
+
+    # -- meeting mode ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pause_cycle":
+            return self.meeting
+        return True
+
+    def action_toggle_meeting(self) -> None:
+        self.meeting = not self.meeting
+        self._apply_meeting()
+        self.notify("Meeting mode: read-only, no names or comments on screen." if self.meeting
+                    else "Meeting mode off.", timeout=3)  # fmt: skip
+
+    def _apply_meeting(self) -> None:
+        """High contrast, read-only, no personal data, and the screens cycling on their own."""
+        self.set_class(self.meeting, "meeting")
+        self.theme = MEETING_THEME.name if self.meeting else self._normal_theme
+        self._cycle_paused = False
+        if self.meeting and self.live:
+            self._cycle_timer.resume()
+        else:
+            self._cycle_timer.pause()
+        self.refresh_bindings()
+        self.data_changed()
+
+    def _cycle_screen(self) -> None:
+        if not self.meeting or self._cycle_paused:
+            return
+        order = ["board", "branches", "press"]
+        current = self.current_mode if self.current_mode in order else order[-1]
+        self.switch_mode(order[(order.index(current) + 1) % len(order)])
+
+    def action_pause_cycle(self) -> None:
+        self._cycle_paused = not self._cycle_paused
+        self.notify("Cycling paused." if self._cycle_paused else "Cycling resumed.", timeout=2)
 
     @work(thread=True, group="flags", exclusive=True, exit_on_error=False)
     def _check_flags(self) -> None:
@@ -184,9 +241,8 @@ class ClpApp(App[None]):
     def data_changed(self) -> None:
         self._reload_feed_rows()
         screen = self.screen
-        if hasattr(screen, "refresh_data"):
-            screen.update_header()
-            screen.refresh_data()
+        if isinstance(screen, DashboardScreen):
+            screen.reload()
 
     # -- polling feeds -------------------------------------------------------------------
 

@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
         "failed (the cache is kept), 2 bad usage or config.",
         parents=[common],
     )
-    parser.add_argument("--meeting", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--meeting", action="store_true",
+                        help="open in meeting mode: high contrast, read-only, no names or comments")  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", parents=[common], help="write a commented starter config")
@@ -78,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--screen", choices=["board", "branches", "inbox", "press"], required=True)
     p.add_argument("--size", default="140x45", help="COLUMNSxROWS (default %(default)s)")
     p.add_argument("--output", type=Path, required=True, metavar="FILE.svg")
-    p.add_argument("--meeting", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--meeting", action="store_true", help="render as meeting mode shows it")
     return parser
 
 

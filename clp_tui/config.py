@@ -64,12 +64,18 @@ class Board(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     weeks: Annotated[int, msgspec.Meta(ge=2, le=52)] = 8
 
 
+class Meeting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    # Meeting mode moves board -> branches -> press every this many seconds.
+    cycle_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 20
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):
     officer: Officer = msgspec.field(default_factory=Officer)
     feeds: list[FeedConfig] = []
     network: Network = msgspec.field(default_factory=Network)
     moderation: Moderation = msgspec.field(default_factory=Moderation)
     board: Board = msgspec.field(default_factory=Board)
+    meeting: Meeting = msgspec.field(default_factory=Meeting)
     # binding id -> key(s), e.g. approve = "y" or inbox.approve = "y,enter"
     keys: dict[str, str] = {}
 
@@ -217,6 +223,9 @@ retain_days = 90
 [board]
 behind_margin = 0.15                     # how far progress may trail the calendar before "behind"
 weeks = 8                                # weeks shown in the branch grid
+
+[meeting]
+cycle_seconds = 20                       # meeting mode shows each screen this long
 
 [keys]
 # Remap any key by its binding id, e.g.:

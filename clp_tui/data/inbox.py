@@ -208,6 +208,13 @@ class Inbox:
         )
         return {r[0]: r[1] for r in rows}
 
+    def counts_by_platform(self) -> dict[str, int]:
+        rows = self.store.query(
+            """SELECT coalesce(platform, '-'), count(*) FROM items
+               WHERE kind = 'comment' AND archived = 0 GROUP BY 1"""
+        )
+        return {r[0]: r[1] for r in rows}
+
     def platforms(self) -> list[str]:
         rows = self.store.query(
             "SELECT DISTINCT platform FROM items WHERE kind = 'comment' AND archived = 0 AND platform IS NOT NULL ORDER BY 1"

@@ -185,7 +185,7 @@ class Store:
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.row_factory = sqlite3.Row
             self._local.conn = conn

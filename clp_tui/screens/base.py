@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from clp_tui.data.filters import Filter, parse_filter
+from clp_tui.data.store import StoreError
 from clp_tui.widgets.status import StatusHeader
 
 if TYPE_CHECKING:
@@ -62,13 +63,22 @@ class DashboardScreen(Screen[None]):
         self._show_filter_line()
 
     def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Header and data again; a cache that cannot be read is a message, never a crash."""
         self.update_header()
-        self.refresh_data()
+        try:
+            self.refresh_data()
+        except StoreError as exc:
+            self.notify(f"{exc}\nShowing what was already on screen.", severity="error", markup=False,
+                        timeout=10)  # fmt: skip
 
     def update_header(self) -> None:
         self.query_one(StatusHeader).show(self.clp.headline(self.TITLE))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Meeting mode is read-only: decision keys are switched off, not just hidden.
         return not (action in self.DECISION_ACTIONS and self.clp.meeting)
 
     # -- filter -------------------------------------------------------------------------
@@ -112,7 +122,7 @@ class DashboardScreen(Screen[None]):
         self.filter_text = text
         self.filter = parse_filter(text)
         self._show_filter_line()
-        self.refresh_data()
+        self.reload()
 
     def _show_filter_line(self) -> None:
         line = self.query_one("#filter-line", Static)

@@ -188,10 +188,12 @@ class InboxScreen(DashboardScreen):
         detail.update(t)
 
     def _meeting_summary(self) -> Text:
-        counts = self.inbox.counts_by_decision()
-        t = Text("Moderation in numbers (names and comments are hidden in meeting mode)\n\n", style="bold")
-        for decision, count in sorted(counts.items()):
-            t.append(f"{decision:<12} {count:>6,}\n")
+        t = Text("Moderation in numbers (names and comments are hidden in meeting mode)\n", style="bold")
+        for heading, counts in (("By decision", self.inbox.counts_by_decision()),
+                                ("By platform", self.inbox.counts_by_platform())):  # fmt: skip
+            t.append(f"\n{heading}\n", style="bold")
+            for name, count in sorted(counts.items()):
+                t.append(f"  {one_line(name, 20).replace('_', ' '):<20} {count:>7,}\n")
         return t
 
     # -- decisions ----------------------------------------------------------------------

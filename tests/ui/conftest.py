@@ -1,0 +1,191 @@
+"""Fixtures for the UI tests: the demo world on a real loopback FeedServer, a real
+config.toml, one real sync into a real SQLite cache, and a ClpApp with a fixed clock
+and no background polling (live=False)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clp_tui.app import ClpApp
+from clp_tui.config import Config, parse_config
+from clp_tui.data.store import Store
+from clp_tui.data.sync import sync_feeds
+from clp_tui.demo.server import FeedServer
+from clp_tui.demo.world import DemoWorld
+
+TODAY = dt.date(2026, 11, 23)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+SIZE = (120, 40)
+KINDS = {"plan": "milestone", "activity": "activity", "comments": "comment", "press": "press"}
+OFFICER = "Test Officer"
+
+
+def fixed_clock() -> dt.datetime:
+    return NOW
+
+
+def config_text(urls: dict[str, str], kinds: dict[str, str], keys: dict[str, str] | None = None) -> str:
+    lines = [
+        "[officer]",
+        f'name = "{OFFICER}"',
+        "",
+        "[moderation]",
+        'watch_words = ["locked up"]',
+        "",
+        "[network]",
+        "connect_timeout = 2",
+        "read_timeout = 2",
+        "deadline = 8",
+        "",
+    ]
+    if keys:
+        lines.append("[keys]")
+        lines += [f"{json.dumps(k)} = {json.dumps(v)}" for k, v in keys.items()]
+        lines.append("")
+    for name, url in urls.items():
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', f'kind = "{kinds[name]}"', ""]
+    return "\n".join(lines)
+
+
+@dataclass
+class Env:
+    """What a UI test gets: the config, the cache, the server and a way to rewrite the config."""
+
+    tmp_path: Path
+    config: Config
+    db: Path
+    config_path: Path
+    server: FeedServer
+    urls: dict[str, str]
+    kinds: dict[str, str]
+
+    def __iter__(self):  # (config, db_path), as the brief asks
+        return iter((self.config, self.db))
+
+    def app(self, **kwargs: Any) -> ClpApp:
+        kwargs.setdefault("clock", fixed_clock)
+        kwargs.setdefault("live", False)
+        return ClpApp(self.config, self.db, **kwargs)
+
+    def with_keys(self, keys: dict[str, str]) -> Config:
+        text = config_text(self.urls, self.kinds, keys)
+        self.config_path.write_text(text, encoding="utf-8")
+        self.config = parse_config(text, str(self.config_path))
+        return self.config
+
+    def store(self) -> Store:
+        """A Store of the test's own: another connection, as a second officer would have."""
+        return Store(self.db)
+
+
+def _sync(db: Path, config: Config) -> None:
+    store = Store(db)
+    try:
+        reports = asyncio.run(sync_feeds(store, config))
+    finally:
+        store.close()
+    bad = [r for r in reports if r.status not in ("ok", "not_modified")]
+    assert not bad, [r.as_json() for r in bad]
+
+
+def build_env(tmp_path: Path, extra: dict[str, tuple[str, dict[str, Any]]] | None = None) -> Iterator[Env]:
+    """Serve DemoWorld(2026-11-23, seed=7) (plus any `extra` feeds: name -> (kind, document)),
+    write config.toml, sync once into cache.db."""
+    world = DemoWorld(TODAY, seed=7)
+    extra = extra or {}
+    docs = {name: world.feed(name) for name in KINDS}
+    docs.update({name: doc for name, (_, doc) in extra.items()})
+    kinds = {**KINDS, **{name: kind for name, (kind, _) in extra.items()}}
+
+    def provide(name: str) -> bytes | None:
+        doc = docs.get(name)
+        return None if doc is None else json.dumps(doc).encode()
+
+    with FeedServer(provide) as server:
+        urls = {name: server.url(name) for name in kinds}
+        config_path = tmp_path / "config.toml"
+        text = config_text(urls, kinds)
+        config_path.write_text(text, encoding="utf-8")
+        config = parse_config(text, str(config_path))
+        db = tmp_path / "cache.db"
+        _sync(db, config)
+        yield Env(tmp_path, config, db, config_path, server, urls, kinds)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[Env]:
+    yield from build_env(tmp_path)
+
+
+@pytest.fixture
+def make_env(tmp_path: Path) -> Iterator[Callable[..., Env]]:
+    """`make_env(extra={"evil": ("comment", feed_doc)})` for tests that need more feeds."""
+    gens: list[Iterator[Env]] = []
+
+    def make(extra: dict[str, tuple[str, dict[str, Any]]] | None = None) -> Env:
+        gen = build_env(tmp_path, extra)
+        gens.append(gen)
+        return next(gen)
+
+    yield make
+    for gen in gens:
+        gen.close()
+
+
+# -- helpers shared by the test files ------------------------------------------------------------
+
+
+def decisions(db: Path, field: str | None = None) -> list[dict[str, Any]]:
+    """Every row of the decision log (optionally one field), oldest first, via a fresh Store."""
+    store = Store(db)
+    try:
+        sql = "SELECT * FROM decisions" + (" WHERE field = ?" if field else "") + " ORDER BY seq"
+        return [dict(r) for r in store.query(sql, (field,) if field else ())]
+    finally:
+        store.close()
+
+
+def state(db: Path, field: str) -> dict[tuple[str, str], Any]:
+    """decision_state for one field: (feed, item id) -> decoded value."""
+    store = Store(db)
+    try:
+        rows = store.query("SELECT feed, item_id, value FROM decision_state WHERE field = ?", (field,))
+        return {(r["feed"], r["item_id"]): json.loads(r["value"]) for r in rows}
+    finally:
+        store.close()
+
+
+async def settle(pilot, until: Callable[[], bool] | None = None, timeout: float = 3.0) -> None:
+    """Let the writer thread land its work and the UI repaint: pause until `until()` holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    await pilot.pause()
+    while until is not None and not until():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the UI to settle")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def plain(widget) -> str:
+    """The text a Static (or anything with `.render()`) shows, as plain text."""
+    rendered = widget.render()
+    return getattr(rendered, "plain", str(rendered))
+
+
+def row_text(rowlist, index: int) -> str:
+    """The plain text of one RowList row as its source renders it."""
+    width = rowlist.scrollable_content_region.width or 100
+    return "".join(t.plain for t in rowlist.source.render_row(index, width, rowlist.row_height))
+
+
+def notifications(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
