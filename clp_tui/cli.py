@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--print", dest="print_only", action="store_true",
                    help="sync the demo feeds once, print the result and exit")  # fmt: skip
 
+    p = sub.add_parser("serve", parents=[common], help="show the dashboard (meeting mode) in a web browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+    p.add_argument("--i-know-this-is-public", dest="public", action="store_true",
+                   help="allow a non-loopback address; there is no login")  # fmt: skip
+
     p = sub.add_parser("snapshot", parents=[common], help="render one screen from the cache to an SVG")
     p.add_argument("--screen", choices=["board", "branches", "inbox", "press"], required=True)
     p.add_argument("--size", default="140x45", help="COLUMNSxROWS (default %(default)s)")
@@ -135,6 +141,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from clp_tui.demo.run import run_demo
 
         return run_demo(tick=args.tick, print_only=args.print_only)
+    if command == "serve":
+        from clp_tui.commands.serve import serve
+
+        _config(args)  # a bad config is reported here, not in every browser tab
+        return serve(getattr(args, "config", None), _db_path(args), args.host, args.port, public=args.public)
     config = _config(args)
     if command == "sync":
         return cmd_sync(config, _db_path(args), as_json=args.json, force=args.force)

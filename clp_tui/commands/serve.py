@@ -1,0 +1,45 @@
+"""`clp-tui serve`: the dashboard in meeting mode in a web browser, via textual-serve.
+
+For a meeting laptop with a browser but no terminal. textual-serve has no login,
+so it binds to loopback unless told, explicitly, that a public address is meant.
+Reach it from elsewhere through an SSH tunnel (docs/meetings.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import sys
+from pathlib import Path
+
+PUBLIC_FLAG = "--i-know-this-is-public"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(config_path: Path | None, db_path: Path, host: str, port: int, *, public: bool) -> int:
+    if not is_loopback(host) and not public:
+        print(
+            f"clp-tui: refusing to serve on {host}: anyone who can reach it would see the dashboard "
+            f"(textual-serve has no login). Use 127.0.0.1 and an SSH tunnel, or pass {PUBLIC_FLAG}.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        print("clp-tui: serving needs textual-serve: pip install textual-serve", file=sys.stderr)
+        return 1
+    command = [sys.executable, "-m", "clp_tui.cli", "--meeting", "--db", str(db_path)]
+    if config_path is not None:
+        command += ["--config", str(config_path)]
+    print(f"Serving the dashboard in meeting mode at http://{host}:{port}/ (ctrl+c stops it)", flush=True)
+    Server(shlex.join(command), host=host, port=port, title="clp-tui (meeting mode)").serve()
+    return 0
