@@ -73,6 +73,7 @@ class ClpApp(App[None]):
         Binding("M", "toggle_meeting", "Meeting mode", id="app.meeting"),
         Binding("full_stop", "pause_cycle", "Pause cycling", id="app.meeting_pause"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Jump to…", show=False, priority=True, id="app.palette"),
         Binding("ctrl+r", "refresh_now", "Refresh", id="app.refresh"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -151,8 +152,7 @@ class ClpApp(App[None]):
     # -- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.config.keys:
-            self.set_keymap(self.config.keys)
+        self._apply_keymap(self.config.keys)
         self.register_theme(MEETING_THEME)
         self._normal_theme = self.theme
         self._cycle_timer = self.set_interval(self.config.meeting.cycle_seconds, self._cycle_screen, pause=True)
@@ -162,6 +162,19 @@ class ClpApp(App[None]):
             self.set_interval(1.0, self._tick)
             self._watch_files()
             self._poll(force=False, all_feeds=True)
+
+    def _apply_keymap(self, keys: dict[str, str]) -> None:
+        """Remap keys by binding id, and say which ids in [keys] mean nothing."""
+        self.set_keymap(keys)
+        unknown = sorted(set(keys) - all_binding_ids())
+        if unknown:
+            self.notify(
+                f"[keys] in the config names unknown binding id(s): {', '.join(unknown)}. "
+                "Press ? to see every id.",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
     # -- meeting mode ----------------------------------------------------------------------
 
@@ -322,7 +335,7 @@ class ClpApp(App[None]):
                         timeout=10)  # fmt: skip
             return
         self.config = config
-        self.set_keymap(config.keys)
+        self._apply_keymap(config.keys)
         self._check_flags()
         self.notify("Settings reloaded.", timeout=2)
         self.data_changed()
@@ -387,6 +400,8 @@ class ClpApp(App[None]):
         from clp_tui.crash import report_crash
 
         error = self._exception or RuntimeError("unknown error")
+        # A failed worker wraps the real error; report that one, with its own frames.
+        error = getattr(error, "error", error)
         self.bell()
         self._exit_renderables.append(Text(report_crash(error)))
         self._close_messages_no_wait()
@@ -430,3 +445,12 @@ def run_dashboard(config: Config, db_path: Path, *, meeting: bool = False) -> in
     app = ClpApp(config, db_path, meeting=meeting)
     app.run()
     return 0
+
+
+def all_binding_ids() -> set[str]:
+    """Every binding id a user may remap in [keys]."""
+    from clp_tui.screens.dialogs import AskChoice, AskText
+    from clp_tui.widgets.rowlist import RowList
+
+    classes = [App, ClpApp, *ClpApp.MODES.values(), DashboardScreen, HelpScreen, RowList, AskText, AskChoice]
+    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}

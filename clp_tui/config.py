@@ -69,6 +69,13 @@ class Meeting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     cycle_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 20
 
 
+class Campaign(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    # The imprint election material must carry, e.g. "Promoted by A. Agent on behalf of
+    # P. Candidate, both at 1 High St, Fernbridge FB1 1AA". Empty: every item that needs
+    # one is flagged "no imprint configured".
+    imprint: str = ""
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):
     officer: Officer = msgspec.field(default_factory=Officer)
     feeds: list[FeedConfig] = []
@@ -76,6 +83,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     moderation: Moderation = msgspec.field(default_factory=Moderation)
     board: Board = msgspec.field(default_factory=Board)
     meeting: Meeting = msgspec.field(default_factory=Meeting)
+    campaign: Campaign = msgspec.field(default_factory=Campaign)
     # binding id -> key(s), e.g. approve = "y" or inbox.approve = "y,enter"
     keys: dict[str, str] = {}
 
@@ -218,7 +226,13 @@ max_pages = 50                           # next_url pages followed at most
 watch_words = []                         # comments containing these are flagged
 flag_links = true                        # flag comments that contain links
 repeat_posts = 4                         # flag a commenter posting this often in one day
-retain_days = 90
+retain_days = 90                         # `clp-tui purge` blanks reviewed comments older than this
+
+[campaign]
+# The imprint your material must carry; `clp-tui report` flags press cards and
+# milestones whose text lacks it (docs/meetings.md). For example:
+# imprint = "Promoted by A. Agent on behalf of P. Candidate, both at 1 High St, Fernbridge FB1 1AA"
+imprint = ""
 
 [board]
 behind_margin = 0.15                     # how far progress may trail the calendar before "behind"

@@ -27,7 +27,7 @@ class JumpProvider(Provider):
     def clp(self) -> ClpApp:
         return self.app  # type: ignore[return-value]
 
-    def _search(self, words: list[str]) -> list[tuple[str, str, str, str]]:
+    def _find(self, words: list[str]) -> list[tuple[str, str, str, str]]:
         clauses = " AND ".join(
             "instr(lower(coalesce(title, '') || ' ' || coalesce(body, '') || ' ' || coalesce(branch, '') "
             "|| ' ' || coalesce(author_name, '')), ?) > 0"
@@ -50,7 +50,7 @@ class JumpProvider(Provider):
         words = [w.lower() for w in query.split() if w]
         if not words:
             return
-        rows = await asyncio.to_thread(self._search, words)
+        rows = await asyncio.to_thread(self._find, words)
         for feed, item_id, label, kind in rows:
             mode, noun = _KINDS[kind]
             text = f"{noun}: {one_line(label, 100)}"

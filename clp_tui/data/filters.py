@@ -3,7 +3,9 @@
     bins platform:x owner:"Data Officer"  ->  text ["bins"], fields {platform: ["x"], owner: ["data officer"]}
 
 Every term must match (AND); several values for one field match any (OR).
-Matching is case-insensitive and by substring.
+Matching is case-insensitive. Words match anywhere in the text; a field value
+matches the start of any word of the field, so `platform:x` finds X but not
+Nextdoor, and `owner:data` finds "Data Officer".
 """
 
 from __future__ import annotations
@@ -33,9 +35,14 @@ class Filter:
             return False
         for name, wanted in self.fields.items():
             value = (values.get(name) or "").lower()
-            if not any(w in value for w in wanted):
+            if not any(field_matches(value, w) for w in wanted):
                 return False
         return True
+
+
+def field_matches(value: str, wanted: str) -> bool:
+    """`wanted` starts `value` or one of its words (both already lower case)."""
+    return value.startswith(wanted) or f" {wanted}" in f" {value}"
 
 
 def parse_filter(query: str) -> Filter:

@@ -140,8 +140,9 @@ class Inbox:
             column = _FIELD_SQL.get(name)
             if column is None:
                 continue
-            clauses.append("(" + " OR ".join(f"instr(lower({column}), ?) > 0" for _ in values) + ")")
-            params.extend(values)
+            # Same rule as filters.field_matches: the value starts the field or one of its words.
+            clauses.append("(" + " OR ".join(f"instr(' ' || lower({column}), ?) > 0" for _ in values) + ")")
+            params.extend(f" {v}" for v in values)
         return " AND ".join(clauses), params
 
     _FROM = """FROM items i LEFT JOIN decision_state d

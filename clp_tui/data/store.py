@@ -517,6 +517,98 @@ class Store:
             mtime = 0.0
         return int(version), mtime
 
+    # -- evidence packs and retention (used by `export escalation` and `purge`) -------
+
+    _EXPORTED_PACKS = """CREATE TABLE IF NOT EXISTS exported_packs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,
+        feed TEXT NOT NULL, item_id TEXT NOT NULL, format TEXT, path TEXT
+    )"""
+
+    def record_exported_pack(self, feed: str, item_id: str, *, officer: str, fmt: str, path: str) -> int:
+        """Note that an evidence pack for this item left the cache; purge keeps such items."""
+        with self.write() as conn:
+            conn.execute(self._EXPORTED_PACKS)
+            conn.execute("CREATE INDEX IF NOT EXISTS exported_packs_by_item ON exported_packs (feed, item_id)")
+            cur = conn.execute(
+                "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) VALUES (?, ?, ?, ?, ?, ?)",
+                (now_utc(), officer, feed, item_id, fmt, path),
+            )
+        return int(cur.lastrowid or 0)
+
+    def exported_packs(self) -> list[dict[str, Any]]:
+        """Every evidence pack exported so far, oldest first (none if the table is not there yet)."""
+        if not self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exported_packs'"):
+            return []
+        return [dict(r) for r in self.query("SELECT * FROM exported_packs ORDER BY seq")]
+
+    def purge_personal_data(self, cutoff: str, *, dry_run: bool = False) -> dict[str, int]:
+        """Blank what identifies people in reviewed comments published before `cutoff`
+        (an RFC 3339 UTC stamp), in one transaction. The row, its decision and the
+        decision log stay, so counts survive; comments with an exported evidence pack
+        are kept whole. Returns counts: purged, escalated_purged (of those, how many
+        are escalated), kept_exported, kept_unreviewed (old comments with no decision
+        yet: kept until someone reviews them)."""
+        old = "i.kind = 'comment' AND coalesce(i.published, i.first_seen) < :cutoff"
+        decided = """EXISTS (SELECT 1 FROM decision_state d WHERE d.feed = i.feed
+                         AND d.item_id = i.id AND d.field = 'moderation')"""
+        exported = "EXISTS (SELECT 1 FROM exported_packs p WHERE p.feed = i.feed AND p.item_id = i.id)"
+        minimal_raw = "CAST(json_object('id', i.id) AS BLOB)"
+        holds_data = f"""(i.body IS NOT NULL OR i.title IS NOT NULL OR i.author_name IS NOT NULL
+                          OR i.author_url IS NOT NULL OR i.url IS NOT NULL
+                          OR json_extract(i.ext, '$.thread_title') IS NOT NULL
+                          OR i.raw IS NOT {minimal_raw})"""
+        params = {"cutoff": cutoff}
+
+        def counts(conn: sqlite3.Connection, exported: str) -> dict[str, int]:
+            to_purge = f"{decided} AND NOT {exported} AND {holds_data}"
+            row = conn.execute(
+                f"""SELECT coalesce(sum({to_purge}), 0),
+                           coalesce(sum({to_purge} AND i.decision = 'escalated'), 0),
+                           coalesce(sum({decided} AND {exported}), 0),
+                           coalesce(sum(NOT {decided}), 0)
+                    FROM items i WHERE {old}""",
+                params,
+            ).fetchone()
+            names = ("purged", "escalated_purged", "kept_exported", "kept_unreviewed")
+            return dict(zip(names, map(int, row), strict=True))
+
+        if dry_run:
+            # Read only: if no pack was ever exported the table may not exist yet.
+            has_packs = bool(self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exported_packs'"))
+            with self._errors():
+                return counts(self.conn, exported if has_packs else "0")
+        conn = self.conn
+        with self._errors():
+            # Overwrite freed bytes, so blanked text does not linger in the file's free space.
+            previous = conn.execute("PRAGMA secure_delete").fetchone()[0]
+            conn.execute("PRAGMA secure_delete = ON")
+        try:
+            with self.write() as conn:
+                conn.execute(self._EXPORTED_PACKS)
+                result = counts(conn, exported)
+                conn.execute(
+                    f"""UPDATE items AS i SET body = NULL, title = NULL, author_name = NULL,
+                            author_url = NULL, url = NULL, raw = {minimal_raw},
+                            ext = json_remove(i.ext, '$.thread_title')
+                        WHERE {old} AND {decided} AND NOT {exported} AND {holds_data}""",
+                    params,
+                )
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_last_purge', ?)", (now_utc(),))
+        finally:
+            with self._errors():
+                conn.execute(f"PRAGMA secure_delete = {int(previous)}")
+        with self._errors():
+            # Old page images stay in the write-ahead log until a checkpoint: truncate it
+            # now, unless another process is reading (then a later checkpoint does it).
+            conn.execute("PRAGMA busy_timeout = 1000")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.OperationalError:
+                pass
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        return result
+
 
 def _mirror(conn: sqlite3.Connection, feed: str, item_id: str, field: str, value: Any) -> None:
     """Keep items.decision equal to the current moderation decision (for the inbox index)."""

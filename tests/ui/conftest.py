@@ -120,6 +120,15 @@ def build_env(tmp_path: Path, extra: dict[str, tuple[str, dict[str, Any]]] | Non
         yield Env(tmp_path, config, db, config_path, server, urls, kinds)
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crash reports and any default paths land under tmp_path, never in the real HOME."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                      ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache")):  # fmt: skip
+        monkeypatch.setenv(name, str(tmp_path / sub))
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
     yield from build_env(tmp_path)

@@ -74,17 +74,17 @@ async def test_inbox_filter_by_field_and_words_then_escape_clears(env):
         await pilot.press("slash")
         await pilot.pause()
         assert screen.query_one("#filter", Input).has_focus
-        await type_text(pilot, "platform:x")
+        await type_text(pilot, "platform:instagram")
         shown = [screen.source.get(i) for i in range(screen.source.total)]
         assert 0 < len(shown) < everything
-        assert {c.platform for c in shown} == {"x"}
-        assert "filter: platform:x" in screen.query_one("#filter-line").render().plain
-        assert f"{len(shown)} comments" in screen.rows.border_title.plain
+        assert {c.platform for c in shown} == {"instagram"}
+        assert "filter: platform:instagram" in screen.query_one("#filter-line").render().plain
+        assert f"{len(shown)} comments" in str(screen.rows.border_title)
 
         # words and field:value together
-        await type_text(pilot, " locked")
+        await type_text(pilot, " earn")
         shown = [screen.source.get(i) for i in range(screen.source.total)]
-        assert shown and all(c.platform == "x" and "locked" in c.body.lower() for c in shown)
+        assert shown and all(c.platform == "instagram" and "earn" in c.body.lower() for c in shown)
 
         await pilot.press("escape")
         await pilot.pause()
@@ -93,6 +93,18 @@ async def test_inbox_filter_by_field_and_words_then_escape_clears(env):
         assert not screen.query_one("#filter", Input).display
         assert not screen.query_one("#filter-line").display
         assert screen.rows.has_focus
+
+
+async def test_inbox_platform_filter_x_shows_only_x(env):
+    """`platform:x` (the filter module's own example) must show X comments only, not
+    every platform whose name contains an "x" (nextdoor); likewise facebook vs facebook_group."""
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "slash")
+        await type_text(pilot, "platform:x")
+        screen = app.screen
+        shown = {screen.source.get(i).platform for i in range(screen.source.total)}
+        assert shown == {"x"}
 
 
 async def test_filter_submitted_then_escape_on_the_list_clears(env):

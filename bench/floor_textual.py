@@ -1,0 +1,48 @@
+"""Floor for a snapshot: a bare Textual app (Header, a 45-row DataTable, Footer)
+saving its SVG screenshot at the same size clp-tui snapshot uses.
+
+    python bench/floor_textual.py OUTPUT.svg [COLUMNSxROWS]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Footer, Header
+
+
+class Bare(App[None]):
+    BINDINGS = [("q", "quit", "Quit"), ("j", "cursor_down", "Down")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("decision", "platform", "when", "author", "comment")
+        for n in range(45):
+            table.add_row("unreviewed", "facebook", f"11-{n % 28 + 1:02d} 09:{n:02d}", f"Person {n}",
+                          f"Comment number {n} about the 42 bus and the library site")  # fmt: skip
+
+
+async def render(size: tuple[int, int]) -> str:
+    app = Bare()
+    async with app.run_test(headless=True, size=size) as pilot:
+        await pilot.pause()
+        return app.export_screenshot(title="floor")
+
+
+def main(output: str, size: str = "140x45") -> int:
+    columns, rows = (int(v) for v in size.split("x"))
+    Path(output).write_text(asyncio.run(render((columns, rows))), encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
