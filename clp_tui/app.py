@@ -144,7 +144,7 @@ class ClpApp(App[None]):
             elif age is None:
                 health.append(FeedHealth(feed.name, "never", None))
             elif age > feed.refresh * STALE_AFTER_INTERVALS and age > 120:
-                health.append(FeedHealth(feed.name, "stale", age, "no answer lately; showing the cache"))
+                health.append(FeedHealth(feed.name, "stale", age))
             else:
                 health.append(FeedHealth(feed.name, "ok", age))
         return health

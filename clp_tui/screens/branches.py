@@ -85,7 +85,7 @@ class BranchesScreen(DashboardScreen):
         self.window = window
         metric = self.metric
         shown = [b for b in self.branches if self._matches(b)]
-        self.shown = sort_branches(shown, self.sort, window, metric)
+        self.shown = sort_branches(shown, self.sort, window[:-1] if self.sort == "trend" else window, metric)
         peak = max((b.value(w, metric) or 0 for b in self.shown for w in self.weeks), default=0)
         table.clear(columns=True)
         table.add_column(Text("Branch"), key="branch")
@@ -100,10 +100,11 @@ class BranchesScreen(DashboardScreen):
             cells: list[Text] = [name]
             cells.extend(heat_cell(b.value(w, metric), peak, 6) for w in self.weeks)
             cells.append(Text(f"{b.total(window, metric):>7,.0f}", style="bold"))
-            cells.append(trend_text(b.trend(window, metric)))
+            # The current week is still filling up: trends compare complete weeks only.
+            cells.append(trend_text(b.trend(window[:-1], metric)))
             note = Text()
             if b.quiet(window):
-                note.append("⏸ QUIET ", style="bold red")
+                note.append("◌ QUIET ", style="bold red")
             if b.twinned_with:
                 note.append(f"⇄ {one_line(b.twinned_with, 18)}", style="cyan")
             cells.append(note)
@@ -144,11 +145,11 @@ class BranchesScreen(DashboardScreen):
         if b.ward:
             head.append(f"  ward: {clean(b.ward)}")
         if b.target_ward:
-            head.append("  ★ target ward", style="bold yellow")
+            head.append("   ★ target ward", style="bold yellow")
         if b.twinned_with:
-            head.append(f"  ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
+            head.append(f"   ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
         if b.quiet(self.window):
-            head.append("  ⏸ QUIET: nothing recorded for 2+ weeks", style="bold red")
+            head.append("   ◌ QUIET: nothing recorded for 2+ weeks", style="bold red")
         table = Table(box=None, pad_edge=False, header_style="bold")
         table.add_column("Metric")
         recent = self.weeks[-6:]

@@ -98,7 +98,7 @@ class PressScreen(DashboardScreen):
 
     def on_resize(self) -> None:
         # Columns share the width but never get narrower than a readable card.
-        width = max((self.size.width - 1) // len(self.stages), 26)
+        width = max((self.size.width - 1) // len(self.stages), 20)
         for column in self.query(".kanban-column"):
             column.styles.width = width
 
