@@ -341,7 +341,7 @@ def pack_markdown(pack: EvidencePack) -> str:
     c = pack.comment
     out = ["# Evidence pack for the Governance and Legal Unit", ""]
     where = f" for {md(pack.constituency)} CLP" if pack.constituency else ""
-    who = md(pack.officer) + (f" \\({md(pack.role)}\\)" if pack.role else "")
+    who = md(pack.officer) + (f" ({md(pack.role)})" if pack.role else "")
     out += [f"Prepared by {who}{where} on {pack.prepared_at:%Y-%m-%d %H:%M} UTC with clp-tui.", "", _INTRO, ""]
     out += ["## The comment", ""]
     for label, value, verbatim in _facts(pack):
