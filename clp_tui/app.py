@@ -409,32 +409,35 @@ class ClpApp(App[None]):
     # -- help ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        rows: list[tuple[str, str, str]] = []
-        seen: set[str] = set()
+        """Every key that works here now, as mapped now, grouped: this screen, lists, everywhere."""
+        found: dict[str, tuple[list[str], str, bool]] = {}
         for key, active in self.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen and not binding.id:
-                continue
-            identifier = binding.id or binding.action
-            if identifier in seen:
-                continue
-            seen.add(identifier)
-            keys = ", ".join(self.get_key_display(b) for b in self._bindings_for(identifier, key, binding))
-            state = "" if active.enabled else " (off in meeting mode)"
-            rows.append((keys, binding.description + state, binding.id or ""))
+            if not binding.id or not binding.description:
+                continue  # Textual's own scrolling and focus keys: not ours to document
+            keys, _, _ = found.setdefault(binding.id, ([], binding.description, active.enabled))
+            display = self.get_key_display(binding)
+            if display not in keys:
+                keys.append(display)
+        screen_prefix = getattr(self.screen, "TITLE", "").split(" ")[-1].lower()
+        order = {screen_prefix: 0, "screen": 1, "list": 2, "app": 3}
+
+        seen_order = {identifier: n for n, identifier in enumerate(found)}
+
+        def rank(identifier: str) -> tuple[int, int]:
+            return (order.get(identifier.split(".")[0], 0), seen_order[identifier])
+
+        rows = []
+        for identifier in sorted(found, key=rank):
+            keys, description, enabled = found[identifier]
+            note = "" if enabled else " (off in meeting mode)"
+            rows.append((", ".join(keys), description + note, identifier))
         notes = [
-            "Filter with / : words match text; field:value matches a field.",
+            "Filter with / : words match text; field:value matches the start of a field's words.",
             "ctrl+p jumps to any milestone, branch, comment or press card by its text.",
             "Links are never opened on this machine: copy them from the detail pane.",
         ]
-        title = getattr(self.screen, "TITLE", "")
-        self.push_screen(HelpScreen(title, rows, notes))
-
-    def _bindings_for(self, identifier: str, key: str, binding: Binding) -> list[Binding]:
-        """Every key currently bound to the same binding id (remaps included)."""
-        same = [a.binding for k, a in self.active_bindings.items()
-                if (a.binding.id or a.binding.action) == identifier]  # fmt: skip
-        return same or [binding]
+        self.push_screen(HelpScreen(getattr(self.screen, "TITLE", ""), rows, notes))
 
     def jump_to(self, mode: str, key: tuple[str, str]) -> None:
         self.switch_mode(mode)

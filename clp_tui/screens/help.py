@@ -24,9 +24,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-        table.add_column("Key", no_wrap=True, style="bold")
-        table.add_column("Does")
-        table.add_column("Binding id (remap in [keys])", style="dim", no_wrap=True)
+        # Headers as Text: "[keys]" would otherwise be read as markup and vanish.
+        table.add_column(Text("Key"), no_wrap=True, style="bold")
+        table.add_column(Text("Does"))
+        table.add_column(Text("Binding id (remap in [keys])"), style="dim", no_wrap=True)
         for keys, description, binding_id in self.rows:
             table.add_row(Text(keys), Text(description), Text(binding_id))
         with VerticalScroll(classes="dialog help"):
