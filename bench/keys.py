@@ -1,9 +1,21 @@
-"""Keypress -> repaint latency in the inbox, in-process with Textual's Pilot.
+"""Keypress -> repaint latency, in-process with Textual's Pilot.
 
-    python bench/keys.py CONFIG DB [--j 200] [--a 50]
+    python bench/keys.py inbox CONFIG DB [--j 200] [--a 50] [--frames 40]
+    python bench/keys.py floor [--j 200] [--frames 40]
 
-Prints one JSON object: per key, every latency in milliseconds. Run as its own
-process so the bench can read its peak RSS too.
+Prints one JSON object of latencies in milliseconds. Run as its own process so
+the bench can also read its peak RSS. Two measures per key:
+
+* "pilot": `await pilot.press(key)` + `await pilot.pause()`, as a test would
+  write it. Pilot decides the app is idle by sleeping in 20 ms steps
+  (textual._wait.wait_for_idle) three times per press+pause, so this measure
+  cannot go below about 60 ms even for an empty app; the `floor` mode runs the
+  same loop on a bare DataTable app to show that part.
+* "frame": the key event is posted straight to the app (as Pilot does) and the
+  time to the first frame the screen renders afterwards is read from a hook on
+  `App._display`; "settled" is the time to the last frame before the app is idle
+  again (for the inbox that includes the preview pane, debounced by 50 ms).
+  Each frame-timed press is followed by a quiet gap so presses do not overlap.
 """
 
 from __future__ import annotations
@@ -14,59 +26,131 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from clp_tui.app import ClpApp
-from clp_tui.config import load_config
+from textual import events
+from textual.app import App
+
+QUIET = 0.15  # seconds of quiet after a frame-timed press: longer than the inbox's 50 ms debounce
 
 
-async def measure(config_path: Path, db: Path, j_presses: int, a_presses: int) -> dict[str, object]:
+class FrameClock:
+    """Records when the app hands a rendered frame of the current screen to the driver."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.frames: list[float] = []
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            if renderable is not None:
+                self.frames.append(time.perf_counter())
+            original(screen, renderable)
+
+        app._display = display  # type: ignore[method-assign]
+
+
+async def pilot_loop(pilot: Any, key: str, count: int) -> list[float]:
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        await pilot.press(key)
+        await pilot.pause()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+async def frame_loop(
+    app: App[Any], pilot: Any, clock: FrameClock, key: str, count: int, done: Any = None
+) -> tuple[list[float], list[float]]:
+    """(first frame, last frame) after each key, in ms. `done()` says the key's work has landed."""
+    first: list[float] = []
+    last: list[float] = []
+    for _ in range(count):
+        await pilot.pause()
+        await asyncio.sleep(QUIET)
+        await pilot.pause()
+        marker = len(clock.frames)
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        started = time.perf_counter()
+        app._driver.send_message(event)  # type: ignore[union-attr]
+        deadline = started + 5
+        while done is not None and not done() and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        await pilot.pause()
+        await asyncio.sleep(QUIET)
+        await pilot.pause()
+        frames = [t for t in clock.frames[marker:] if t >= started]
+        if frames:
+            first.append((frames[0] - started) * 1000)
+            last.append((frames[-1] - started) * 1000)
+    return first, last
+
+
+async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int) -> dict[str, Any]:
+    from clp_tui.app import ClpApp
+    from clp_tui.config import load_config
+
     app = ClpApp(load_config(config_path), db, live=False)
-    result: dict[str, object] = {}
+    result: dict[str, Any] = {}
     async with app.run_test(headless=True, size=(140, 45)) as pilot:
+        clock = FrameClock(app)
         await pilot.pause()
         await pilot.press("3")
         await pilot.pause()
-        await pilot.pause(0.2)  # let the first detail pane render; not timed
-        screen = app.screen
-        result["screen"] = type(screen).__name__
-        result["rows"] = getattr(getattr(screen, "source", None), "total", None)
+        await pilot.pause(0.3)
+        result["screen"] = type(app.screen).__name__
+        result["rows"] = getattr(getattr(app.screen, "source", None), "total", None)
+        result["pilot_j"] = await pilot_loop(pilot, "j", j)
+        result["pilot_a"] = await pilot_loop(pilot, "a", a)
+        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, "j", frames)
 
-        timings: list[float] = []
-        for _ in range(j_presses):
-            started = time.perf_counter()
-            await pilot.press("j")
-            await pilot.pause()
-            timings.append((time.perf_counter() - started) * 1000)
-        result["j"] = timings
-
-        # `a` is answered in two steps: the key queues the decision on the writer
-        # thread (press + pause), and the list repaints when the write has landed.
-        pressed: list[float] = []
-        landed: list[float] = []
-        for _ in range(a_presses):
+        # `a` repaints only once the decision has been written on the writer thread.
+        def landed_factory() -> Any:
             before = len(app._undo)
-            started = time.perf_counter()
-            await pilot.press("a")
-            await pilot.pause()
-            pressed.append((time.perf_counter() - started) * 1000)
-            while len(app._undo) == before and time.perf_counter() - started < 5:
-                await asyncio.sleep(0.0005)
-            await pilot.pause()
-            landed.append((time.perf_counter() - started) * 1000)
-        result["a"] = pressed
-        result["a_landed"] = landed
+            return lambda: len(app._undo) > before
+
+        first: list[float] = []
+        last: list[float] = []
+        for _ in range(max(frames // 2, 1)):
+            f, s = await frame_loop(app, pilot, clock, "a", 1, landed_factory())
+            first += f
+            last += s
+        result["frame_a"], result["settled_a"] = first, last
         result["decisions"] = len(app._undo)
+    return result
+
+
+async def measure_floor(j: int, frames: int) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from floor_textual import Bare
+
+    app = Bare()
+    result: dict[str, Any] = {}
+    async with app.run_test(headless=True, size=(140, 45)) as pilot:
+        clock = FrameClock(app)
+        await pilot.pause()
+        await pilot.pause(0.3)
+        result["pilot_j"] = await pilot_loop(pilot, "down", j)
+        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, "down", frames)
     return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("config", type=Path)
-    parser.add_argument("db", type=Path)
+    parser.add_argument("mode", choices=["inbox", "floor"])
+    parser.add_argument("config", type=Path, nargs="?")
+    parser.add_argument("db", type=Path, nargs="?")
     parser.add_argument("--j", type=int, default=200)
     parser.add_argument("--a", type=int, default=50)
+    parser.add_argument("--frames", type=int, default=40)
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.config, args.db, args.j, args.a))))
+    if args.mode == "inbox":
+        result = asyncio.run(measure_inbox(args.config, args.db, args.j, args.a, args.frames))
+    else:
+        result = asyncio.run(measure_floor(args.j, args.frames))
+    print(json.dumps(result))
     return 0
 
 

@@ -160,6 +160,9 @@ class ClpApp(App[None]):
         self._check_flags()
         if self.live:
             self.set_interval(1.0, self._tick)
+            # Retention: blank old decided comments once a day (whichever dashboard gets there first).
+            self.set_interval(3600, self._purge_if_due)
+            self._purge_if_due()
             self._watch_files()
             self._poll(force=False, all_feeds=True)
 
@@ -221,6 +224,22 @@ class ClpApp(App[None]):
         refresh_flags(self.store, rules)
         self.store.close()
         self.call_from_thread(self.data_changed)
+
+    @work(thread=True, group="purge", exclusive=True, exit_on_error=False)
+    def _purge_if_due(self) -> None:
+        from clp_tui.data.retention import purge_if_due
+
+        try:
+            result = purge_if_due(self.store, self.config.moderation.retain_days)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, f"Daily purge skipped: {exc}", severity="warning", markup=False)
+            return
+        finally:
+            self.store.close()
+        if result is not None and result.purged:
+            self.call_from_thread(self.notify, f"Retention: {result.purged} old decided comment(s) blanked "
+                                  f"(older than {result.retain_days} days).", markup=False)  # fmt: skip
+            self.call_from_thread(self.data_changed)
 
     def on_resize(self) -> None:
         # Below this width the detail panes go under the lists instead of beside them.
@@ -337,6 +356,10 @@ class ClpApp(App[None]):
         self.config = config
         self._apply_keymap(config.keys)
         self._check_flags()
+        self._watch_files()  # feeds may have been added: watch their folders too
+        self._cycle_timer.stop()
+        self._cycle_timer = self.set_interval(config.meeting.cycle_seconds, self._cycle_screen,
+                                              pause=not (self.meeting and self.live))  # fmt: skip
         self.notify("Settings reloaded.", timeout=2)
         self.data_changed()
 
@@ -411,7 +434,7 @@ class ClpApp(App[None]):
     def action_help(self) -> None:
         """Every key that works here now, as mapped now, grouped: this screen, lists, everywhere."""
         found: dict[str, tuple[list[str], str, bool]] = {}
-        for key, active in self.active_bindings.items():
+        for active in self.active_bindings.values():
             binding = active.binding
             if not binding.id or not binding.description:
                 continue  # Textual's own scrolling and focus keys: not ours to document

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import sys
@@ -31,9 +32,12 @@ LIST_KINDS = {"milestones": "milestone", "activity": "activity", "comments": "co
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, help="config file (default: %(default)s)",
+    # No %(default)s here: the default is SUPPRESS (so a subcommand does not reset a
+    # global --config), and argparse fails on %(default)s for a suppressed default.
+    common.add_argument("--config", type=Path, help=f"config file (default: {default_config_path()})",
                         default=argparse.SUPPRESS)  # fmt: skip
-    common.add_argument("--db", type=Path, help="cache database file", default=argparse.SUPPRESS)
+    common.add_argument("--db", type=Path, help=f"cache database file (default: {default_db_path()})",
+                        default=argparse.SUPPRESS)  # fmt: skip
     parser = argparse.ArgumentParser(
         prog="clp-tui",
         description="A terminal dashboard for CLP officers, fed by shared JSON feeds.",
@@ -87,7 +91,38 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="140x45", help="COLUMNSxROWS (default %(default)s)")
     p.add_argument("--output", type=Path, required=True, metavar="FILE.svg")
     p.add_argument("--meeting", action="store_true", help="render as meeting mode shows it")
+
+    p = sub.add_parser("report", parents=[common], help="write the report-back for a CLP meeting")
+    p.add_argument("--format", choices=["markdown", "html"],
+                   help="default: html if --output ends in .html, else markdown")  # fmt: skip
+    p.add_argument("--since", type=_date_arg, metavar="DATE", help="start of the period (default: 28 days earlier)")
+    p.add_argument("--as-of", type=_date_arg, metavar="DATE", help="the report's date (default: today)")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+
+    p = sub.add_parser("export", parents=[common], help="export the decision log or a GLU evidence pack")
+    export_sub = p.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    q = export_sub.add_parser("decisions", parents=[common], help="the whole decision log as CSV or JSON")
+    q.add_argument("--format", choices=["csv", "json"], default="csv", help="default: %(default)s")
+    q.add_argument("--since", type=_date_arg, metavar="DATE", help="only decisions made on or after DATE (UTC)")
+    q.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    q = export_sub.add_parser("escalation", parents=[common], help="a GLU evidence pack for one escalated comment")
+    q.add_argument("item", metavar="ITEM", help="FEED/ID, or an ID that only one feed uses")
+    q.add_argument("--output", type=Path, required=True, metavar="DIR_OR_FILE",
+                   help="a folder (the file is named for you) or a file")  # fmt: skip
+    q.add_argument("--format", choices=["markdown", "html"],
+                   help="default: html if the file ends in .html, else markdown")  # fmt: skip
+
+    p = sub.add_parser("purge", parents=[common],
+                       help="blank personal data of reviewed comments older than [moderation] retain_days")  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help="only count what would be blanked")
     return parser
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -162,6 +197,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         from clp_tui.commands.snapshot import snapshot
 
         return snapshot(config, _db_path(args), args.screen, args.size, args.output, meeting=args.meeting)
+    if command == "report":
+        from clp_tui.commands.report import report_command
+
+        return report_command(config, _db_path(args), fmt=args.format, since=args.since, as_of=args.as_of,
+                              output=args.output)  # fmt: skip
+    if command == "export":
+        from clp_tui.commands.export import export_decisions, export_escalation
+
+        if args.export_command == "decisions":
+            return export_decisions(config, _db_path(args), fmt=args.format, since=args.since, output=args.output)
+        return export_escalation(config, _db_path(args), args.item, output=args.output, fmt=args.format)
+    if command == "purge":
+        from clp_tui.commands.purge import purge_command
+
+        return purge_command(config, _db_path(args), dry_run=args.dry_run)
     from clp_tui.app import run_dashboard
 
     return run_dashboard(config, _db_path(args), meeting=args.meeting)

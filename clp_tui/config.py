@@ -6,6 +6,7 @@ the CLI turns it into one line and exit code 2.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import stat
@@ -141,17 +142,34 @@ def parse_config(text: str, path: str = "<config>") -> Config:
         if feed.name == LOCAL_FEED:
             raise ConfigError(f"{where}.name: {LOCAL_FEED!r} is reserved for local cards")
         seen.add(feed.name)
-        scheme = urlsplit(feed.url).scheme.lower()
+        try:
+            parts = urlsplit(feed.url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise ConfigError(f"{where}.url: {feed.url!r} is not a valid URL ({exc})") from None
+        scheme = parts.scheme.lower()
         if scheme not in ("http", "https", "file"):
             raise ConfigError(
                 f"{where}.url: scheme {scheme or '(none)'!r} is not supported; "
                 "use http://, https:// or file://"
             )
-        if scheme != "file" and not urlsplit(feed.url).hostname:
+        if scheme != "file" and not parts.hostname:
             raise ConfigError(f"{where}.url: {feed.url!r} has no host name")
         if feed.token_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", feed.token_env):
             raise ConfigError(f"{where}.token_env: {feed.token_env!r} is not an environment variable name")
+        if feed.token_env is not None and scheme == "http" and not _is_loopback(urlsplit(feed.url).hostname or ""):
+            raise ConfigError(
+                f"{where}.token_env: a token would travel unencrypted to {urlsplit(feed.url).hostname}; "
+                "use an https:// url for a feed that needs a token"
+            )
     return config
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_config(path: Path | None) -> Config:
@@ -191,7 +209,8 @@ def config_warnings(path: Path) -> list[str]:
 def token_for(feed: FeedConfig) -> str | None:
     if not feed.token_env:
         return None
-    return os.environ.get(feed.token_env) or None
+    # A token read from a file often keeps its line break ("$(cat token.txt)" with CRLF).
+    return os.environ.get(feed.token_env, "").strip() or None
 
 
 STARTER = """\

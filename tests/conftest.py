@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from feedserver import FeedServer, config_toml
 
 from clp_tui.config import parse_config
 from clp_tui.data.store import Store
 from clp_tui.data.sync import FeedReport, sync_feeds
-
-from feedserver import TEST_NETWORK, FeedServer, config_toml
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -126,6 +125,12 @@ def cli(tmp_path: Path, db: Path) -> Cli:
     home = tmp_path / "home"
     home.mkdir()
     return Cli(home=home, config=tmp_path / "config.toml", db=db)
+
+
+@pytest.fixture(scope="session")
+def cli_class() -> type[Cli]:
+    """For module-scoped fixtures that run commands: `cli_class(home=, config=, db=)`."""
+    return Cli
 
 
 @pytest.fixture

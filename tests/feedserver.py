@@ -214,9 +214,8 @@ class _Handler(BaseHTTPRequestHandler):
                 piece = b"%x\r\n%s\r\n" % (len(piece), piece)
             self.wfile.write(piece)
             self.wfile.flush()
-            if interval and start + size < len(body):
-                if fs.stopping.wait(interval):
-                    return
+            if interval and start + size < len(body) and fs.stopping.wait(interval):
+                return  # the server is stopping
         if route.framing == "chunked":
             self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
@@ -260,7 +259,11 @@ def activity(item_id: str, branch: str = "Northside", week: str = "2025-W10", **
 
 
 def press(item_id: str, stage: str = "drafting", fmt: str = "press_release", **clp: Any) -> dict[str, Any]:
-    return {"id": item_id, "title": f"Release {item_id}", "_clp": {"type": "press", "format": fmt, "stage": stage, **clp}}
+    return {
+        "id": item_id,
+        "title": f"Release {item_id}",
+        "_clp": {"type": "press", "format": fmt, "stage": stage, **clp},
+    }
 
 
 # -- config ------------------------------------------------------------------------------
@@ -285,5 +288,3 @@ def config_toml(feeds: list[dict[str, Any]], network: dict[str, Any] | None = No
         lines.append("[[feeds]]")
         lines += [f"{k} = {_toml_value(v)}" for k, v in feed.items()]
     return "\n".join(lines) + "\n"
-
-

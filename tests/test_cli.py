@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, comment, feed_bytes, milestone, press
+from feedserver import FeedServer, activity, comment, feed_bytes, milestone, press
 
 from clp_tui.config import parse_config
 from clp_tui.data.store import Store
@@ -131,6 +131,35 @@ def test_the_token_is_sent_but_never_printed_nor_stored(server: FeedServer, othe
             assert token.encode() not in path.read_bytes()
 
 
+def test_a_token_with_a_stray_line_break_is_trimmed(server: FeedServer, cli) -> None:
+    # e.g. FEED_TOKEN="$(cat token.txt)" where the file was saved with Windows line endings
+    server.route("/c", body=feed_bytes([comment("c1")]))
+    cli.write_config([cfg(server, "own", "comment", "/c", token_env="FEED_TOKEN")])
+    result = cli("sync", env={"FEED_TOKEN": "tok-123456789\r\n"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert server.log()[0].headers["authorization"] == "Bearer tok-123456789"
+
+
+@pytest.mark.parametrize("token", ["SECRET-tok\nen-123456", "SECRÉT-token-123456"])
+def test_a_token_no_header_can_carry_fails_that_feed_only_and_is_not_shown(server: FeedServer, cli, token: str) -> None:
+    server.route("/c", body=feed_bytes([comment("c1")]))
+    cli.write_config([
+        cfg(server, "own", "comment", "/c", token_env="FEED_TOKEN"),
+        cfg(server, "open", "comment", "/c"),
+    ])  # fmt: skip
+    result = cli("sync", env={"FEED_TOKEN": token})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "went wrong" not in result.stderr
+    lines = dict(line.split(None, 1) for line in result.stdout.splitlines())
+    assert lines["own"].startswith("ERROR") and "token" in lines["own"]
+    assert lines["open"].startswith("ok")
+    assert "SECR" not in result.stdout + result.stderr
+    for suffix in ("", "-wal"):
+        path = Path(f"{cli.db}{suffix}")
+        if path.exists():
+            assert b"SECR" not in path.read_bytes()
+
+
 def test_sync_without_feeds_is_a_usage_error(cli) -> None:
     cli.write_config([])
     result = cli("sync")
@@ -172,11 +201,11 @@ def _every_field_comment(item_id: str) -> dict:
     }  # fmt: skip
 
 
-def test_list_json_prints_every_field_and_the_decision_byte_for_byte(server: FeedServer, cli) -> None:
+def test_list_json_prints_every_field_and_the_decision_byte_for_byte(server: FeedServer, cli, sync_now) -> None:
     item = _every_field_comment("c1")
     server.route("/c", body=feed_bytes([item, comment("c2", "plain")]))
     cli.write_config([cfg(server, "inbox", "comment", "/c")])
-    assert cli("sync").returncode == 0
+    assert [r.status for r in sync_now(cli.db, [cfg(server, "inbox", "comment", "/c")])] == ["ok"]
     store = Store(cli.db)
     store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam", reason="abuse")
     store.close()
@@ -190,32 +219,42 @@ def test_list_json_prints_every_field_and_the_decision_byte_for_byte(server: Fee
     assert records["c2"]["decision"] is None
 
 
-def test_list_json_shows_the_press_stage_with_local_moves_applied(server: FeedServer, cli) -> None:
+def test_list_json_shows_the_press_stage_with_local_moves_applied(server: FeedServer, cli, sync_now) -> None:
     consent = {"by": "Jo", "at": "2025-03-01"}
     server.route("/p", body=feed_bytes([press("p1", stage="drafting", consent=consent), press("p2", stage="idea")]))
     cli.write_config([cfg(server, "press", "press", "/p")])
-    assert cli("sync").returncode == 0
+    assert [r.status for r in sync_now(cli.db, [cfg(server, "press", "press", "/p")])] == ["ok"]
     store = Store(cli.db)
     store.decide([("press", "p1")], "stage", "candidate_consent", officer="Sam")
     store.close()
     records = {r["id"]: r for r in map(json.loads, cli("list", "press", "--json").stdout.splitlines())}
     assert records["p1"]["stage"] == "candidate_consent"
-    assert records["p1"]["_clp"] == {"type": "press", "format": "press_release", "stage": "drafting", "consent": consent}
+    assert records["p1"]["_clp"] == {
+        "type": "press",
+        "format": "press_release",
+        "stage": "drafting",
+        "consent": consent,
+    }
     assert records["p2"]["stage"] == "idea"
 
 
-def test_list_json_shows_each_milestones_rag(server: FeedServer, cli) -> None:
+def test_list_json_shows_each_milestones_rag(server: FeedServer, cli, sync_now) -> None:
     today = dt.date.today()
     items = [
         milestone("late", due=str(today - dt.timedelta(days=1))),
         milestone("fine", due=str(today + dt.timedelta(days=30))),
-        milestone("behind", due=str(today + dt.timedelta(days=10)), start=str(today - dt.timedelta(days=90)),
-                  target=1000, achieved=100),  # 90% of the time gone, 10% done
+        milestone(
+            "behind",
+            due=str(today + dt.timedelta(days=10)),
+            start=str(today - dt.timedelta(days=90)),
+            target=1000,
+            achieved=100,
+        ),  # 90% of the time gone, 10% done
         milestone("done", due=str(today - dt.timedelta(days=1)), status="done"),
     ]
     server.route("/m", body=feed_bytes(items))
     cli.write_config([cfg(server, "plan", "milestone", "/m")])
-    assert cli("sync").returncode == 0
+    assert [r.status for r in sync_now(cli.db, [cfg(server, "plan", "milestone", "/m")])] == ["ok"]
     records = {r["id"]: r for r in map(json.loads, cli("list", "milestones", "--json").stdout.splitlines())}
     assert {k: r["rag"] for k, r in records.items()} == {
         "late": "overdue", "fine": "on_track", "behind": "behind", "done": "done",
@@ -223,10 +262,19 @@ def test_list_json_shows_each_milestones_rag(server: FeedServer, cli) -> None:
     assert records["behind"]["_clp"]["target"] == 1000
 
 
-def test_list_text_shows_control_characters_instead_of_obeying_them(server: FeedServer, cli) -> None:
+def test_list_json_prints_activity_rows_as_published(server: FeedServer, cli, sync_now) -> None:
+    row = activity("a1", branch="Northside", week="2025-W10", metrics={"doors": 310, "leaflets": 1200.5})
+    server.route("/a", body=feed_bytes([row]))
+    assert [r.status for r in sync_now(cli.db, [cfg(server, "grid", "activity", "/a")])] == ["ok"]
+    cli.write_config([])
+    (line,) = cli("list", "activity", "--json").stdout.splitlines()
+    assert json.loads(line) == {**row, "feed": "grid"}
+
+
+def test_list_text_shows_control_characters_instead_of_obeying_them(server: FeedServer, cli, sync_now) -> None:
     server.route("/c", body=feed_bytes([_every_field_comment("c1")]))
     cli.write_config([cfg(server, "inbox", "comment", "/c")])
-    assert cli("sync").returncode == 0
+    assert [r.status for r in sync_now(cli.db, [cfg(server, "inbox", "comment", "/c")])] == ["ok"]
     result = cli("list", "comments")
     assert result.returncode == 0
     (line,) = result.stdout.splitlines()
@@ -235,17 +283,34 @@ def test_list_text_shows_control_characters_instead_of_obeying_them(server: Feed
     assert "␛[2J" in line and "[bold]x[/]" in line
 
 
-def test_list_leaves_out_archived_items(server: FeedServer, cli) -> None:
+def test_list_leaves_out_archived_items(server: FeedServer, cli, sync_now) -> None:
     server.route("/c", body=feed_bytes([comment("c1"), comment("c2")], _clp={"snapshot": True}))
-    cli.write_config([cfg(server, "inbox", "comment", "/c")])
-    assert cli("sync").returncode == 0
+    feeds = [cfg(server, "inbox", "comment", "/c")]
+    cli.write_config(feeds)
+    assert [r.status for r in sync_now(cli.db, feeds)] == ["ok"]
     store = Store(cli.db)
     store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
     store.close()
     server.route("/c", body=feed_bytes([comment("c2")], _clp={"snapshot": True}))
-    assert cli("sync").returncode == 0
+    assert [r.status for r in sync_now(cli.db, feeds)] == ["ok"]
     ids = [json.loads(line)["id"] for line in cli("list", "comments", "--json").stdout.splitlines()]
     assert ids == ["c2"]
+
+
+def test_list_into_a_closed_pipe_is_not_a_crash(server: FeedServer, cli, sync_now) -> None:
+    """`clp-tui list comments | head -1`: the reader leaves early; that is not a bug to report."""
+    server.route("/c", body=feed_bytes([comment(f"c{i}", "x" * 100) for i in range(1200)]))  # well over a pipe buffer
+    assert [r.status for r in sync_now(cli.db, [cfg(server, "inbox", "comment", "/c")])] == ["ok"]
+    cli.write_config([])
+    for args in (["list", "comments"], ["list", "comments", "--json"]):
+        proc = cli.popen(*args)
+        assert proc.stdout.readline().startswith(("inbox/", "{"))
+        proc.stdout.close()  # like `head -1` exiting
+        err = proc.stderr.read()
+        proc.wait(timeout=30)
+        assert "went wrong" not in err and "Traceback" not in err, err
+    state = cli.home / ".local" / "state" / "clp-tui"
+    assert not state.exists() or list(state.iterdir()) == [], "a crash report was written"
 
 
 # -- check-feed --------------------------------------------------------------------------
@@ -260,7 +325,16 @@ def test_check_feed_passes_a_clean_feed(server: FeedServer, cli) -> None:
 
 
 def test_check_feed_lists_every_problem_and_exits_1(server: FeedServer, cli) -> None:
-    url = server.route("/m", body=feed_bytes([milestone("m1", due="soon"), milestone("m1"), {"url": "https://x/1", "_clp": {"type": "milestone", "due": "2030-01-01"}}]))
+    url = server.route(
+        "/m",
+        body=feed_bytes(
+            [
+                milestone("m1", due="soon"),
+                milestone("m1"),
+                {"url": "https://x/1", "_clp": {"type": "milestone", "due": "2030-01-01"}},
+            ]
+        ),
+    )
     result = cli("check-feed", url, "--kind", "milestone", "--json", files=False)
     assert result.returncode == 1
     *problems, summary = map(json.loads, result.stdout.splitlines())
@@ -286,6 +360,8 @@ def test_check_feed_on_an_unreachable_feed_exits_2(server: FeedServer, cli, tmp_
     missing = cli("check-feed", str(tmp_path / "nope.json"), files=False)
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert "Traceback" not in result.stderr + missing.stderr
+    broken = cli("check-feed", "http://127.0.0.1:99999/feed.json", files=False)
+    assert broken.returncode == 2 and "not a valid URL" in broken.stderr, broken.stderr
 
 
 def test_check_feed_reads_a_local_file_and_follows_its_pages(cli, tmp_path: Path) -> None:
@@ -314,3 +390,14 @@ def test_the_default_config_lives_under_home(cli) -> None:
     result = cli("init", files=False)
     assert result.returncode == 0
     assert (cli.home / ".config" / "clp-tui" / "config.toml").is_file()
+
+
+# -- help --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["sync"]])
+def test_help_works(cli, command: list[str]) -> None:
+    result = cli(*command, "--help", files=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: clp-tui") and "--config" in result.stdout
+    assert "Traceback" not in result.stderr

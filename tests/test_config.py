@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from clp_tui.config import STARTER, Config, ConfigError, config_warnings, load_config, parse_config, token_for
 
 GOOD_FEED = '[[feeds]]\nname = "plan"\nurl = "https://clp.example/plan.json"\nkind = "milestone"\n'
@@ -58,6 +59,8 @@ BAD_CONFIGS = {
     "bad url scheme": (GOOD_FEED.replace("https://", "ftp://"), "feeds[0].url", "scheme 'ftp'"),
     "no url scheme": (GOOD_FEED.replace("https://", ""), "feeds[0].url", "scheme '(none)'"),
     "no host": (GOOD_FEED.replace("https://clp.example", "https://"), "feeds[0].url", "no host name"),
+    "bad port": (GOOD_FEED.replace("clp.example", "clp.example:99999"), "feeds[0].url", "not a valid URL"),
+    "bad host": (GOOD_FEED.replace("clp.example", "[::1"), "feeds[0].url", "not a valid URL"),
     "reserved name": (GOOD_FEED.replace('"plan"', '"local"'), "feeds[0].name", "reserved"),
     "bad feed name": (GOOD_FEED.replace('"plan"', '"my plan!"'), "feeds[0].name", "regex"),
     "bad kind": (GOOD_FEED.replace('"milestone"', '"tweets"'), "feeds[0].kind", "tweets"),
@@ -93,7 +96,7 @@ def test_a_config_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["unknown key in a table", "wrong type", "duplicate feed name", "bad url scheme", "not TOML"]
+    "case", ["unknown key in a table", "wrong type", "duplicate feed name", "bad url scheme", "bad port"]
 )
 def test_the_cli_turns_a_bad_config_into_one_line_and_exit_2(cli, case: str) -> None:
     text, key, problem = BAD_CONFIGS[case]

@@ -14,7 +14,7 @@ import tracemalloc
 import zlib
 
 import pytest
-from feedserver import FeedServer, comment, feed_bytes
+from feedserver import FeedServer, Request, Route, comment, feed_bytes
 
 from clp_tui.data.fetch import MAX_RETRY_AFTER, MIN_RETRY_AFTER, Fetcher, FetchResult, Limits
 
@@ -62,6 +62,28 @@ def test_a_stale_validator_gets_the_new_body(server: FeedServer) -> None:
     url = server.route("/feed.json", body=BODY, etag='"v2"')
     result = fetch(url, etag='"v1"')
     assert (result.status, result.pages, result.etag) == ("ok", [BODY], '"v2"')
+
+
+def test_last_modified_is_kept_and_sent_back(server: FeedServer) -> None:
+    stamp = "Sat, 01 Mar 2025 10:00:00 GMT"
+
+    def answer(request: Request) -> Route:
+        if request.headers.get("if-modified-since") == stamp:
+            return Route(status=304)
+        return Route(body=BODY, headers={"Last-Modified": stamp})
+
+    url = server.route("/feed.json", dynamic=answer)
+    first = fetch(url)
+    assert (first.status, first.last_modified) == ("ok", stamp)
+
+    async def again() -> FetchResult:
+        async with Fetcher(Limits(read_timeout=2.0)) as fetcher:
+            return await fetcher.fetch(url, last_modified=first.last_modified)
+
+    second = asyncio.run(again())
+    assert (second.status, second.last_modified) == ("not_modified", stamp)
+    conditional = server.log()[1]
+    assert (conditional.headers["if-modified-since"], conditional.status) == (stamp, 304)
 
 
 def test_a_gzipped_body_is_decoded(server: FeedServer) -> None:
@@ -259,7 +281,9 @@ def test_a_trickling_server_is_stopped_by_the_total_deadline(server: FeedServer)
 # -- server errors and Retry-After -------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "phrase"), [(404, "Not Found"), (500, "Internal Server Error"), (401, "Unauthorized")])
+@pytest.mark.parametrize(
+    ("status", "phrase"), [(404, "Not Found"), (500, "Internal Server Error"), (401, "Unauthorized")]
+)
 def test_an_http_error_is_reported_with_its_status(server: FeedServer, status: int, phrase: str) -> None:
     url = server.route("/feed.json", status=status, body=b"<html>oops</html>")
     result = fetch(url)
@@ -356,6 +380,25 @@ def test_a_redirect_away_from_http_is_refused(server: FeedServer) -> None:
 def test_a_redirect_without_location_is_an_error(server: FeedServer) -> None:
     result = fetch(server.route("/a", status=302))
     assert result.status == "error" and "without a Location" in result.error
+
+
+@pytest.mark.parametrize("token", ["SECRET\r\nX-Injected: 1", "SECRET\x00TOKEN", "SECRÉT-TOKEN"])
+def test_a_token_no_header_can_carry_is_an_error_that_does_not_show_it(server: FeedServer, token: str) -> None:
+    url = server.route("/feed.json", body=BODY)
+    result = fetch(url, token=token)  # must not raise
+    assert result.status == "error"
+    assert "token" in result.error and "SECRET" not in result.error and "SECRÉT" not in result.error
+    assert server.log() == []  # nothing was sent
+
+
+@pytest.mark.parametrize("bad", ["http://[oops/", "http://127.0.0.1:99999/p2", "http://exa\x01mple/"])
+def test_a_malformed_url_from_the_server_is_an_error_not_a_crash(server: FeedServer, bad: str) -> None:
+    server.route("/next", body=_page(1, bad))
+    server.route("/moved", status=302, headers={"Location": bad})
+    for path in ("/next", "/moved"):
+        result = fetch(server.url(path))  # must not raise
+        assert result.status == "error"
+        assert "not a valid URL" in result.error or "could not reach" in result.error, result.error
 
 
 def test_messages_never_show_credentials_in_the_url(server: FeedServer) -> None:

@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 from feedserver import FeedServer
 
+from clp_tui.data.feedcsv import feed_from_csv
+from clp_tui.data.parse import Problem
+from clp_tui.data.sync import parse_pages
+
 MILESTONES = """\
 id,title,due,strand,horizon,owner,start,status,target,achieved,depends_on,description
 doors-1,"Knock 5,000 doors",2030-04-30,doorstep,short,Organiser,2030-01-06,on_track,"5,000",2100,,First pass of the target wards
@@ -42,15 +46,33 @@ def from_csv(cli, tmp_path: Path, kind: str, text: str, title: str | None = "Our
     return cli(*args, files=False)
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory, cli_class) -> dict[str, dict]:
+    """Each good sheet converted once for the module: kind -> {stdout, stderr, returncode}."""
+    home = tmp_path_factory.mktemp("home")
+    cli = cli_class(home=home, config=home / "config.toml", db=home / "cache.db")
+    results = {}
+    for kind, (text, _) in CASES.items():
+        result = from_csv(cli, home, kind, text)
+        results[kind] = {"stdout": result.stdout, "stderr": result.stderr, "returncode": result.returncode}
+    return results
+
+
+def errors_in(feed_text: str, kind: str) -> list[Problem]:
+    """What check-feed would call an error (the same parser, in this process)."""
+    parsed = parse_pages([feed_text.encode()], kind)
+    return [p for p in parsed.problems if p.severity == "error"]
+
+
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_a_sheet_round_trips_through_check_feed(cli, tmp_path: Path, kind: str) -> None:
+def test_a_sheet_round_trips_through_check_feed(cli, tmp_path: Path, made: dict, kind: str) -> None:
     text, count = CASES[kind]
-    made = from_csv(cli, tmp_path, kind, text)
-    assert made.returncode == 0, made.stderr
-    assert made.stderr == ""
+    result = made[kind]
+    assert result["returncode"] == 0, result["stderr"]
+    assert result["stderr"] == ""
     feed = tmp_path / f"{kind}.json"
-    feed.write_text(made.stdout, encoding="utf-8")
-    doc = json.loads(made.stdout)
+    feed.write_text(result["stdout"], encoding="utf-8")
+    doc = json.loads(result["stdout"])
     assert doc["title"] == "Our sheet" and len(doc["items"]) == count
     checked = cli("check-feed", str(feed), "--kind", kind, "--json", files=False)
     assert checked.returncode == 0, checked.stdout
@@ -59,8 +81,8 @@ def test_a_sheet_round_trips_through_check_feed(cli, tmp_path: Path, kind: str) 
     assert summary["items_taken"] == count and summary["errors"] == 0
 
 
-def test_milestone_columns_become_typed_fields(cli, tmp_path: Path) -> None:
-    items = {i["id"]: i for i in json.loads(from_csv(cli, tmp_path, "milestone", MILESTONES).stdout)["items"]}
+def test_milestone_columns_become_typed_fields(made: dict) -> None:
+    items = {i["id"]: i for i in json.loads(made["milestone"]["stdout"])["items"]}
     assert items["doors-1"]["_clp"] == {
         "type": "milestone", "due": "2030-04-30", "strand": "doorstep", "horizon": "short",
         "owner": "Organiser", "start": "2030-01-06", "status": "on_track", "target": 5000, "achieved": 2100,
@@ -70,8 +92,8 @@ def test_milestone_columns_become_typed_fields(cli, tmp_path: Path) -> None:
     assert items["postal"]["_clp"]["depends_on"] == ["doors-1", "leaflets-1"]
 
 
-def test_activity_columns_become_metrics_and_ids(cli, tmp_path: Path) -> None:
-    items = json.loads(from_csv(cli, tmp_path, "activity", ACTIVITY).stdout)["items"]
+def test_activity_columns_become_metrics_and_ids(made: dict) -> None:
+    items = json.loads(made["activity"]["stdout"])["items"]
     assert [i["id"] for i in items] == ["northside-2030-W10", "southside-2030-W10", "northside-2030-W11"]
     first = items[0]["_clp"]
     assert first["metrics"] == {"doors": 310, "contacts": 95, "leaflets": 1200, "custom metric": 4}
@@ -80,8 +102,8 @@ def test_activity_columns_become_metrics_and_ids(cli, tmp_path: Path) -> None:
     assert items[2]["_clp"]["metrics"]["doors"] == 280.5
 
 
-def test_press_columns_become_signoffs_and_lists(cli, tmp_path: Path) -> None:
-    items = {i["id"]: i for i in json.loads(from_csv(cli, tmp_path, "press", PRESS).stdout)["items"]}
+def test_press_columns_become_signoffs_and_lists(made: dict) -> None:
+    items = {i["id"]: i for i in json.loads(made["press"]["stdout"])["items"]}
     ext = items["pr-1"]["_clp"]
     assert ext["consent"] == {"by": "Jo Bloggs", "at": "2030-03-01"}
     assert ext["regional_signoff"] == {"by": "Regional office", "at": "2030-03-02"}
@@ -89,9 +111,8 @@ def test_press_columns_become_signoffs_and_lists(cli, tmp_path: Path) -> None:
     assert items["pr-3"]["content_text"] == 'Draft, with "quotes" and commas'
 
 
-def test_a_generated_feed_syncs_into_the_cache(cli, tmp_path: Path, server: FeedServer, sync_now, sql) -> None:
-    made = from_csv(cli, tmp_path, "press", PRESS)
-    server.route("/press.json", body=made.stdout.encode())
+def test_a_generated_feed_syncs_into_the_cache(made: dict, tmp_path: Path, server: FeedServer, sync_now, sql) -> None:
+    server.route("/press.json", body=made["press"]["stdout"].encode())
     (report,) = sync_now(tmp_path / "c.db", [{"name": "press", "url": server.url("/press.json"), "kind": "press"}])
     assert report.status == "ok" and report.counts.added == 3 and report.counts.skipped == 0
     assert sorted(sql(tmp_path / "c.db", "SELECT id, stage, owner FROM items")) == [
@@ -173,18 +194,26 @@ BAD_ROWS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_ROWS))
-def test_a_bad_row_is_named_by_line_and_left_out_and_the_rest_is_a_valid_feed(cli, tmp_path: Path, case: str) -> None:
+def test_a_bad_row_is_named_by_line_and_left_out_and_the_rest_is_a_valid_feed(case: str) -> None:
     kind, sheet, message, ids = BAD_ROWS[case]
-    made = from_csv(cli, tmp_path, kind, sheet)
-    assert made.returncode == 1
-    (line,) = made.stderr.splitlines()
+    feed, errors = feed_from_csv(sheet, kind, "t")
+    (line,) = errors
     assert message in line and line.endswith("row left out")
-    doc = json.loads(made.stdout)  # still valid JSON
-    assert [i["id"] for i in doc["items"]] == ids
-    feed = tmp_path / "out.json"
-    feed.write_text(made.stdout, encoding="utf-8")
-    checked = cli("check-feed", str(feed), "--kind", kind, files=False)
-    assert checked.returncode == 0, checked.stdout
+    text = json.dumps(feed, ensure_ascii=False, allow_nan=False)  # still valid JSON
+    assert [i["id"] for i in feed["items"]] == ids
+    assert errors_in(text, kind) == []
+
+
+def test_the_command_reports_each_bad_row_on_stderr_and_exits_1(cli, tmp_path: Path) -> None:
+    sheet = PRESS + "pr-4,Leaked,statement,published,,,,,,,,,\npr-5,Rumour,statement,leaked,,,,,,,,,\n"
+    made = from_csv(cli, tmp_path, "press", sheet)
+    assert made.returncode == 1
+    source = tmp_path / "press.csv"
+    assert made.stderr.splitlines() == [
+        f"{source}: line 5: stage published needs consent_by and signoff_by filled in; row left out",
+        f"{source}: line 6: stage: Invalid enum value 'leaked'; row left out",
+    ]
+    assert [i["id"] for i in json.loads(made.stdout)["items"]] == ["pr-1", "pr-2", "pr-3"]
 
 
 @pytest.mark.parametrize(

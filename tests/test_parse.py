@@ -144,7 +144,11 @@ def test_duplicate_ids_keep_the_first() -> None:
     page = parse_page(feed_bytes([comment("c1", "first"), comment("c2"), comment("c1", "second")]), "comment")
     assert [(r.id, r.body) for r in page.records] == [("c1", "first"), ("c2", "a comment")]
     (problem,) = page.problems
-    assert (problem.item_id, problem.path, problem.reason) == ("c1", "$.items[2].id", "duplicate id; the first one is kept")
+    assert (problem.item_id, problem.path, problem.reason) == (
+        "c1",
+        "$.items[2].id",
+        "duplicate id; the first one is kept",
+    )
 
 
 def test_duplicate_ids_across_pages_keep_the_first() -> None:

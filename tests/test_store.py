@@ -57,7 +57,7 @@ def test_decisions_are_appended_never_rewritten(store: Store) -> None:
     assert state(store, "c1") == '"approve"'
 
 
-def test_one_decision_for_many_items_is_one_transaction(store: Store, db: Path, sql) -> None:
+def test_one_decision_on_many_items_logs_one_entry_each(store: Store, db: Path, sql) -> None:
     seqs = store.decide([("inbox", f"c{i}") for i in range(5)], "moderation", "approve", officer="Sam")
     assert len(seqs) == len(set(seqs)) == 5
     assert sql(db, "SELECT count(*) FROM decision_state WHERE value = '\"approve\"'") == [(5,)]
@@ -104,7 +104,9 @@ def test_decision_values_keep_untrusted_text_exactly(store: Store) -> None:
 
 
 def test_a_local_card_is_kept_in_the_local_feed_with_a_create_entry(store: Store) -> None:
-    store.add_local_item("press", "idea-1", "Pothole campaign", {"format": "story_idea", "stage": "idea"}, officer="Sam")
+    store.add_local_item(
+        "press", "idea-1", "Pothole campaign", {"format": "story_idea", "stage": "idea"}, officer="Sam"
+    )
     (item,) = store.query("SELECT feed, kind, stage, title FROM items")
     assert tuple(item) == ("local", "press", "idea", "Pothole campaign")
     assert store.query("SELECT field, officer FROM decisions")[0][:] == ("create", "Sam")
@@ -227,8 +229,13 @@ def test_three_processes_opening_a_new_cache_at_once_migrate_it_exactly_once(cli
     # Several rounds, each on a new file, so a rare race shows up reliably.
     rounds = 3
     procs = [
-        subprocess.Popen([sys.executable, "-c", _OPEN_WHEN_TOLD, str(tmp_path), str(rounds)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.env())  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN_WHEN_TOLD, str(tmp_path), str(rounds)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli.env(),
+        )  # fmt: skip
         for _ in range(3)
     ]
     try:

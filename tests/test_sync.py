@@ -4,13 +4,9 @@ a server's request to wait is kept; kills and concurrent syncs are safe."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -43,7 +39,9 @@ def test_each_kind_is_synced_into_its_columns(server: FeedServer, db: Path, sync
     assert [(r.feed, r.status, r.counts.added) for r in reports] == [
         ("plan", "ok", 1), ("grid", "ok", 1), ("inbox", "ok", 1), ("press", "ok", 1),
     ]  # fmt: skip
-    assert sorted(sql(db, "SELECT feed, id, kind, due, branch, week, platform, thread_id, stage, owner FROM items")) == [
+    assert sorted(
+        sql(db, "SELECT feed, id, kind, due, branch, week, platform, thread_id, stage, owner FROM items")
+    ) == [
         ("grid", "a1", "activity", None, "Northside", "2025-W10", None, None, None, None),
         ("inbox", "c1", "comment", None, None, None, "x", "t1", None, None),
         ("plan", "m1", "milestone", "2030-05-01", None, None, None, None, None, "Agent"),
@@ -197,6 +195,19 @@ def test_a_paginated_feed_over_max_pages_is_refused_whole(server: FeedServer, db
     assert sql(db, "SELECT count(*) FROM items") == [(0,)]
 
 
+def test_a_failing_later_page_refuses_the_whole_snapshot_and_removes_nothing(
+    server: FeedServer, db: Path, sync_now, sql
+) -> None:
+    snap = {"snapshot": True}
+    server.route("/p1", body=feed_bytes([comment("c1")], next_url="/p2", clp=snap))
+    server.route("/p2", body=feed_bytes([comment("c2")], clp=snap))
+    sync_now(db, [feed_cfg(server, path="/p1")])
+    server.route("/p2", status=500)
+    (report,) = sync_now(db, [feed_cfg(server, path="/p1")])
+    assert report.status == "error" and "HTTP 500" in report.error
+    assert sorted(sql(db, "SELECT id FROM items")) == [("c1",), ("c2",)]
+
+
 # -- Retry-After is kept and respected ---------------------------------------------------
 
 
@@ -260,11 +271,12 @@ def test_the_token_reaches_its_own_origin_only_and_is_never_stored(
 
 # -- a kill in the middle; two processes at once -----------------------------------------
 
-N_BIG = 10_000
+N_BIG = 10_000  # big enough that its write spills into the WAL well before the commit
+N_MID = 3_000  # big enough for two writers or a reader and a writer to overlap
 
 
-def _big(version: str) -> bytes:
-    return feed_bytes([comment(f"c{i}", f"{version} {i} " + "x" * 200) for i in range(N_BIG)])
+def _big(version: str, count: int = N_BIG) -> bytes:
+    return feed_bytes([comment(f"c{i}", f"{version} {i} " + "x" * 200) for i in range(count)])
 
 
 def _versions(db: Path) -> dict[str, int]:
@@ -276,13 +288,18 @@ def _versions(db: Path) -> dict[str, int]:
         conn.close()
 
 
-def test_a_kill_during_sync_leaves_every_item_old_or_every_item_new(server: FeedServer, cli, tmp_path: Path) -> None:
+def test_a_kill_during_sync_leaves_every_item_old_or_every_item_new(
+    server: FeedServer, cli, tmp_path: Path, sync_now
+) -> None:
+    feeds = [feed_cfg(server, "big")]
     server.route("/feed.json", body=_big("old"))
-    cli.write_config([feed_cfg(server, "big")])
-    assert cli("sync").returncode == 0
+    cli.write_config(feeds)
+    assert [r.status for r in sync_now(cli.db, feeds)] == ["ok"]
     baseline = tmp_path / "baseline.db"
-    assert not Path(f"{cli.db}-wal").exists()  # the last connection checkpointed
-    shutil.copy(cli.db, baseline)
+    source, copy = sqlite3.connect(cli.db), sqlite3.connect(baseline)
+    source.backup(copy)  # a consistent single-file copy, whatever is in the WAL
+    source.close()
+    copy.close()
     # The new version downloads in pieces, so the first kill lands mid-download.
     server.route("/feed.json", body=_big("new"), trickle=(256 * 1024, 0.02))
     wal = Path(f"{cli.db}-wal")
@@ -304,7 +321,7 @@ def test_a_kill_during_sync_leaves_every_item_old_or_every_item_new(server: Feed
                     time.sleep(0.001)
                 assert proc.poll() is None, "the sync finished before it could be killed"
             else:
-                time.sleep(0.6)
+                time.sleep(0.3)
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.communicate()
@@ -313,22 +330,29 @@ def test_a_kill_during_sync_leaves_every_item_old_or_every_item_new(server: Feed
     assert outcomes["downloading"] == {"old": N_BIG}
     assert outcomes["writing"] == {"old": N_BIG}, "a half-written transaction survived"
     # And the cache is usable afterwards: the next sync takes the new version whole.
-    assert cli("sync").returncode == 0
+    server.route("/feed.json", body=_big("new"))
+    assert [r.status for r in sync_now(cli.db, feeds)] == ["ok"]
     assert _versions(cli.db) == {"new": N_BIG}
 
 
 def test_two_processes_syncing_one_database_at_once_both_succeed(server: FeedServer, cli) -> None:
     # Both requests are held until both arrived, so the two writes overlap.
-    server.route("/a", body=_big("aaa"), barrier=threading.Barrier(2))
+    server.route("/a", body=_big("aaa", N_MID), barrier=threading.Barrier(2))
     server.route("/b", body=feed_bytes([comment("b1")]))
     cli.write_config([feed_cfg(server, "a", path="/a"), feed_cfg(server, "b", path="/b")])
     procs = [cli.popen("sync") for _ in range(2)]
-    results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
+    try:
+        results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
     for code, out, err in results:
         assert code == 0, err
         assert "locked" not in err and "busy" not in err and "Traceback" not in err
         assert "ERROR" not in out
-    assert _versions(cli.db) == {"aaa": N_BIG, "a c": 1}
+    assert _versions(cli.db) == {"aaa": N_MID, "a c": 1}
     conn = sqlite3.connect(cli.db)
     try:
         assert conn.execute("SELECT feed, count(*) FROM sync_log WHERE outcome = 'ok' GROUP BY feed").fetchall() == [
@@ -339,38 +363,23 @@ def test_two_processes_syncing_one_database_at_once_both_succeed(server: FeedSer
         conn.close()
 
 
-def test_the_store_can_be_read_while_another_process_writes(server: FeedServer, cli) -> None:
-    server.route("/feed.json", body=_big("old"))
+def test_the_store_can_be_read_while_another_process_writes(server: FeedServer, cli, sync_now) -> None:
+    server.route("/feed.json", body=_big("old", N_MID))
     cli.write_config([feed_cfg(server, "big")])
-    assert cli("sync").returncode == 0
-    server.route("/feed.json", body=_big("new"))
+    assert [r.status for r in sync_now(cli.db, [feed_cfg(server, "big")])] == ["ok"]
+    server.route("/feed.json", body=_big("new", N_MID))
     store = Store(cli.db)
+    proc = cli.popen("sync")
     try:
-        proc = cli.popen("sync")
         seen = set()
         while proc.poll() is None:
-            seen.add(tuple(sorted(dict(store.query("SELECT substr(body,1,3), count(*) FROM items GROUP BY 1")).items())))
+            rows = store.query("SELECT substr(body, 1, 3), count(*) FROM items GROUP BY 1")
+            seen.add(tuple(sorted(dict(rows).items())))
         assert proc.returncode == 0, proc.communicate()[1]
     finally:
         store.close()
-    assert seen <= {(("old", N_BIG),), (("new", N_BIG),)}
-
-
-def test_sync_in_a_subprocess_script_is_importable_without_the_cli(server: FeedServer, tmp_path: Path, cli) -> None:
-    """The data layer is a library too: a plain script can sync."""
-    server.route("/feed.json", body=feed_bytes([comment("c1")]))
-    cli.write_config([feed_cfg(server)])
-    script = (
-        "import asyncio, json, sys\n"
-        "from pathlib import Path\n"
-        "from clp_tui.config import load_config\n"
-        "from clp_tui.data.store import Store\n"
-        "from clp_tui.data.sync import sync_feeds\n"
-        "reports = asyncio.run(sync_feeds(Store(sys.argv[2]), load_config(Path(sys.argv[1]))))\n"
-        "print(json.dumps([r.as_json() for r in reports]))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script, str(cli.config), str(cli.db)], capture_output=True,
-                         text=True, env=cli.env(), timeout=30, check=True)  # fmt: skip
-    (report,) = json.loads(out.stdout)
-    assert report["status"] == "ok" and report["counts"]["added"] == 1
-    assert os.path.getsize(cli.db) > 0
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+    assert seen <= {(("old", N_MID),), (("new", N_MID),)}
+    assert (("old", N_MID),) in seen  # the reader did look while the sync ran

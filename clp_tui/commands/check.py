@@ -19,7 +19,10 @@ from clp_tui.data.text import one_line
 
 
 def _read(source: str) -> tuple[list[bytes] | None, str | None]:
-    scheme = urlsplit(source).scheme.lower()
+    try:
+        scheme = urlsplit(source).scheme.lower()
+    except ValueError as exc:  # e.g. a broken IPv6 host
+        return None, f"{source}: not a valid URL ({exc})"
     if scheme not in ("http", "https", "file"):
         path = Path(source)
         if not path.is_file():
@@ -45,7 +48,10 @@ def check_feed(source: str, kind: str | None, *, as_json: bool = False) -> int:
         problems = [Problem(None, "$", str(exc))]
         return _report(source, None, 0, problems, kind, as_json)
     taken = sum(1 for r in parsed.records if not r.deleted)
-    return _report(source, parsed.title, taken, parsed.problems, kind, as_json, len(pages))
+    # `ext` keeps `type` only when the item declared it (the struct omits defaults).
+    guessed = kind is None and any(b'"type"' not in r.ext for r in parsed.records if not r.deleted)
+    return _report(source, parsed.title, taken, parsed.problems, "comment" if guessed else kind,
+                   as_json, len(pages), guessed=guessed)  # fmt: skip
 
 
 def _report(
@@ -56,6 +62,8 @@ def _report(
     kind: str | None,
     as_json: bool,
     pages: int = 1,
+    *,
+    guessed: bool = False,
 ) -> int:
     counts = Counter(p.severity for p in problems)
     errors, warnings = counts["error"], counts["warning"]
@@ -69,7 +77,7 @@ def _report(
         head = f"{one_line(title)!s}" if title is not None else "(not a feed)"
         print(f"{one_line(source)}: {head}")
         print(f"  {taken} item(s) taken over {pages} page(s); {errors} error(s), {warnings} warning(s)")
-        if kind is None:
+        if guessed:
             print("  items without _clp.type were read as comments; pass --kind to say otherwise")
         for p in problems:
             label = "error  " if p.severity == "error" else "warning"

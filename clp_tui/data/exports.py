@@ -1,12 +1,15 @@
-"""Documents that leave the cache: the decision log (CSV or JSON) and the GLU evidence pack
-for one escalated comment, plus the escaping every exported document shares.
+"""Documents that leave the cache: the decision log (CSV or JSON), the GLU evidence pack
+for one escalated comment, and the small document model both the pack and the meeting
+report are written in, with its Markdown and HTML renderers.
 
-Feed text is untrusted wherever it goes. In Markdown it is backslash-escaped
-(so it cannot form links, emphasis, HTML or tables) or put in code spans and
-fences longer than any run of backticks inside it; in HTML it goes through
-`html.escape`, only ever as element text, never as an attribute. Control and
-bidi characters become the visible placeholders of `text.clean`. No exported
-document carries JavaScript or loads anything from elsewhere.
+Feed text is untrusted wherever it goes, so the renderers treat every string as
+untrusted unless it is marked `Safe` (words and figures clp-tui writes itself).
+In Markdown untrusted text is backslash-escaped (it cannot form links, emphasis,
+HTML or table cells) or shown in code spans and fences longer than any run of
+backticks inside it; in HTML it goes through `html.escape`, only ever as element
+text, never into an attribute. Control and bidi characters become the visible
+placeholders of `text.clean`. No document carries JavaScript or loads anything
+from elsewhere.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from clp_tui.config import Config
@@ -27,13 +30,14 @@ from clp_tui.data.text import clean, one_line
 
 # -- escaping -------------------------------------------------------------------------
 
-_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# Every ASCII punctuation character except ' " , ; ? % which take no part in Markdown syntax.
+_MD_PUNCTUATION = re.compile(r"([!#$&()*+\-./:<=>@\[\\\]^_`{|}~])")
 
 
 def md(text: str | None, limit: int | None = None, empty: str = "—") -> str:
-    """Feed text as one line of inert Markdown: every ASCII punctuation mark backslash-escaped
-    (CommonMark allows that for all of them), so no link, autolink, emphasis, HTML or table
-    cell can form; control characters shown as placeholders."""
+    """Feed text as one line of inert Markdown: ASCII punctuation backslash-escaped (CommonMark
+    allows that for all of it), so no link, autolink, emphasis, HTML, entity or table cell can
+    form; control characters shown as placeholders."""
     if not text:
         return empty
     return _MD_PUNCTUATION.sub(r"\\\1", one_line(text, limit))
@@ -69,6 +73,190 @@ def h_block(text: str | None) -> str:
     return html.escape(clean(text or ""))
 
 
+# -- the document model -----------------------------------------------------------------
+
+
+class Safe(str):
+    """Words and figures clp-tui writes itself: rendered as they are (HTML still escapes them).
+    Any other `str` in a block's parts or cells is taken to be feed text and escaped. (Table
+    headers, fact labels and headline figures are always clp-tui's own words.)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Feed text to be shown verbatim on one line (a name, a link as published, an id)."""
+
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A status word of clp-tui's own, highlighted in HTML (css: a class in BASE_CSS)."""
+
+    word: str
+    css: str
+
+
+Inline = str | Code | Tag
+Parts = Inline | Sequence[Inline]
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    parts: Parts
+
+
+@dataclass(slots=True)
+class Para:
+    parts: Parts
+    muted: bool = False
+
+
+@dataclass(slots=True)
+class Table:
+    header: list[str]  # clp-tui's own words, like every label and headline below
+    rows: list[list[Parts]]
+    numeric: frozenset[int] = frozenset()
+
+
+@dataclass(slots=True)
+class Bullets:
+    items: list[Parts]
+
+
+@dataclass(slots=True)
+class Facts:
+    """Label: value pairs (a definition list in HTML)."""
+
+    rows: list[tuple[str, Parts]]
+
+
+@dataclass(slots=True)
+class Verbatim:
+    """Feed text shown exactly, line breaks kept (a fence in Markdown, <pre> in HTML)."""
+
+    text: str | None
+
+
+@dataclass(slots=True)
+class Figure:
+    """An inline SVG drawn from numbers, with the same figures as a table. Markdown shows the table."""
+
+    svg: str
+    caption: str
+    table: Table
+
+
+@dataclass(slots=True)
+class Headline:
+    """A few big figures at the top: (figure, words)."""
+
+    figures: list[tuple[str, str]] = field(default_factory=list)
+
+
+Block = Heading | Para | Table | Bullets | Facts | Verbatim | Figure | Headline
+
+
+def _parts(parts: Parts) -> list[Inline]:
+    return [parts] if isinstance(parts, str | Code | Tag) else list(parts)
+
+
+def _md_inline(part: Inline, in_table: bool = False) -> str:
+    if isinstance(part, Safe):
+        return str(part)
+    if isinstance(part, Code):
+        # A GFM table splits cells at every unescaped pipe, even inside a code span.
+        return md_code(part.text).replace("|", "\\|") if in_table else md_code(part.text)
+    if isinstance(part, Tag):
+        return part.word
+    return md(part)
+
+
+def _md_parts(parts: Parts, in_table: bool = False) -> str:
+    return "".join(_md_inline(p, in_table) for p in _parts(parts))
+
+
+def to_markdown(blocks: Iterable[Block]) -> str:
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            out += ["#" * block.level + " " + _md_parts(block.parts), ""]
+        elif isinstance(block, Para):
+            out += [_md_parts(block.parts), ""]
+        elif isinstance(block, Table | Figure):
+            table = block.table if isinstance(block, Figure) else block
+            rule = ["---:" if n in table.numeric else "---" for n in range(len(table.header))]
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in table.header) + " |")
+            out.append("| " + " | ".join(rule) + " |")
+            out += ["| " + " | ".join(_md_parts(c, in_table=True) for c in row) + " |" for row in table.rows]
+            out.append("")
+        elif isinstance(block, Bullets):
+            out += [f"- {_md_parts(item)}" for item in block.items] + [""]
+        elif isinstance(block, Facts):
+            out += [f"- **{label}:** {_md_parts(value)}" for label, value in block.rows] + [""]
+        elif isinstance(block, Verbatim):
+            out += [md_fence(block.text), ""]
+        elif isinstance(block, Headline):
+            out += [f"- **{figure}** {words}" for figure, words in block.figures] + [""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _h_inline(part: Inline) -> str:
+    if isinstance(part, Safe):
+        return html.escape(part)
+    if isinstance(part, Code):
+        return f"<code>{h(part.text)}</code>" if part.text else "—"
+    if isinstance(part, Tag):
+        return f'<span class="tag {html.escape(part.css)}">{html.escape(part.word)}</span>'
+    return h(part)
+
+
+def _h_parts(parts: Parts) -> str:
+    return "".join(_h_inline(p) for p in _parts(parts))
+
+
+def _h_table(table: Table) -> str:
+    def cell(tag: str, n: int, content: str) -> str:
+        return f'<{tag} class="num">{content}</{tag}>' if n in table.numeric else f"<{tag}>{content}</{tag}>"
+
+    head = "".join(cell("th", n, html.escape(c)) for n, c in enumerate(table.header))
+    rows = "".join(
+        "<tr>" + "".join(cell("td", n, _h_parts(c)) for n, c in enumerate(row)) + "</tr>" for row in table.rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def to_html_body(blocks: Iterable[Block]) -> str:
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            level = min(max(block.level, 1), 6)
+            out.append(f"<h{level}>{_h_parts(block.parts)}</h{level}>")
+        elif isinstance(block, Para):
+            out.append(
+                f'<p class="muted">{_h_parts(block.parts)}</p>' if block.muted else f"<p>{_h_parts(block.parts)}</p>"
+            )
+        elif isinstance(block, Table):
+            out.append(_h_table(block))
+        elif isinstance(block, Figure):
+            out.append(f"<figure>{block.svg}<figcaption>{html.escape(block.caption)}</figcaption></figure>")
+            out.append(f"<details><summary>The figures</summary>{_h_table(block.table)}</details>")
+        elif isinstance(block, Bullets):
+            out.append("<ul>" + "".join(f"<li>{_h_parts(i)}</li>" for i in block.items) + "</ul>")
+        elif isinstance(block, Facts):
+            rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{_h_parts(v)}</dd>" for label, v in block.rows)
+            out.append(f"<dl>{rows}</dl>")
+        elif isinstance(block, Verbatim):
+            out.append(f"<pre>{h_block(block.text)}</pre>")
+        elif isinstance(block, Headline):
+            boxes = "".join(
+                f'<div><span class="big">{html.escape(f)}</span><br>{html.escape(w)}</div>' for f, w in block.figures
+            )
+            out.append(f'<div class="headline">{boxes}</div>')
+    return "\n".join(out)
+
+
 # Inline only: no external resource, no script. The policy tells a browser to refuse
 # both even if something slipped through.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -99,6 +287,8 @@ figure { margin: .5rem 0 1rem; } figcaption { color: var(--muted); font-size: .9
 svg { max-width: 100%; height: auto; } svg text { font: 11px system-ui, Arial, sans-serif; fill: var(--ink); }
 details summary { cursor: pointer; color: var(--muted); }
 .big { font-size: 2rem; font-weight: 700; }
+.headline { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }
+.headline div { border: 1px solid var(--rule); border-left: 4px solid var(--accent); padding: .4rem .8rem; }
 @page { size: A4; margin: 14mm; }
 @media print {
   body { font-size: 10.5pt; margin: 0; max-width: none; }
@@ -109,10 +299,12 @@ details summary { cursor: pointer; color: var(--muted); }
 """
 
 
-def html_page(title: str, body: str, css: str = "") -> str:
-    """A whole self-contained HTML document. `title` and `body` must already be escaped."""
+def to_html(title: str, blocks: Iterable[Block], css: str = "") -> str:
+    """A whole self-contained HTML document: inline CSS, no script, nothing fetched."""
+    body = to_html_body(blocks)
+    title = html.escape(one_line(title))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
@@ -218,7 +410,9 @@ THREAD_AROUND = 15
 
 
 def _pack_comment(r: Any) -> PackComment:
-    return PackComment(**{k: r[k] for k in r.keys() if k != "archived"}, archived=bool(r["archived"]))
+    fields = dict(r)
+    fields["archived"] = bool(fields["archived"])
+    return PackComment(**fields)
 
 
 def find_comment(store: Store, ref: str) -> tuple[str, str]:
@@ -229,12 +423,14 @@ def find_comment(store: Store, ref: str) -> tuple[str, str]:
     # Ids may contain slashes themselves (URLs), so try every split.
     for at in (m.start() for m in re.finditer("/", ref)):
         feed, item_id = ref[:at], ref[at + 1 :]
-        for r in store.query("SELECT feed, id FROM items WHERE kind = 'comment' AND feed = ? AND id = ?",
-                             (feed, item_id)):  # fmt: skip
+        for r in store.query(
+            "SELECT feed, id FROM items WHERE kind = 'comment' AND feed = ? AND id = ?", (feed, item_id)
+        ):
             candidates.add((r[0], r[1]))
     if not candidates:
-        raise PackError(f"no comment {one_line(ref, 80)!r} in the cache; give it as FEED/ID "
-                        "(see `clp-tui list comments`)")  # fmt: skip
+        raise PackError(
+            f"no comment {one_line(ref, 80)!r} in the cache; give it as FEED/ID (see `clp-tui list comments`)"
+        )
     if len(candidates) > 1:
         names = ", ".join(sorted(f"{f}/{one_line(i, 60)}" for f, i in candidates))
         raise PackError(f"{one_line(ref, 80)!r} matches more than one comment ({names}); give it as FEED/ID")
@@ -297,131 +493,104 @@ def pack_filename(pack: EvidencePack, fmt: str) -> str:
     return f"glu-evidence-{pack.comment.feed}-{item}-{pack.prepared_at:%Y%m%d}.{extension}"
 
 
-_PLACEHOLDER_NOTE = (
+_PLACEHOLDER_NOTE = Safe(
     "The text is exactly as published, except that invisible control characters are shown as "
     "placeholders: ␛ for ESC, ␇ for BEL, ␍ for a carriage return (other ␀–␟ symbols likewise), and "
     "⟨U+202E⟩ and the like for direction overrides and other invisible code points."
 )
-_INTRO = (
+_INTRO = Safe(
     "This pack holds personal data of a member of the public and of other commenters in the same "
     "thread. Send it only to the Governance and Legal Unit, in the way they ask, and delete local "
     "copies once they have it. clp-tui keeps this comment whole (it is never purged) because this "
     "pack was exported."
 )
+_PURGED = Safe(
+    "The text, name and links of this comment were removed by the retention purge before this pack was made."
+)
 
 
-def _purged_note(c: PackComment) -> str | None:
-    if c.purged:
-        return "The text, name and links of this comment were removed by the retention purge before this pack was made."
-    return None
+def _text_block(c: PackComment) -> Block:
+    return Para(_PURGED, muted=True) if c.purged else Verbatim(c.text)
 
 
-def _facts(pack: EvidencePack) -> list[tuple[str, str | None, bool]]:
-    """(label, value, verbatim?) rows for the comment; verbatim values are feed text shown as code."""
+def pack_blocks(pack: EvidencePack) -> list[Block]:
+    """The pack as a document: the comment, its text verbatim, the thread, the decision trail."""
     c = pack.comment
-    decision = next((d for d in reversed(pack.decisions) if d["field"] == "moderation" and d["undoes"] is None), None)
-    return [
-        ("Item", f"{c.feed}/{c.id}", True),
-        ("Commenter (as published)", c.author_name, True),
-        ("Commenter's profile link (as published)", c.author_url, True),
-        ("Platform", c.platform, True),
-        ("Channel", c.channel, True),
-        ("Thread", " — ".join(x for x in (c.thread_id, c.thread_title) if x) or None, True),
-        ("Permalink", c.url, True),
-        ("In reply to", c.in_reply_to, True),
-        ("State on the platform", c.state, True),
-        ("Published", c.published, False),
-        ("First seen by clp-tui", c.first_seen, False),
-        ("Still in the feed", "no (archived)" if c.archived else "yes", False),
-        ("Escalated", f"{decision['at']} by {decision['officer']}" if decision else None, False),
+    escalation = next((d for d in reversed(pack.decisions) if d["field"] == "moderation" and d["undoes"] is None), None)
+    prepared: list[Inline] = [Safe("Prepared by "), pack.officer]
+    if pack.role:
+        prepared += [Safe(" ("), pack.role, Safe(")")]
+    if pack.constituency:
+        prepared += [Safe(" for "), pack.constituency, Safe(" CLP")]
+    prepared.append(Safe(f" on {pack.prepared_at:%Y-%m-%d %H:%M} UTC with clp-tui."))
+    thread_title = [Code(c.thread_id), Safe(" — "), Code(c.thread_title)] if c.thread_title else Code(c.thread_id)
+    blocks: list[Block] = [
+        Heading(1, Safe("Evidence pack for the Governance and Legal Unit")),
+        Para(prepared, muted=True),
+        Para(_INTRO),
+        Heading(2, Safe("The comment")),
+        Facts(
+            [
+                ("Item", Code(f"{c.feed}/{c.id}")),
+                ("Commenter (as published)", Code(c.author_name)),
+                ("Commenter's profile link (as published)", Code(c.author_url)),
+                ("Platform", Code(c.platform)),
+                ("Channel", Code(c.channel)),
+                ("Thread", thread_title),
+                ("Permalink", Code(c.url)),
+                ("In reply to", Code(c.in_reply_to)),
+                ("State on the platform", Code(c.state)),
+                ("Published (UTC)", Safe(c.published or "—")),
+                ("First seen by clp-tui (UTC)", Safe(c.first_seen or "—")),
+                ("Still in the feed", Safe("no (archived)" if c.archived else "yes")),
+                ("Escalated", [Safe(f"{escalation['at']} by "), escalation["officer"]] if escalation else Safe("—")),
+            ]
+        ),
+        Heading(3, Safe("Text, verbatim")),
+        Para(_PLACEHOLDER_NOTE, muted=True),
+        _text_block(c),
+        Heading(2, Safe("The thread around it")),
     ]
+    if not c.thread_id:
+        blocks.append(Para(Safe("This comment is not part of a known thread.")))
+    else:
+        shown = len(pack.thread)
+        extra = f", of which the {shown} nearest are shown" if shown < pack.thread_total else ""
+        blocks.append(Para(Safe(f"{pack.thread_total} comment(s) from this thread are held{extra}, oldest first.")))
+        for n, t in enumerate(pack.thread, start=1):
+            marker = Safe(" — THE ESCALATED COMMENT") if t.id == c.id else Safe("")
+            blocks.append(Heading(3, [Safe(f"{n}. {t.published or 'undated'}"), marker]))
+            about: list[Inline] = [Code(t.author_name), Safe(", item "), Code(t.id)]
+            if t.in_reply_to:
+                about += [Safe(", in reply to "), Code(t.in_reply_to)]
+            about.append(Safe(f"; decision: {t.decision or 'none'}"))
+            blocks += [Para(about), _text_block(t)]
+    blocks += [
+        Heading(2, Safe("Decision trail")),
+        Para(Safe("Every decision recorded on this comment, oldest first.")),
+        Table(
+            ["#", "at (UTC)", "officer", "field", "value", "reason", "undoes"],
+            [
+                [
+                    Safe(str(d["seq"])),
+                    Safe(d["at"]),
+                    d["officer"],
+                    d["field"],
+                    json.dumps(d["value"], ensure_ascii=False) if d["value"] is not None else "",
+                    d["reason"] or "",
+                    Safe(str(d["undoes"] or "")),
+                ]
+                for d in pack.decisions
+            ],
+            frozenset({0, 6}),
+        ),
+    ]
+    return blocks
 
 
 def pack_markdown(pack: EvidencePack) -> str:
-    c = pack.comment
-    out = ["# Evidence pack for the Governance and Legal Unit", ""]
-    where = f" for {md(pack.constituency)} CLP" if pack.constituency else ""
-    who = md(pack.officer) + (f" ({md(pack.role)})" if pack.role else "")
-    out += [f"Prepared by {who}{where} on {pack.prepared_at:%Y-%m-%d %H:%M} UTC with clp-tui.", "", _INTRO, ""]
-    out += ["## The comment", ""]
-    for label, value, verbatim in _facts(pack):
-        out.append(f"- **{label}:** {md_code(value) if verbatim else md(value)}")
-    out += ["", "### Text, verbatim", "", _PLACEHOLDER_NOTE, ""]
-    note = _purged_note(c)
-    out += [note, ""] if note else [md_fence(c.text), ""]
-    out += ["## The thread around it", ""]
-    if not c.thread_id:
-        out += ["This comment is not part of a known thread.", ""]
-    else:
-        shown = len(pack.thread)
-        extra = f", of which the {shown} nearest are shown" if shown < pack.thread_total else ""
-        out += [f"{pack.thread_total} comment(s) from this thread are held{extra}, oldest first. "
-                "Same placeholders as above.", ""]  # fmt: skip
-        for n, t in enumerate(pack.thread, start=1):
-            marker = " — **THE ESCALATED COMMENT**" if t.id == c.id else ""
-            reply = f", in reply to {md_code(t.in_reply_to)}" if t.in_reply_to else ""
-            out.append(f"### {n}. {md(t.published)}{marker}")
-            out.append("")
-            out.append(f"{md_code(t.author_name)}, item {md_code(t.id)}{reply}; "
-                       f"decision: {md(t.decision, empty='none')}")  # fmt: skip
-            out.append("")
-            note = _purged_note(t)
-            out += [note, ""] if note else [md_fence(t.text), ""]
-    out += ["## Decision trail", "", "Every decision recorded on this comment, oldest first.", ""]
-    out += ["| # | at (UTC) | officer | field | value | reason | undoes |", "| ---: | --- | --- | --- | --- | --- | ---: |"]
-    for d in pack.decisions:
-        value = json.dumps(d["value"], ensure_ascii=False) if d["value"] is not None else None
-        out.append(
-            f"| {d['seq']} | {md(d['at'])} | {md(d['officer'])} | {md(d['field'])} | {md(value)} "
-            f"| {md(d['reason'])} | {d['undoes'] or ''} |"
-        )
-    return "\n".join(out) + "\n"
+    return to_markdown(pack_blocks(pack))
 
 
 def pack_html(pack: EvidencePack) -> str:
-    c = pack.comment
-    body = ["<h1>Evidence pack for the Governance and Legal Unit</h1>"]
-    where = f" for {h(pack.constituency)} CLP" if pack.constituency else ""
-    who = h(pack.officer) + (f" ({h(pack.role)})" if pack.role else "")
-    body.append(f'<p class="meta">Prepared by {who}{where} on {pack.prepared_at:%Y-%m-%d %H:%M} UTC with clp-tui.</p>')
-    body.append(f"<p>{html.escape(_INTRO)}</p>")
-    body.append("<h2>The comment</h2>\n<dl>")
-    for label, value, verbatim in _facts(pack):
-        shown = f"<code>{h(value)}</code>" if verbatim and value else h(value)
-        body.append(f"<dt>{html.escape(label)}</dt><dd>{shown}</dd>")
-    body.append("</dl>\n<h3>Text, verbatim</h3>")
-    body.append(f'<p class="muted">{html.escape(_PLACEHOLDER_NOTE)}</p>')
-    note = _purged_note(c)
-    body.append(f"<p><em>{html.escape(note)}</em></p>" if note else f"<pre>{h_block(c.text)}</pre>")
-    body.append("<h2>The thread around it</h2>")
-    if not c.thread_id:
-        body.append("<p>This comment is not part of a known thread.</p>")
-    else:
-        shown = len(pack.thread)
-        extra = f", of which the {shown} nearest are shown" if shown < pack.thread_total else ""
-        body.append(f"<p>{pack.thread_total} comment(s) from this thread are held{extra}, oldest first.</p>\n<ol>")
-        for t in pack.thread:
-            marker = " — <strong>THE ESCALATED COMMENT</strong>" if t.id == c.id else ""
-            reply = f", in reply to <code>{h(t.in_reply_to)}</code>" if t.in_reply_to else ""
-            note = _purged_note(t)
-            text = f"<p><em>{html.escape(note)}</em></p>" if note else f"<pre>{h_block(t.text)}</pre>"
-            body.append(
-                f"<li><p>{h(t.published)}{marker}<br><code>{h(t.author_name)}</code>, item <code>{h(t.id)}</code>"
-                f"{reply}; decision: {h(t.decision, empty='none')}</p>{text}</li>"
-            )
-        body.append("</ol>")
-    body.append("<h2>Decision trail</h2>\n<p>Every decision recorded on this comment, oldest first.</p>")
-    body.append(
-        '<table><thead><tr><th class="num">#</th><th>at (UTC)</th><th>officer</th><th>field</th><th>value</th>'
-        '<th>reason</th><th class="num">undoes</th></tr></thead><tbody>'
-    )
-    for d in pack.decisions:
-        value = json.dumps(d["value"], ensure_ascii=False) if d["value"] is not None else None
-        body.append(
-            f'<tr><td class="num">{d["seq"]}</td><td>{h(d["at"])}</td><td>{h(d["officer"])}</td>'
-            f"<td>{h(d['field'])}</td><td>{h(value)}</td><td>{h(d['reason'])}</td>"
-            f'<td class="num">{d["undoes"] or ""}</td></tr>'
-        )
-    body.append("</tbody></table>")
-    title = f"GLU evidence pack: {h(c.feed)}/{h(c.id, 60)}"
-    return html_page(title, "\n".join(body))
+    return to_html(f"GLU evidence pack: {pack.comment.feed}/{one_line(pack.comment.id, 60)}", pack_blocks(pack))

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from typing import Any
 
-from clp_tui.data.contract import GATED_STAGES
+import msgspec
+
+from clp_tui.data.contract import EXT_BY_KIND, GATED_STAGES
 
 VERSION = "https://jsonfeed.org/version/1.1"
 _LIST_SPLIT = re.compile(r"\s*;\s*")
@@ -34,6 +37,8 @@ def _number(row: dict[str, str], key: str) -> float | int | None:
     if value is None:
         return None
     number = float(value.replace(",", ""))
+    if not math.isfinite(number):  # "NaN" or "inf" would make the whole feed invalid JSON
+        raise ValueError(f"{key} is not a number: {value[:20]!r}")
     if number < 0:
         raise ValueError(f"{key} must not be negative")
     return int(number) if number.is_integer() else number
@@ -113,6 +118,25 @@ def _press(row: dict[str, str]) -> dict[str, Any]:
 
 
 BUILDERS = {"milestone": _milestone, "activity": _activity, "press": _press}
+# The contract's own structs, so a row that check-feed would reject is left out here.
+_CHECKS = {kind: msgspec.json.Decoder(EXT_BY_KIND[kind]) for kind in BUILDERS}
+_HINTS = {
+    "Invalid RFC3339 encoded date": "not a date; write dates as YYYY-MM-DD",
+    "Invalid RFC3339 encoded datetime": "not a date-time; write e.g. 2030-03-03T09:00:00Z",
+}
+
+
+def _check(item: dict[str, Any], kind: str) -> None:
+    """Raise ValueError naming the column if the row breaks the feed contract."""
+    try:
+        _CHECKS[kind].decode(msgspec.json.encode(item["_clp"]))
+    except msgspec.ValidationError as exc:
+        reason, sep, where = str(exc).rpartition(" - at `")
+        if not sep:
+            reason, where = str(exc), ""
+        column = where.rstrip("`").removeprefix("$").removeprefix(".")
+        reason = _HINTS.get(reason, reason)
+        raise ValueError(f"{column}: {reason}" if column else reason) from None
 REQUIRED = {
     "milestone": ("id", "title", "due"),
     "activity": ("branch", "week"),
@@ -132,6 +156,7 @@ def feed_from_csv(text: str, kind: str, title: str | None = None) -> tuple[dict[
         raise CsvError(f"missing column(s) {', '.join(missing)} for a {kind} feed")
     items: list[dict[str, Any]] = []
     errors: list[str] = []
+    seen: set[str] = set()
     for row in reader:
         line = reader.line_num
         absent = [c for c in REQUIRED[kind] if not _text(row, c)]
@@ -139,8 +164,15 @@ def feed_from_csv(text: str, kind: str, title: str | None = None) -> tuple[dict[
             errors.append(f"line {line}: {', '.join(absent)} empty; row left out")
             continue
         try:
-            items.append(BUILDERS[kind](row))
+            item = BUILDERS[kind](row)
+            _check(item, kind)
         except ValueError as exc:
             errors.append(f"line {line}: {exc}; row left out")
+            continue
+        if item["id"] in seen:
+            errors.append(f"line {line}: duplicate id {item['id']!r}; row left out")
+            continue
+        seen.add(item["id"])
+        items.append(item)
     feed = {"version": VERSION, "title": title or f"{kind} feed", "items": items}
     return feed, errors

@@ -110,6 +110,17 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return min(max(seconds, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
 
 
+def _join(base: str, ref: str, what: str) -> str:
+    """`ref` resolved against `base`. A malformed URL from a server (a bad port, a
+    broken IPv6 host) is that feed's error, not a ValueError that ends the sync."""
+    try:
+        target = urljoin(base, ref) if base else ref
+        urlsplit(target).port  # noqa: B018 - raises ValueError for a bad port or host
+    except ValueError:
+        raise FetchError(f"{what} {ref[:80]!r} is not a valid URL") from None
+    return target
+
+
 def backoff_delay(failures: int, rng: random.Random | None = None) -> float:
     """Exponential backoff with jitter for a server that is busy but said not how long."""
     rng = rng or random.Random()
@@ -213,6 +224,14 @@ class Fetcher:
     async def _fetch_pages(
         self, url: str, token: str | None, etag: str | None, last_modified: str | None
     ) -> FetchResult:
+        if token is not None and not (token.isascii() and token.isprintable()):
+            # httpx would fail with the header value (the token) in its message, or
+            # raise UnicodeEncodeError past every handler; say so without showing it.
+            raise FetchError(
+                "the feed's token has characters an HTTP header cannot carry "
+                "(a line break or a non-ASCII letter?); check its token_env variable"
+            )
+        url = _join("", url, "the feed URL")
         scheme = urlsplit(url).scheme.lower()
         feed_origin = origin(url)
         result = FetchResult("ok")
@@ -259,7 +278,7 @@ class Fetcher:
             return None  # the parser will say what is wrong with this page
         if not next_url:
             return None
-        absolute = urljoin(base, next_url)
+        absolute = _join(base, next_url, "next_url")
         if urlsplit(absolute).scheme.lower() != scheme:
             raise FetchError(
                 f"next_url {redact(absolute)} changes the scheme from {scheme}; pagination refused"
@@ -291,7 +310,7 @@ class Fetcher:
                 response = await self.client.send(request, stream=True)
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out talking to {redact(url)} ({type(exc).__name__})") from None
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(f"could not reach {redact(url)}: {_reason(exc)}") from None
             try:
                 status = response.status_code
@@ -299,7 +318,7 @@ class Fetcher:
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"HTTP {status} redirect without a Location from {redact(url)}")
-                    target = urljoin(url, location)
+                    target = _join(url, location, f"HTTP {status} redirect to")
                     if urlsplit(target).scheme.lower() not in ("http", "https"):
                         raise FetchError(f"redirect to {redact(target)} refused: not http(s)")
                     if target in seen:

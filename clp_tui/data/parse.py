@@ -19,6 +19,7 @@ import msgspec
 
 from clp_tui.data.contract import (
     EXT_BY_KIND,
+    GATED_STAGES,
     KINDS,
     MAX_ID_LENGTH,
     Feed,
@@ -229,8 +230,10 @@ def _parse_item(
         item = _ITEM_DECODER.decode(raw)
     except msgspec.ValidationError as exc:
         path, reason = _path(index, str(exc))
-        problems.append(Problem(_salvage_id(raw), path, reason))
-        return None
+        salvaged = _salvage_id(raw)
+        problems.append(Problem(salvaged[:80] if salvaged else None, path, reason))
+        # Still present in the feed: a snapshot must not treat it as gone.
+        return salvaged
     item_id, warning = _item_id(item)
     if item_id is None:
         problems.append(Problem(None, f"$.items[{index}].id", "no id and no url; skipped"))
@@ -278,7 +281,7 @@ def _parse_item(
     except msgspec.ValidationError as exc:
         path, reason = _path(index, str(exc), "._clp")
         if clp is None:
-            reason = f"{reason}: a {kind} item needs a _clp object"
+            reason = f"{reason}: {'an' if kind[0] in 'aeiou' else 'a'} {kind} item needs a _clp object"
             path = f"$.items[{index}]._clp"
         problems.append(Problem(item_id, path, reason))
         return item_id
@@ -307,6 +310,13 @@ def _parse_item(
             record.modified = stamp
     if record.published is None:
         record.published = record.modified
+    if kind == "press" and clp is not None and ext.stage in GATED_STAGES:
+        missing = [name for name, value in (("consent", ext.consent), ("regional_signoff", ext.regional_signoff))
+                   if value is None]  # fmt: skip
+        if missing:
+            problems.append(Problem(item_id, f"$.items[{index}]._clp.stage",
+                                    f"stage {ext.stage} without {' and '.join(missing)}: the gate says a card "
+                                    "gets there only with both; shown flagged", "warning"))  # fmt: skip
     record.ext = _ENCODER.encode(ext)
     _lift_columns(record, kind, ext)
     return record
@@ -342,7 +352,13 @@ def _lift_columns(record: ItemRecord, kind: str, ext: Any) -> None:
 def _salvage_id(raw: msgspec.Raw) -> str | None:
     """Best effort at naming an item that failed to decode."""
     try:
-        value = msgspec.json.decode(raw, type=dict[str, Any]).get("id")
+        data = msgspec.json.decode(raw, type=dict[str, Any])
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
-    return None if value is None else str(value)[:80]
+    value = data.get("id")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
+        return str(value)
+    url = data.get("url")
+    return url if isinstance(url, str) and url else None

@@ -30,6 +30,9 @@ class PurgeResult:
     escalated_purged: int  # how many of those are escalated with no pack exported
     kept_exported: int  # old enough, kept whole because their evidence pack was exported
     kept_unreviewed: int  # old enough, kept because no decision has been made on them yet
+    # The file was rebuilt so blanked text leaves no trace in it (False while another
+    # process has the cache open: it is tried again at the next purge).
+    compacted: bool = True
 
 
 def cutoff_for(now: dt.datetime, retain_days: int) -> str:
@@ -44,7 +47,8 @@ def purge_comments(
     """Blank the personal data of old reviewed comments (or count them, with `dry_run`)."""
     cutoff = cutoff_for(now or dt.datetime.now(dt.UTC), retain_days)
     counts = store.purge_personal_data(cutoff, dry_run=dry_run)
-    return PurgeResult(cutoff=cutoff, retain_days=retain_days, dry_run=dry_run, **counts)
+    compacted = bool(counts.pop("compacted", 1))
+    return PurgeResult(cutoff=cutoff, retain_days=retain_days, dry_run=dry_run, compacted=compacted, **counts)
 
 
 def last_purge(store: Store) -> dt.datetime | None:
@@ -88,11 +92,16 @@ def describe(result: PurgeResult) -> list[str]:
     if result.escalated_purged:
         lines.append(
             f"  {result.escalated_purged} of them {'are' if result.dry_run else 'were'} escalated with no "
-            "evidence pack exported" + (" (export packs first if the GLU needs them: clp-tui export escalation)"
-                                         if result.dry_run else "")
+            "evidence pack exported"
+            + (" (export packs first if the GLU needs them: clp-tui export escalation)" if result.dry_run else "")
         )
     if result.kept_exported:
         lines.append(f"{result.kept_exported} old comment(s) kept whole: their GLU evidence pack was exported")
+    if not result.compacted:
+        lines.append(
+            "  another program has the cache open, so traces of the blanked text may stay in unused parts of "
+            "the file until the next purge; close the dashboard and run `clp-tui purge` again to clear them"
+        )
     if result.kept_unreviewed:
         lines.append(f"{result.kept_unreviewed} old comment(s) kept: not reviewed yet (no decision)")
     return lines

@@ -547,7 +547,8 @@ class Store:
         decision log stay, so counts survive; comments with an exported evidence pack
         are kept whole. Returns counts: purged, escalated_purged (of those, how many
         are escalated), kept_exported, kept_unreviewed (old comments with no decision
-        yet: kept until someone reviews them)."""
+        yet: kept until someone reviews them) and, unless a dry run, compacted (1 if the
+        file was rebuilt so no trace of the blanked text is left in it)."""
         old = "i.kind = 'comment' AND coalesce(i.published, i.first_seen) < :cutoff"
         decided = """EXISTS (SELECT 1 FROM decision_state d WHERE d.feed = i.feed
                          AND d.item_id = i.id AND d.field = 'moderation')"""
@@ -596,18 +597,34 @@ class Store:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_last_purge', ?)", (now_utc(),))
         finally:
             with self._errors():
-                conn.execute(f"PRAGMA secure_delete = {int(previous)}")
+                conn.execute(f"PRAGMA secure_delete = {('OFF', 'ON', 'FAST')[int(previous)]}")
+        result["compacted"] = int(self._compact_after_purge(result["purged"] > 0))
+        return result
+
+    def _compact_after_purge(self, purged: bool) -> bool:
+        """Rebuild the file (VACUUM) and empty the write-ahead log, so blanked text is not left
+        in free space or in old log frames. Skipped, and tried again at the next purge, while
+        another process is writing or reading the cache. Returns whether it was done."""
+        pending = self.meta("retention_compact_pending") == "1"
+        if not (purged or pending):
+            return True
+        conn = self.conn
         with self._errors():
-            # Old page images stay in the write-ahead log until a checkpoint: truncate it
-            # now, unless another process is reading (then a later checkpoint does it).
             conn.execute("PRAGMA busy_timeout = 1000")
             try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                conn.execute("VACUUM")
+                done = not conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             except sqlite3.OperationalError:
-                pass
+                done = False
             finally:
                 conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        return result
+        if done != (not pending):
+            with self.write() as conn:
+                if done:
+                    conn.execute("DELETE FROM meta WHERE key = 'retention_compact_pending'")
+                else:
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_compact_pending', '1')")
+        return done
 
 
 def _mirror(conn: sqlite3.Connection, feed: str, item_id: str, field: str, value: Any) -> None:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.widgets import Static
 
-from clp_tui.data.contract import PRESS_STAGES
+from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
 from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, load_cards
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
@@ -54,6 +54,8 @@ class ColumnSource:
                      style="green" if card.consent_by else "yellow")  # fmt: skip
         third.append("✓sign-off" if card.signoff_by else "✗sign-off",
                      style="green" if card.signoff_by else "yellow")  # fmt: skip
+        if card.stage in GATED_STAGES and not (card.consent_by and card.signoff_by):
+            third.append(" ⚠ GATE", style="bold red")
         embargo = embargo_words(card.ext.embargo, now)
         if embargo:
             third.append(f" ⏱ {embargo}", style="bold magenta")

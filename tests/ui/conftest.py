@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,7 +173,7 @@ def state(db: Path, field: str) -> dict[tuple[str, str], Any]:
         store.close()
 
 
-async def settle(pilot, until: Callable[[], bool] | None = None, timeout: float = 3.0) -> None:
+async def settle(pilot, until: Callable[[], bool] | None = None, timeout: float = 5.0) -> None:
     """Let the writer thread land its work and the UI repaint: pause until `until()` holds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -185,9 +186,17 @@ async def settle(pilot, until: Callable[[], bool] | None = None, timeout: float 
 
 
 def plain(widget) -> str:
-    """The text a Static (or anything with `.render()`) shows, as plain text."""
-    rendered = widget.render()
-    return getattr(rendered, "plain", str(rendered))
+    """The text a Static shows, as plain text (a rich Table is rendered to text)."""
+    content = widget.content if hasattr(widget, "content") else widget.render()
+    if hasattr(content, "plain"):
+        return content.plain
+    if isinstance(content, str):
+        return content
+    from rich.console import Console
+
+    console = Console(width=max(widget.size.width, 40), record=True, file=open(os.devnull, "w"))
+    console.print(content)
+    return console.export_text()
 
 
 def row_text(rowlist, index: int) -> str:
@@ -198,3 +207,25 @@ def row_text(rowlist, index: int) -> str:
 
 def notifications(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
+
+
+def burst(pilot, *keys: str) -> None:
+    """Deliver keys the way the terminal driver does when several arrive in one read
+    (key repeat, a fast typist, a paste): all queued at once, nothing awaited between."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for key in keys:
+        char = key if len(key) == 1 else {"space": " "}.get(key)
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type `text` into whatever has focus, as one burst of key events, then settle."""
+    burst(pilot, *text)
+    await pilot.pause()
+    await pilot.pause()

@@ -11,12 +11,7 @@ from clp_tui.screens.help import HelpScreen
 from clp_tui.screens.inbox import InboxScreen
 from clp_tui.screens.press import PressScreen
 
-from .conftest import SIZE, decisions, settle, state
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*text)
-    await pilot.pause()
+from .conftest import SIZE, decisions, settle, state, type_text
 
 
 async def test_number_keys_switch_screens(env):

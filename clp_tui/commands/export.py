@@ -1,0 +1,68 @@
+"""`clp-tui export decisions` (the decision log as CSV or JSON) and
+`clp-tui export escalation ITEM` (a GLU evidence pack for one escalated comment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from clp_tui.commands.report import EXIT_FAILED, EXIT_OK, cache_missing, format_for, write_document
+from clp_tui.config import Config
+
+
+def export_decisions(config: Config, db_path: Path, *, fmt: str, since: dt.date | None, output: Path | None) -> int:
+    from clp_tui.data.exports import decision_rows, decisions_csv, decisions_json
+    from clp_tui.data.store import Store
+
+    if cache_missing(db_path):
+        return EXIT_FAILED
+    rows = decision_rows(Store(db_path), since)
+    text = decisions_json(rows) if fmt == "json" else decisions_csv(rows)
+    # Officers' names and reasons (which may quote a comment) are in it: owner-only.
+    if not write_document(text, output, private=True):
+        return EXIT_FAILED
+    if output is not None:
+        print(f"wrote {output}: {len(rows)} decision(s) as {fmt.upper()}")
+    return EXIT_OK
+
+
+def _pack_path(output: Path, default_name: str) -> Path:
+    """A folder (existing, or written with a trailing slash) gets the default name inside it."""
+    if output.is_dir() or str(output).endswith(("/", os.sep)):
+        output.mkdir(parents=True, exist_ok=True)
+        return output / default_name
+    return output
+
+
+def export_escalation(config: Config, db_path: Path, ref: str, *, output: Path, fmt: str | None) -> int:
+    from clp_tui.data.exports import PackError, build_pack, pack_filename, pack_html, pack_markdown
+    from clp_tui.data.store import Store
+    from clp_tui.data.text import one_line
+
+    if cache_missing(db_path):
+        return EXIT_FAILED
+    store = Store(db_path)
+    try:
+        pack = build_pack(store, config, ref)
+    except PackError as exc:
+        print(f"clp-tui: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    as_folder = output.is_dir() or str(output).endswith(("/", os.sep))
+    fmt = format_for(fmt, None if as_folder else output)
+    try:
+        target = _pack_path(output, pack_filename(pack, fmt))
+    except OSError as exc:
+        print(f"clp-tui: cannot create the folder {output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    text = pack_html(pack) if fmt == "html" else pack_markdown(pack)
+    if not write_document(text, target, private=True):
+        return EXIT_FAILED
+    c = pack.comment
+    store.record_exported_pack(c.feed, c.id, officer=config.officer.name, fmt=fmt, path=str(target.resolve()))
+    print(
+        f"wrote {target}: GLU evidence pack for {c.feed}/{one_line(c.id, 80)} ({fmt}); it holds personal data, "
+        "so send it only to the GLU. `clp-tui purge` will keep this comment."
+    )
+    return EXIT_OK

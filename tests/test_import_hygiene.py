@@ -1,0 +1,63 @@
+"""The data layer and the non-dashboard commands never load Textual: `sync`,
+`list`, `check-feed`, `schema` and `feed from-csv` start fast and run on a
+server with no terminal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from feedserver import comment, config_toml, feed_bytes
+
+SCRIPT = r"""
+import contextlib, io, json, sys
+import clp_tui.data.sync, clp_tui.data.store, clp_tui.cli
+from clp_tui.cli import main
+
+config, db, feed, sheet = sys.argv[1:5]
+codes = {}
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+    for name, argv in {
+        "sync --help": ["sync", "--help"],
+        "sync": ["sync", "--config", config, "--db", db],
+        "list": ["list", "comments", "--json", "--config", config, "--db", db],
+        "list milestones": ["list", "milestones", "--config", config, "--db", db],
+        "check-feed": ["check-feed", feed, "--kind", "comment"],
+        "schema": ["schema"],
+        "from-csv": ["feed", "from-csv", "--kind", "press", sheet],
+    }.items():
+        try:
+            codes[name] = main(argv)
+        except SystemExit as exc:
+            codes[name] = exc.code
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+print(json.dumps({"codes": codes, "textual": loaded}))
+"""
+
+
+def test_the_cli_commands_never_import_textual(cli, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(feed_bytes([comment("c1")]))
+    cli.config.write_text(config_toml([{"name": "inbox", "url": feed.as_uri(), "kind": "comment"}]))
+    sheet = tmp_path / "press.csv"
+    sheet.write_text("id,title,format,stage\np1,Hello,statement,idea\n")
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(cli.config), str(cli.db), str(feed), str(sheet)],
+        capture_output=True, text=True, env=cli.env(), cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["codes"] == {
+        "sync --help": 0, "sync": 0, "list": 0, "list milestones": 0, "check-feed": 0, "schema": 0, "from-csv": 0,
+    }  # fmt: skip
+    assert report["textual"] == []
+
+
+def test_the_probe_would_notice_textual() -> None:
+    """The check above can fail: importing the dashboard does load Textual."""
+    probe = "import sys, textual; print(any(m == 'textual' for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "True"

@@ -1,0 +1,115 @@
+"""The branch activity grid: m, S and enter."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from clp_tui.data.branches import SORTS
+from clp_tui.screens.branches import BranchesScreen
+
+from .conftest import SIZE, plain
+
+
+async def open_branches(pilot) -> BranchesScreen:
+    await pilot.press("2")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BranchesScreen)
+    return screen
+
+
+def title(screen: BranchesScreen) -> str:
+    return str(screen.query_one("#grid", DataTable).border_title)
+
+
+async def test_m_cycles_the_metric(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_branches(pilot)
+        metrics = list(screen.metrics)
+        assert metrics[0] == "doors" and len(metrics) > 2
+        assert title(screen).startswith("doors per week")
+        table = screen.query_one("#grid", DataTable)
+        first_cells = [str(c) for c in table.get_row_at(0)]
+        seen = []
+        for metric in metrics[1:] + metrics[:1]:
+            await pilot.press("m")
+            await pilot.pause()
+            assert screen.metric == metric
+            assert title(screen).startswith(f"{metric.replace('_', ' ')} per week")
+            seen.append(metric)
+        assert seen[-1] == "doors"  # wrapped round
+        await pilot.press("m")
+        await pilot.pause()
+        assert [str(c) for c in table.get_row_at(0)] != first_cells or screen.metric != "doors"
+
+
+async def test_S_cycles_the_sort(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_branches(pilot)
+        assert screen.sort == "total" and "sorted by total" in title(screen)
+        totals = [b.total(screen.window, "doors") for b in screen.shown]
+        assert totals == sorted(totals, reverse=True)
+        for sort in SORTS[1:] + SORTS[:1]:
+            await pilot.press("S")
+            await pilot.pause()
+            assert screen.sort == sort and f"sorted by {sort}" in title(screen)
+            if sort == "name":
+                names = [b.branch for b in screen.shown]
+                assert names == sorted(names, key=str.lower)
+            if sort == "target":
+                flags = [b.target_ward for b in screen.shown]
+                assert flags == sorted(flags, reverse=True)
+
+
+async def test_sort_keeps_the_cursor_on_the_same_branch(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_branches(pilot)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        branch = screen.current().branch
+        await pilot.press("S", "S")  # by name
+        await pilot.pause()
+        assert screen.current().branch == branch
+        assert branch in plain(screen.query_one("#branch-detail"))
+
+
+async def test_enter_toggles_the_detail(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_branches(pilot)
+        box = screen.query_one("#branch-detail-box")
+        height = box.size.height
+        assert not box.has_class("expanded")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert box.has_class("expanded")
+        assert box.size.height > height
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not box.has_class("expanded") and box.size.height == height
+
+
+async def test_detail_follows_the_cursor(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_branches(pilot)
+        first = screen.shown[0].branch
+        assert plain(screen.query_one("#branch-detail")).startswith(first) or first in plain(
+            screen.query_one("#branch-detail")
+        )
+        await pilot.press("down")
+        await pilot.pause()
+        second = screen.shown[1].branch
+        detail = plain(screen.query_one("#branch-detail"))
+        assert second in detail.splitlines()[0]
+
+
+async def test_j_and_k_move_in_the_grid_as_in_every_other_list(env):
+    """Every list in the dashboard moves with j/k (RowList, the dialogs); the branch grid
+    (a plain DataTable) ignores them."""
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_branches(pilot)
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert screen.current().branch == screen.shown[2].branch
+        await pilot.press("k")
+        await pilot.pause()
+        assert screen.current().branch == screen.shown[1].branch

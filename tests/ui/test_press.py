@@ -1,0 +1,298 @@
+"""The press kanban: ], [, the consent/sign-off gate, c, g, n, x, z, h/l."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Input
+
+from clp_tui.screens.dialogs import AskText
+from clp_tui.screens.press import PressScreen
+
+from .conftest import OFFICER, SIZE, decisions, notifications, plain, settle, state, type_text
+
+
+async def open_press(pilot) -> PressScreen:
+    await pilot.press("4")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, PressScreen)
+    return screen
+
+
+async def go_to(pilot, screen: PressScreen, stage: str) -> None:
+    for _ in range(len(screen.stages)):
+        if screen.focused_stage() == stage:
+            return
+        await pilot.press("l")
+        await pilot.pause()
+    raise AssertionError(f"could not reach the {stage} column")
+
+
+def stages(env) -> dict:
+    return state(env.db, "stage")
+
+
+def column(screen: PressScreen, stage: str) -> list[tuple[str, str]]:
+    return [c.key for c in screen.sources[stage].cards]
+
+
+async def test_columns_and_h_l(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        assert screen.focused_stage() == "idea"
+        counts = {s: len(src.cards) for s, src in screen.sources.items()}
+        assert counts == {"idea": 3, "drafting": 4, "candidate_consent": 3, "regional_review": 3,
+                          "approved": 3, "pitched": 3, "published": 4, "spiked": 2}  # fmt: skip
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.focused_stage() == "drafting"
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.focused_stage() == "candidate_consent"
+        await pilot.press("h", "h")
+        await pilot.pause()
+        assert screen.focused_stage() == "idea"
+        await pilot.press("h")  # wraps round to the last column
+        await pilot.pause()
+        assert screen.focused_stage() == "published"
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.focused_stage() == "idea"
+        # the detail pane follows the focused column
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.current().title in plain(screen.query_one("#press-detail"))
+
+
+async def test_left_and_right_arrows_change_column(env):
+    """The help screen and press.py bind right/left to next/previous column, but the
+    kanban's HorizontalScroll has its own left/right (scroll) bindings, which the focused
+    column's parent reaches first: the arrows scroll the board and the column never changes."""
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.focused_stage() == "drafting"
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.focused_stage() == "candidate_consent"
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.focused_stage() == "drafting"
+
+
+async def test_right_bracket_moves_a_card_forward(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        card = screen.current()
+        assert card.stage == "idea"
+        await pilot.press("right_square_bracket")
+        await settle(pilot, lambda: card.key in stages(env) and card.key in column(screen, "drafting"))
+        assert stages(env) == {card.key: "drafting"}
+        [row] = decisions(env.db, "stage")
+        assert row["officer"] == OFFICER and row["reason"] == "moved forward"
+        assert card.key not in column(screen, "idea")
+        # focus follows the card into its new column
+        assert screen.focused_stage() == "drafting" and screen.current().key == card.key
+
+
+async def test_left_bracket_moves_a_card_back(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await go_to(pilot, screen, "drafting")
+        card = screen.current()
+        await pilot.press("left_square_bracket")
+        await settle(pilot, lambda: card.key in column(screen, "idea"))
+        assert stages(env) == {card.key: "idea"}
+        assert decisions(env.db, "stage")[0]["reason"] == "moved back"
+        # and in the first column it goes no further back
+        assert screen.focused_stage() == "idea"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert len(decisions(env.db, "stage")) == 1
+        assert any("first column" in n for n in notifications(pilot.app))
+
+
+async def test_gate_refuses_approved_without_signoff(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await go_to(pilot, screen, "regional_review")
+        card = screen.current()
+        assert card.consent_by and not card.signoff_by
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert decisions(env.db) == []
+        assert card.key in column(screen, "regional_review")
+        said = " ".join(notifications(pilot.app))
+        assert "cannot move to Approved" in said and "sign-off" in said
+        assert "consent" not in said.split("needs", 1)[1]  # consent is there already
+
+
+async def test_gate_names_both_when_both_are_missing(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await go_to(pilot, screen, "candidate_consent")
+        card = screen.current()
+        assert not card.consent_by and not card.signoff_by
+        await pilot.press("right_square_bracket")  # to regional review: not gated
+        await settle(pilot, lambda: card.key in column(screen, "regional_review"))
+        assert screen.current().key == card.key
+        await pilot.press("right_square_bracket")  # to approved: gated
+        await settle(pilot)
+        assert stages(env) == {card.key: "regional_review"}
+        said = " ".join(notifications(pilot.app))
+        assert "express consent" in said and "sign-off" in said
+
+
+async def test_g_records_signoff_then_the_card_may_be_approved(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await go_to(pilot, screen, "regional_review")
+        card = screen.current()
+        await pilot.press("g")
+        await pilot.pause()
+        ask = pilot.app.screen
+        assert isinstance(ask, AskText) and "regional communications team" in ask.prompt.plain
+        await pilot.press("enter")  # who signed it off is required
+        await pilot.pause()
+        assert pilot.app.screen is ask and decisions(env.db) == []
+        await type_text(pilot, "Regional Comms Team")
+        await pilot.press("enter")
+        await settle(pilot, lambda: bool(state(env.db, "signoff")) and screen.current().signoff_by is not None)
+        value = state(env.db, "signoff")[card.key]
+        assert value["by"] == "Regional Comms Team" and value["at"] == "2026-11-23T12:00:00Z"
+        assert "✓ regional sign-off by Regional Comms Team" in plain(screen.query_one("#press-detail"))
+        await pilot.press("right_square_bracket")
+        await settle(pilot, lambda: card.key in column(screen, "approved"))
+        assert stages(env) == {card.key: "approved"}
+
+
+async def test_c_records_consent(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await go_to(pilot, screen, "candidate_consent")
+        card = screen.current()
+        assert not card.consent_by
+        await pilot.press("c")
+        await pilot.pause()
+        ask = pilot.app.screen
+        assert isinstance(ask, AskText)
+        assert ask.query_one(Input).value == "Priya Okonkwo-Hart"  # the card's candidate
+        await pilot.press("enter")
+        await settle(pilot, lambda: bool(state(env.db, "consent")) and screen.current().consent_by is not None)
+        assert state(env.db, "consent")[card.key]["by"] == "Priya Okonkwo-Hart"
+        [row] = decisions(env.db, "consent")
+        assert row["officer"] == OFFICER
+        assert "✓ consent from Priya Okonkwo-Hart" in plain(screen.query_one("#press-detail"))
+
+
+async def test_consent_and_signoff_open_the_gate_from_the_start(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await go_to(pilot, screen, "candidate_consent")
+        card = screen.current()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.current().consent_by is not None)
+        await pilot.press("g")
+        await type_text(pilot, "R. Comms")
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.current().signoff_by is not None)
+        for stage in ("regional_review", "approved", "pitched", "published"):
+            await pilot.press("right_square_bracket")
+            await settle(pilot, lambda stage=stage: card.key in column(screen, stage))
+            assert screen.current().key == card.key
+        assert [json.loads(r["value"]) for r in decisions(env.db, "stage")] == [
+            "regional_review", "approved", "pitched", "published"]  # fmt: skip
+
+
+async def test_n_creates_a_local_idea(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AskText)
+        await type_text(pilot, "Winter fuel drop-in")
+        await pilot.press("enter")
+        await settle(pilot, lambda: len(screen.sources["idea"].cards) == 4)
+        titles = [c.title for c in screen.sources["idea"].cards]
+        assert "Winter fuel drop-in" in titles
+        store = env.store()
+        rows = [dict(r) for r in store.query("SELECT feed, title, stage, owner FROM items WHERE feed = 'local'")]
+        store.close()
+        assert rows == [{"feed": "local", "title": "Winter fuel drop-in", "stage": "idea", "owner": OFFICER}]
+        [create] = decisions(env.db, "create")
+        assert create["officer"] == OFFICER
+
+
+async def test_n_twice_creates_two_ideas(env):
+    """Two ideas in a row must both be saved; the card id is built from app.now() alone,
+    so two ideas made at the same clock reading collide (UNIQUE constraint)."""
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        for title in ("First idea", "Second idea"):
+            await pilot.press("n")
+            await type_text(pilot, title)
+            await pilot.press("enter")
+            await settle(pilot)
+        await settle(pilot, lambda: len(screen.sources["idea"].cards) >= 4)
+        await pilot.pause(0.2)
+        titles = {c.title for c in screen.sources["idea"].cards}
+        assert {"First idea", "Second idea"} <= titles, notifications(pilot.app)
+
+
+async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        card = screen.current()
+        assert not screen.query_one("#col-spiked").display
+        await pilot.press("x")
+        await pilot.pause()
+        ask = pilot.app.screen
+        assert isinstance(ask, AskText) and card.title in ask.prompt.plain
+        await pilot.press("enter")  # a reason is required
+        await pilot.pause()
+        assert pilot.app.screen is ask and decisions(env.db) == []
+        await type_text(pilot, "story went stale")
+        await pilot.press("enter")
+        await settle(pilot, lambda: card.key in column(screen, "spiked"))
+        assert stages(env) == {card.key: "spiked"}
+        assert decisions(env.db, "stage")[0]["reason"] == "story went stale"
+        assert card.key not in column(screen, "idea")
+
+        await pilot.press("z")
+        await pilot.pause()
+        assert screen.query_one("#col-spiked").display
+        assert "spiked" in screen.stages
+        assert len(column(screen, "spiked")) == 3
+        # h from the first column wraps round to the spiked one; [ brings a card back
+        await pilot.press("h")
+        await pilot.pause()
+        assert screen.focused_stage() == "spiked"
+        back = screen.current()
+        await pilot.press("left_square_bracket")
+        await settle(pilot, lambda: back.key in column(screen, "idea"))
+        assert stages(env)[back.key] == "idea"
+
+        await pilot.press("z")
+        await pilot.pause()
+        assert not screen.query_one("#col-spiked").display
+        assert "spiked" not in screen.stages
+
+
+async def test_hiding_the_spiked_column_keeps_focus_on_a_visible_column(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        await pilot.press("z", "h")
+        await pilot.pause()
+        assert screen.focused_stage() == "spiked"
+        await pilot.press("z")
+        await pilot.pause()
+        # With nothing focused, current() silently falls back to the Idea column's card,
+        # so ] [ x c g would act on a card no column shows as selected.
+        focused = screen.focused
+        assert focused is not None, "no column has focus after the spiked column was hidden"
+        assert focused.display and focused.parent.display
+        assert screen.focused_stage() in screen.stages
