@@ -4,6 +4,7 @@ a server's request to wait is kept; kills and concurrent syncs are safe."""
 
 from __future__ import annotations
 
+import email.utils
 import shutil
 import signal
 import sqlite3
@@ -211,13 +212,15 @@ def test_a_failing_later_page_refuses_the_whole_snapshot_and_removes_nothing(
 # -- Retry-After is kept and respected ---------------------------------------------------
 
 
-def test_a_429_defers_the_feed_until_the_server_said(server: FeedServer, db: Path, sync_now, sql) -> None:
-    server.route("/feed.json", status=429, headers={"Retry-After": "300"})
+@pytest.mark.parametrize("form", ["seconds", "http-date"])
+def test_a_429_defers_the_feed_until_the_server_said(server: FeedServer, db: Path, sync_now, sql, form: str) -> None:
+    value = "300" if form == "seconds" else email.utils.formatdate(time.time() + 300, usegmt=True)
+    server.route("/feed.json", status=429, headers={"Retry-After": value})
     before = time.time()
     (report,) = sync_now(db, [feed_cfg(server)])
     assert report.status == "error" and report.http_status == 429
     (next_allowed,) = sql(db, "SELECT next_allowed_at FROM feeds")[0]
-    assert before + 299 <= next_allowed <= time.time() + 301
+    assert before + 298 <= next_allowed <= time.time() + 301  # an HTTP date has whole seconds
     server.route("/feed.json", body=feed_bytes([comment("c1")]))
     (again,) = sync_now(db, [feed_cfg(server)])
     assert again.status == "deferred" and "--force" in again.error
