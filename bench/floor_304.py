@@ -1,6 +1,6 @@
 """Floor for an unchanged re-sync: import httpx and send one conditional GET that gets 304.
 
-    python bench/floor_304.py URL ETAG
+python bench/floor_304.py URL ETAG
 """
 
 from __future__ import annotations

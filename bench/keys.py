@@ -50,29 +50,41 @@ class FrameClock:
         app._display = display  # type: ignore[method-assign]
 
 
-async def pilot_loop(pilot: Any, key: str, count: int) -> list[float]:
+async def pilot_loop(pilot: Any, keys: list[str], count: int) -> list[float]:
     timings = []
-    for _ in range(count):
+    for n in range(count):
         started = time.perf_counter()
-        await pilot.press(key)
+        await pilot.press(keys[n % len(keys)])
         await pilot.pause()
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
 
 async def frame_loop(
-    app: App[Any], pilot: Any, clock: FrameClock, key: str, count: int, done: Any = None
+    app: App[Any],
+    pilot: Any,
+    clock: FrameClock,
+    keys: list[str],
+    count: int,
+    done: Any = None,
+    cpu: list[float] | None = None,
 ) -> tuple[list[float], list[float]]:
-    """(first frame, last frame) after each key, in ms. `done()` says the key's work has landed."""
+    """(first frame, last frame) after each key, in ms. `done()` says the key's work has landed.
+
+    `cpu`, if given, collects the process CPU time each press cost (ms), a figure that
+    a busy neighbour on the machine disturbs far less than wall time.
+    """
     first: list[float] = []
     last: list[float] = []
-    for _ in range(count):
+    for n in range(count):
+        key = keys[n % len(keys)]
         await pilot.pause()
         await asyncio.sleep(QUIET)
         await pilot.pause()
         marker = len(clock.frames)
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(app)
+        cpu_started = time.process_time()
         started = time.perf_counter()
         app._driver.send_message(event)  # type: ignore[union-attr]
         deadline = started + 5
@@ -81,6 +93,8 @@ async def frame_loop(
         await pilot.pause()
         await asyncio.sleep(QUIET)
         await pilot.pause()
+        if cpu is not None:
+            cpu.append((time.process_time() - cpu_started) * 1000)
         frames = [t for t in clock.frames[marker:] if t >= started]
         if frames:
             first.append((frames[0] - started) * 1000)
@@ -102,9 +116,11 @@ async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int
         await pilot.pause(0.3)
         result["screen"] = type(app.screen).__name__
         result["rows"] = getattr(getattr(app.screen, "source", None), "total", None)
-        result["pilot_j"] = await pilot_loop(pilot, "j", j)
-        result["pilot_a"] = await pilot_loop(pilot, "a", a)
-        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, "j", frames)
+        result["pilot_j"] = await pilot_loop(pilot, ["j"], j)
+        result["pilot_a"] = await pilot_loop(pilot, ["a"], a)
+        result["cpu_j"] = []
+        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, ["j"], frames,
+                                                                  cpu=result["cpu_j"])  # fmt: skip
 
         # `a` repaints only once the decision has been written on the writer thread.
         def landed_factory() -> Any:
@@ -113,8 +129,9 @@ async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int
 
         first: list[float] = []
         last: list[float] = []
+        result["cpu_a"] = []
         for _ in range(max(frames // 2, 1)):
-            f, s = await frame_loop(app, pilot, clock, "a", 1, landed_factory())
+            f, s = await frame_loop(app, pilot, clock, ["a"], 1, landed_factory(), cpu=result["cpu_a"])
             first += f
             last += s
         result["frame_a"], result["settled_a"] = first, last
@@ -132,8 +149,11 @@ async def measure_floor(j: int, frames: int) -> dict[str, Any]:
         clock = FrameClock(app)
         await pilot.pause()
         await pilot.pause(0.3)
-        result["pilot_j"] = await pilot_loop(pilot, "down", j)
-        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, "down", frames)
+        # 45 rows: go down and up so the cursor always moves.
+        result["pilot_j"] = await pilot_loop(pilot, ["down"] * 20 + ["up"] * 20, j)
+        result["cpu_j"] = []
+        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, ["down"] * 20 + ["up"] * 20,
+                                                                  frames, cpu=result["cpu_j"])  # fmt: skip
     return result
 
 

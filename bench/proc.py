@@ -12,13 +12,13 @@ and flagged.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 RSS_TRUSTED = GNU_TIME is not None
@@ -54,10 +54,8 @@ def run(argv: list[str], *, env: dict[str, str], cwd: Path, timeout: float = 300
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
     maxrss_kib = float(usage.ru_maxrss)  # Linux reports KiB
-    try:
+    with contextlib.suppress(OSError, ValueError, IndexError):
         maxrss_kib = float(rss_path.read_text().split()[-1])
-    except (OSError, ValueError, IndexError):
-        pass
     return Run(
         seconds=seconds,
         maxrss_mib=maxrss_kib / 1024.0,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -374,30 +375,47 @@ class ClpApp(App[None]):
         reason: str | None = None,
         then: Callable[[], None] | None = None,
     ) -> None:
-        """Record a decision on the writer thread; `then` runs on the UI when it has landed."""
+        """Record a decision on the writer thread; `then` runs on the UI when it has landed.
+
+        The writer is one thread, so decisions land in the order they were made, and
+        the undo stack is only ever touched there: `u` straight after `a` undoes it.
+        """
         if self.meeting:
             self.notify("Meeting mode is read-only.", severity="warning")
             return
         items = list(items)
         officer = self.config.officer.name or "officer"
-        future = self._writer.submit(self.store.decide, items, field, value, officer=officer, reason=reason)
-        future.add_done_callback(lambda f: self._written(f, then, undoable=True))
+
+        def job() -> list[int]:
+            seqs = self.store.decide(items, field, value, officer=officer, reason=reason)
+            self._undo.append(seqs)
+            return seqs
+
+        self._submit(job, then)
 
     def undo_last(self, then: Callable[[], None] | None = None) -> None:
-        if not self._undo:
-            self.notify("Nothing to undo in this session.", timeout=3)
-            return
-        seqs = self._undo.pop()
         officer = self.config.officer.name or "officer"
-        future = self._writer.submit(self.store.undo, seqs, officer=officer)
-        future.add_done_callback(lambda f: self._written(f, then, undoable=False))
+
+        def job() -> int | None:
+            if not self._undo:
+                return None
+            return self.store.undo(self._undo.pop(), officer=officer)
+
+        def after(result: Any) -> None:
+            if result is None:
+                self.notify("Nothing to undo in this session.", timeout=3)
+            if then is not None:
+                then()
+
+        self._submit(job, after, pass_result=True)
 
     def run_write(self, job: Callable[[], Any], then: Callable[[], None] | None = None) -> None:
         """Any other write (e.g. a new local card) on the writer thread."""
-        future = self._writer.submit(job)
-        future.add_done_callback(lambda f: self._written(f, then, undoable=False))
+        self._submit(job, then)
 
-    def _written(self, future: Future[Any], then: Callable[[], None] | None, *, undoable: bool) -> None:
+    def _submit(self, job: Callable[[], Any], then: Callable[..., None] | None, *, pass_result: bool = False) -> None:
+        future = self._writer.submit(job)
+
         def land() -> None:
             error = future.exception()
             if error is not None:
@@ -405,15 +423,20 @@ class ClpApp(App[None]):
                 self.notify(f"{message}\nThe decision was NOT recorded; try again.", severity="error",
                             markup=False, timeout=10)  # fmt: skip
                 return
-            if undoable and future.result():
-                self._undo.append(list(future.result()))
             self._data_version = self.store.data_version()
             if then is not None:
-                then()
+                then(future.result()) if pass_result else then()
 
-        # RuntimeError: the app is closing; the write itself has landed.
-        with contextlib.suppress(RuntimeError):
-            self.call_from_thread(land)
+        def done(_: Future[Any]) -> None:
+            if threading.get_ident() == self._thread_id:
+                # Already finished when the callback was attached: we are on the UI thread.
+                self.call_later(land)
+                return
+            # RuntimeError: the app is closing; the write itself has landed.
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(land)
+
+        future.add_done_callback(done)
 
     def _fatal_error(self) -> None:
         """Textual's own crash screen prints every frame's local variables, tokens

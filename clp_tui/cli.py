@@ -232,6 +232,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_sync(config: Config, db_path: Path, *, as_json: bool, force: bool) -> int:
     from clp_tui.data.store import Store
     from clp_tui.data.sync import FeedReport, sync_feeds
+    from clp_tui.data.text import json_line
 
     if not config.feeds:
         where = getattr(config, "source", "the config")
@@ -242,7 +243,7 @@ def cmd_sync(config: Config, db_path: Path, *, as_json: bool, force: bool) -> in
 
     def show(report: FeedReport) -> None:
         if as_json:
-            print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
+            print(json_line(report.as_json()), flush=True)
         else:
             print(format_report(report, width), flush=True)
 

@@ -44,7 +44,15 @@ def test_sync_of_an_unchanged_feed_says_not_modified(server: FeedServer, cli) ->
     server.route("/c", body=feed_bytes([comment("c1")]), etag='"abc"')
     cli.write_config([cfg(server, "inbox", "comment", "/c")])
     assert cli("sync").returncode == 0
-    result = cli("sync")
+    observer = sqlite3.connect(cli.db)
+    try:
+        version = observer.execute("PRAGMA data_version").fetchone()[0]
+        log_rows = observer.execute("SELECT count(*) FROM sync_log").fetchone()[0]
+        result = cli("sync")
+        assert observer.execute("PRAGMA data_version").fetchone()[0] == version, "the 304 run wrote to the cache"
+        assert observer.execute("SELECT count(*) FROM sync_log").fetchone()[0] == log_rows
+    finally:
+        observer.close()
     assert result.returncode == 0
     assert "not modified  (HTTP 304" in result.stdout
     assert server.requests_for("/c")[1].status == 304
@@ -86,13 +94,13 @@ def test_sync_json_prints_one_object_per_feed(server: FeedServer, cli) -> None:
     assert reports["broken"]["status"] == "error" and reports["broken"]["error"].startswith("not JSON")
 
 
-def test_a_deferral_is_stored_and_the_next_run_respects_it_unless_forced(server: FeedServer, cli) -> None:
+def test_a_deferral_is_stored_and_the_next_run_respects_it_unless_forced(server: FeedServer, cli, sql) -> None:
     # (the HTTP-date form of Retry-After is stored the same way: see test_sync.py)
     server.route("/c", status=429, headers={"Retry-After": "900"})
     cli.write_config([cfg(server, "inbox", "comment", "/c")])
     first = cli("sync")
     assert first.returncode == 1 and "HTTP 429" in first.stdout
-    (next_allowed,) = sqlite3.connect(cli.db).execute("SELECT next_allowed_at FROM feeds").fetchone()
+    ((next_allowed,),) = sql(cli.db, "SELECT next_allowed_at FROM feeds")
     assert time.time() + 880 < next_allowed < time.time() + 901
 
     server.route("/c", body=feed_bytes([comment("c1")]))
@@ -303,6 +311,7 @@ def test_list_into_a_closed_pipe_is_not_a_crash(server: FeedServer, cli, sync_no
         assert proc.stdout.readline().startswith(("inbox/", "{"))
         proc.stdout.close()  # like `head -1` exiting
         err = proc.stderr.read()
+        proc.stderr.close()
         proc.wait(timeout=30)
         assert "went wrong" not in err and "Traceback" not in err, err
     state = cli.home / ".local" / "state" / "clp-tui"

@@ -274,7 +274,7 @@ def test_the_token_reaches_its_own_origin_only_and_is_never_stored(
 
 # -- a kill in the middle; two processes at once -----------------------------------------
 
-N_BIG = 10_000  # big enough that its write spills into the WAL well before the commit
+N_BIG = 6_000  # big enough that its write spills into the WAL well before the commit
 N_MID = 3_000  # big enough for two writers or a reader and a writer to overlap
 
 

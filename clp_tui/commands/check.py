@@ -6,7 +6,6 @@ Exit codes: 0 clean (warnings allowed), 1 problems found, 2 the feed could not b
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,7 +14,7 @@ from urllib.parse import urlsplit
 from clp_tui.data.fetch import Fetcher, Limits
 from clp_tui.data.parse import FeedError, Problem
 from clp_tui.data.sync import parse_pages
-from clp_tui.data.text import one_line
+from clp_tui.data.text import json_line, one_line
 
 
 def _read(source: str) -> tuple[list[bytes] | None, str | None]:
@@ -69,10 +68,9 @@ def _report(
     errors, warnings = counts["error"], counts["warning"]
     if as_json:
         for p in problems:
-            print(json.dumps({"item_id": p.item_id, "path": p.path, "reason": p.reason,
-                              "severity": p.severity}, ensure_ascii=False))  # fmt: skip
-        print(json.dumps({"summary": True, "title": title, "items_taken": taken, "errors": errors,
-                          "warnings": warnings, "pages": pages}, ensure_ascii=False))  # fmt: skip
+            print(json_line({"item_id": p.item_id, "path": p.path, "reason": p.reason, "severity": p.severity}))
+        print(json_line({"summary": True, "title": title, "items_taken": taken, "errors": errors,
+                         "warnings": warnings, "pages": pages}))  # fmt: skip
     else:
         head = f"{one_line(title)!s}" if title is not None else "(not a feed)"
         print(f"{one_line(source)}: {head}")

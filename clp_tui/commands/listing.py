@@ -11,7 +11,7 @@ from typing import Any
 from clp_tui.config import Config
 from clp_tui.data.board import load_milestones
 from clp_tui.data.store import Store
-from clp_tui.data.text import one_line
+from clp_tui.data.text import json_line, one_line
 
 # The local state each kind adds to an item, from the decision log.
 _STATE_FIELD = {"comment": ("moderation", "decision"), "press": ("stage", "stage")}
@@ -48,7 +48,7 @@ def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> in
             record["status"] = m.status if m else None
             record["achieved"] = m.achieved if m else None
         if as_json:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json_line(record) + "\n")
         else:
             out.write(_line(kind, row, record) + "\n")
     return 0
@@ -58,7 +58,7 @@ def _line(kind: str, row: Any, record: dict[str, Any]) -> str:
     title = one_line(row["title"] or row["body"], 70)
     if kind == "comment":
         who = one_line(row["author_name"], 24)
-        return f"{row['feed']}/{one_line(row['id'])}  {row['platform'] or '-':<14} {record['decision'] or 'unreviewed':<11} {who}: {title}"
+        return f"{row['feed']}/{one_line(row['id'])}  {one_line(row['platform']) or '-':<14} {record['decision'] or 'unreviewed':<11} {who}: {title}"
     if kind == "press":
         return f"{row['feed']}/{one_line(row['id'])}  {record['stage']:<17} {title}"
     if kind == "milestone":

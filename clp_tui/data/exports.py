@@ -26,7 +26,7 @@ from typing import Any
 
 from clp_tui.config import Config
 from clp_tui.data.store import Store
-from clp_tui.data.text import clean, one_line
+from clp_tui.data.text import clean, json_line, one_line
 
 # -- escaping -------------------------------------------------------------------------
 
@@ -333,9 +333,10 @@ def decision_rows(store: Store, since: dt.date | None = None) -> list[dict[str, 
 
 
 def csv_safe(cell: Any) -> Any:
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
+    if not isinstance(cell, str):
+        return cell
+    cell = clean(cell)  # a CSV is often looked at with `cat`: no terminal controls in it
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def decisions_csv(rows: Iterable[dict[str, Any]]) -> str:
@@ -351,7 +352,7 @@ def decisions_csv(rows: Iterable[dict[str, Any]]) -> str:
 
 def decisions_json(rows: Iterable[dict[str, Any]]) -> str:
     """The log as a JSON array of objects, one per decision, in log order."""
-    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n"
+    return "[\n" + ",\n".join(json_line(r) for r in rows) + "\n]\n"
 
 
 # -- the GLU evidence pack ------------------------------------------------------------

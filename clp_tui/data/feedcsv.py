@@ -137,6 +137,8 @@ def _check(item: dict[str, Any], kind: str) -> None:
         column = where.rstrip("`").removeprefix("$").removeprefix(".")
         reason = _HINTS.get(reason, reason)
         raise ValueError(f"{column}: {reason}" if column else reason) from None
+
+
 REQUIRED = {
     "milestone": ("id", "title", "due"),
     "activity": ("branch", "week"),

@@ -8,6 +8,7 @@ of the page is still taken. Validation is done by the structs in contract.py.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import hashlib
@@ -153,10 +154,25 @@ def _item_id(item: Item) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _check_utf8(body: bytes, step: int = 1 << 20) -> None:
+    """Refuse a page with invalid UTF-8 anywhere. msgspec checks only the strings it
+    decodes: bytes inside items (kept raw) and unknown fields would reach the cache and
+    fail whatever reads them later. Checked a slice at a time, so no copy of the page."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
+    try:
+        for start in range(0, len(body), step):
+            decoder.decode(view[start : start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise FeedError(f"not valid UTF-8 (byte {start + exc.start})") from None
+
+
 def decode_envelope(body: bytes) -> Feed:
     """The envelope of a feed page, items left raw. Raises FeedError."""
     if body.startswith(_BOM):
         body = body[len(_BOM) :]
+    _check_utf8(body)
     try:
         feed = _FEED_DECODER.decode(body)
     except RecursionError:

@@ -193,12 +193,15 @@ class MeetingReport:
 # -- gathering ------------------------------------------------------------------------
 
 
-def weeks_between(start: dt.date, end: dt.date) -> list[str]:
-    """The ISO weeks from the one holding `start` to the one holding `end`, oldest first."""
-    monday = start - dt.timedelta(days=start.weekday())
-    weeks = []
-    while monday <= end:
+def weeks_between(start: dt.date, end: dt.date, limit: int | None = None) -> list[str]:
+    """The ISO weeks from the one holding `start` to the one holding `end`, oldest first;
+    only the first `limit` of them when given. Safe up to 9999-12-31 (no date overflow)."""
+    monday = start - dt.timedelta(days=start.weekday())  # 0001-01-01 is a Monday: no underflow
+    weeks: list[str] = []
+    while monday <= end and (limit is None or len(weeks) < limit):
         weeks.append(iso_week(monday))
+        if end - monday < dt.timedelta(weeks=1):
+            break
         monday += dt.timedelta(weeks=1)
     return weeks
 
@@ -243,10 +246,23 @@ def _doorstep_milestone(milestones: list[Milestone], as_of: dt.date) -> Mileston
     return chosen[0] if chosen else None
 
 
+BURNDOWN_MAX_WEEKS = 520
+
+
+def _monday_of(week: str) -> dt.date | None:
+    """The Monday of an ISO week, or None for one the calendar lacks ("2025-W53", "0000-W01"):
+    the contract's pattern lets a feed write those."""
+    try:
+        return dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    except ValueError:
+        return None
+
+
 def _burndown(m: Milestone, branches: list[BranchRow], as_of: dt.date) -> Burndown:
-    first_data = min((w for b in branches for w in b.weeks), default=iso_week(as_of))
-    start = m.ext.start or dt.date.fromisocalendar(int(first_data[:4]), int(first_data[6:]), 1)
-    weeks = weeks_between(start, max(m.ext.due, start))
+    start = m.ext.start or min(filter(None, map(_monday_of, (w for b in branches for w in b.weeks))), default=None)
+    start = start or as_of - dt.timedelta(days=as_of.weekday())
+    # A feed's dates may be anything from 0001 to 9999; a chart of ten years is plenty.
+    weeks = weeks_between(start, max(m.ext.due, start), limit=BURNDOWN_MAX_WEEKS)
     current = iso_week(as_of)
     doors: list[float | None] = [
         sum(b.value(w, "doors") or 0 for b in branches) if w <= current else None for w in weeks
@@ -760,9 +776,9 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 14, 42
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
     """Round tick values from 0 to at least `top`."""
-    if top <= 0:
-        return [0.0, 1.0]
     raw = top / count
+    if not 0 < raw < math.inf:  # nothing to show, or a feed's extreme figures (5e-324, sums past 1e308)
+        return [0.0, 1.0]
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     return [step * n for n in range(math.ceil(top / step - 1e-9) + 1)]

@@ -10,8 +10,10 @@ visible placeholder, so an officer sees that something was there.
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 # C0 controls become their Unicode "control picture" (U+2400 + code), e.g.
 # ESC -> "␛", BEL -> "␇", CR -> "␍". Newline and tab are ordinary text.
@@ -40,6 +42,17 @@ def clean(text: str | None) -> str:
     if _NEEDS_WORK.search(text) is None:
         return text
     return text.translate(_TABLE)
+
+
+# JSON escapes C0 controls itself but leaves these raw (they are legal in a JSON
+# string), and a terminal showing the output would obey the C1 ones and the overrides.
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_line(value: Any) -> str:
+    """`value` as one line of JSON for a terminal or a file: non-ASCII text stays readable,
+    every control character and bidi override is a \\u escape, so the data is unchanged."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def one_line(text: str | None, limit: int | None = None) -> str:

@@ -34,6 +34,8 @@ class BranchesScreen(DashboardScreen):
         Binding("m", "cycle_metric", "Metric", id="branches.metric"),
         Binding("S", "cycle_sort", "Sort", id="branches.sort"),
         Binding("enter", "open_branch", "Detail", id="branches.detail"),
+        Binding("j", "grid_down", "Down", show=False, id="branches.down"),
+        Binding("k", "grid_up", "Up", show=False, id="branches.up"),
     ]
 
     def __init__(self) -> None:
@@ -95,7 +97,8 @@ class BranchesScreen(DashboardScreen):
         table.add_column(Text("Trend"), key="trend")
         table.add_column(Text("Note"), key="note")
         for b in self.shown:
-            name = Text("★ " if b.target_ward else "  ", style="bold yellow")
+            name = Text()
+            name.append("★ " if b.target_ward else "  ", style="bold yellow")
             name.append(one_line(b.branch, 22))
             cells: list[Text] = [name]
             cells.extend(heat_cell(b.value(w, metric), peak, 6) for w in self.weeks)
@@ -162,6 +165,12 @@ class BranchesScreen(DashboardScreen):
                           *(Text("·" if v is None else f"{v:,.0f}") for v in values),
                           Text(f"{b.total(self.window, metric):,.0f}"))  # fmt: skip
         detail.update(_stack(head, table))
+
+    def action_grid_down(self) -> None:
+        self.query_one("#grid", DataTable).action_cursor_down()
+
+    def action_grid_up(self) -> None:
+        self.query_one("#grid", DataTable).action_cursor_up()
 
     def action_cycle_metric(self) -> None:
         self.metric_index = (self.metric_index + 1) % len(self.metrics)

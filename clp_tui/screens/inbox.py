@@ -58,7 +58,7 @@ class InboxSource:
         line = Text()
         line.append("◆ " if c.key in self.screen.selected else "  ", style="bold magenta")
         line.append("‼ " if c.flagged else "  ", style="bold yellow")
-        line.append_text(decision_badge(c.decision, 11))
+        line.append_text(decision_badge(self.screen.pending.get(c.key, c.decision), 11))
         wide = width >= 90
         platform_width, author_width = (15, 21) if wide else (10, 15)
         line.append(f"{one_line(c.platform, platform_width - 1):<{platform_width}}", style="cyan")
@@ -94,6 +94,8 @@ class InboxScreen(DashboardScreen):
         self.view = "unreviewed"
         self.platform: str | None = None
         self.selected: dict[tuple[str, str], Comment] = {}
+        # Decisions made here that the store has not confirmed yet.
+        self.pending: dict[tuple[str, str], str] = {}
         self.source = InboxSource(self)
 
     @property
@@ -119,12 +121,6 @@ class InboxScreen(DashboardScreen):
 
     def current(self) -> Comment | None:
         return self.source.get(self.rows.cursor)
-
-    def refresh_data(self) -> None:
-        self.source.reset()
-        self.rows.reload()
-        self._update_title()
-        self._show_detail()
 
     def _update_title(self) -> None:
         platform = one_line(self.platform, 30) if self.platform else "all platforms"
@@ -208,23 +204,58 @@ class InboxScreen(DashboardScreen):
         targets = self._targets(bulk)
         if not targets:
             return
-        index = self.rows.cursor
-        # An undecided comment moves below the undecided ones, so the next one slides
-        # into this row; a re-decided one stays put, so step past it.
-        advance = 0 if len(targets) == 1 and targets[0].decision is None else 1
+        keys = [t.key for t in targets]
+        # Optimistic: show the decision and move on at once; the store catches up a
+        # moment later, and the reload then finds the anchored comment again.
+        for key in keys:
+            self.pending[key] = value
         if len(targets) > 1:
-            advance = 0
             self.selected.clear()
-        self.clp.decide([t.key for t in targets], "moderation", value, reason=reason,
-                        then=lambda: self._after_decision(index + advance))  # fmt: skip
-        if len(targets) > 1:
-            self.notify(f"{value.replace('_', ' ')}: {len(targets)} comments")
+            self.notify(f"{value.replace('_', ' ')}: {len(targets)} comments", timeout=3)
+        else:
+            self._step_past_pending()
+        self.rows.refresh()
+        self._update_title()
+        self.clp.decide(keys, "moderation", value, reason=reason, then=lambda: self._landed(keys))
 
-    def _after_decision(self, index: int) -> None:
+    def _step_past_pending(self) -> None:
+        """Move the cursor to the next comment not just decided (the next one to triage)."""
+        index = self.rows.cursor + 1
+        while index < self.source.total:
+            c = self.source.get(index)
+            if c is None or c.key not in self.pending:
+                break
+            index += 1
+        if index < self.source.total:
+            self.rows.cursor = index
+
+    def _landed(self, keys: list[tuple[str, str]]) -> None:
+        for key in keys:
+            self.pending.pop(key, None)
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload, keeping the cursor on the same comment (found near where it was)."""
+        anchor = self.current()
+        hint = self.rows.cursor
         self.source.reset()
+        index = hint
+        if anchor is not None:
+            found = self._find_near(anchor.key, hint)
+            if found is not None:
+                index = found
         self.rows.reload(keep=index)
         self._update_title()
         self._show_detail()
+
+    def _find_near(self, key: tuple[str, str], hint: int, reach: int = 200) -> int | None:
+        """The comment's new row, looked for around its old one (decisions move rows a little)."""
+        start = max(hint - reach, 0)
+        for index in range(start, min(hint + reach, self.source.total)):
+            c = self.source.get(index)
+            if c is not None and c.key == key:
+                return index
+        return None
 
     def action_approve(self) -> None:
         self._decide("approved", bulk=True)
@@ -250,7 +281,7 @@ class InboxScreen(DashboardScreen):
         self.app.push_screen(AskText("Escalate to the GLU", prompt, placeholder="reason (required)"), done)
 
     def action_undo(self) -> None:
-        self.clp.undo_last(then=lambda: self._after_decision(self.rows.cursor))
+        self.clp.undo_last(then=self.refresh_data)
 
     def action_toggle_select(self) -> None:
         c = self.current()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -76,8 +77,10 @@ class PressScreen(DashboardScreen):
         Binding("n", "new_card", "New idea", id="press.new"),
         Binding("x", "spike", "Spike", id="press.spike"),
         Binding("z", "toggle_spiked", "Show spiked", id="press.show_spiked"),
-        Binding("l,right", "next_column", "Next column", show=False, id="press.next_column"),
-        Binding("h,left", "previous_column", "Previous column", show=False, id="press.previous_column"),
+        # priority: the focused card list would otherwise take left/right for scrolling.
+        Binding("l,right", "next_column", "Next column", show=False, priority=True, id="press.next_column"),
+        Binding("h,left", "previous_column", "Previous column", show=False, priority=True,
+                id="press.previous_column"),
     ]
 
     def __init__(self) -> None:
@@ -243,7 +246,7 @@ class PressScreen(DashboardScreen):
         def given(title: str | None) -> None:
             if not title:
                 return
-            item_id = "idea-" + self.clp.now().strftime("%Y%m%d%H%M%S%f")
+            item_id = f"idea-{self.clp.now():%Y%m%d}-{uuid.uuid4().hex[:8]}"
             ext = {"format": "story_idea", "stage": "idea", "owner": self.clp.config.officer.name}
             officer = self.clp.config.officer.name or "officer"
             self.clp.run_write(
@@ -254,9 +257,12 @@ class PressScreen(DashboardScreen):
         self.app.push_screen(AskText("New idea", "A working title for the idea:", placeholder="title"), given)
 
     def action_toggle_spiked(self) -> None:
+        leaving = self.focused_stage() == "spiked"
         self.show_spiked = not self.show_spiked
         self.query_one("#col-spiked").display = self.show_spiked
         self.on_resize()
+        if leaving and not self.show_spiked:
+            self.query_one(f"#cards-{BOARD_STAGES[-1]}", RowList).focus()
 
     def _step_column(self, delta: int) -> None:
         stages = self.stages

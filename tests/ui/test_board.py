@@ -15,7 +15,6 @@ from .conftest import OFFICER, SIZE, TODAY, decisions, plain, row_text, settle, 
 
 async def open_board(pilot) -> BoardScreen:
     await pilot.press("1")
-    await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, BoardScreen)
     return screen
@@ -51,7 +50,6 @@ async def test_s_sets_status_with_a_reason(env):
         m = screen.current()
         assert m.rag == "overdue" and m.status != "done"
         await pilot.press("s")
-        await pilot.pause()
         choice = pilot.app.screen
         assert isinstance(choice, AskChoice)
         options = choice.query_one(OptionList)
@@ -61,7 +59,6 @@ async def test_s_sets_status_with_a_reason(env):
         steps = STATUSES.index("done") - start
         await pilot.press(*(["j"] * steps if steps > 0 else ["k"] * -steps))
         await pilot.press("enter")
-        await pilot.pause()
         ask = pilot.app.screen
         assert isinstance(ask, AskText)
         assert "now done" in ask.prompt.plain
@@ -88,7 +85,6 @@ async def test_s_escape_records_nothing(env):
         await settle(pilot)
         assert isinstance(pilot.app.screen, BoardScreen)
         await pilot.press("s", "enter")
-        await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
         await pilot.press("escape")
         await settle(pilot)
@@ -102,7 +98,6 @@ async def test_p_records_progress(env):
         m = screen.current()
         assert m.ext.target and m.achieved is not None
         await pilot.press("p")
-        await pilot.pause()
         ask = pilot.app.screen
         assert isinstance(ask, AskText)
         box = ask.query_one(Input)
@@ -124,7 +119,6 @@ async def test_p_refuses_a_negative_number(env):
         await pilot.press("p", "ctrl+a", "ctrl+k")
         await type_text(pilot, "-5")
         await pilot.press("enter")
-        await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
         assert "0 or more" in plain(pilot.app.screen.query_one("#dialog-hint"))
         await pilot.press("escape")
@@ -139,13 +133,11 @@ async def test_o_toggles_an_owner_filter(env):
         owner = screen.current().ext.owner
         assert owner
         await pilot.press("o")
-        await pilot.pause()
         assert screen.filter_text == f'owner:"{owner}"'
         shown = milestones(screen)
         assert 0 < len(shown) < everything and {m.ext.owner for m in shown} == {owner}
         assert owner in plain(screen.query_one("#filter-line"))
         await pilot.press("o")
-        await pilot.pause()
         assert screen.filter_text == "" and len(milestones(screen)) == everything
         assert not screen.query_one("#filter-line").display
 
@@ -157,7 +149,6 @@ async def test_t_toggles_grouping(env):
         assert any(h.startswith("Short term") for h in by_horizon)
         assert "by horizon" in str(screen.rows.border_title)
         await pilot.press("t")
-        await pilot.pause()
         headings = [r for r in screen.source.rows if isinstance(r, str)]
         assert screen.group_by == "strand" and "by strand" in str(screen.rows.border_title)
         assert headings[0].startswith(NEEDS_HELP)  # the late ones stay first
@@ -166,5 +157,4 @@ async def test_t_toggles_grouping(env):
         # every milestone is still there, once
         assert sorted(m.id for m in milestones(screen)) == sorted(m.id for m in load_milestones(env.store(), TODAY))
         await pilot.press("t")
-        await pilot.pause()
         assert [r for r in screen.source.rows if isinstance(r, str)] == by_horizon

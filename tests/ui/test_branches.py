@@ -12,7 +12,6 @@ from .conftest import SIZE, plain
 
 async def open_branches(pilot) -> BranchesScreen:
     await pilot.press("2")
-    await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, BranchesScreen)
     return screen
@@ -33,13 +32,11 @@ async def test_m_cycles_the_metric(env):
         seen = []
         for metric in metrics[1:] + metrics[:1]:
             await pilot.press("m")
-            await pilot.pause()
             assert screen.metric == metric
             assert title(screen).startswith(f"{metric.replace('_', ' ')} per week")
             seen.append(metric)
         assert seen[-1] == "doors"  # wrapped round
         await pilot.press("m")
-        await pilot.pause()
         assert [str(c) for c in table.get_row_at(0)] != first_cells or screen.metric != "doors"
 
 
@@ -51,7 +48,6 @@ async def test_S_cycles_the_sort(env):
         assert totals == sorted(totals, reverse=True)
         for sort in SORTS[1:] + SORTS[:1]:
             await pilot.press("S")
-            await pilot.pause()
             assert screen.sort == sort and f"sorted by {sort}" in title(screen)
             if sort == "name":
                 names = [b.branch for b in screen.shown]
@@ -65,7 +61,6 @@ async def test_sort_keeps_the_cursor_on_the_same_branch(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_branches(pilot)
         await pilot.press("down", "down")
-        await pilot.pause()
         branch = screen.current().branch
         await pilot.press("S", "S")  # by name
         await pilot.pause()
@@ -80,11 +75,9 @@ async def test_enter_toggles_the_detail(env):
         height = box.size.height
         assert not box.has_class("expanded")
         await pilot.press("enter")
-        await pilot.pause()
         assert box.has_class("expanded")
         assert box.size.height > height
         await pilot.press("enter")
-        await pilot.pause()
         assert not box.has_class("expanded") and box.size.height == height
 
 
@@ -96,7 +89,6 @@ async def test_detail_follows_the_cursor(env):
             screen.query_one("#branch-detail")
         )
         await pilot.press("down")
-        await pilot.pause()
         second = screen.shown[1].branch
         detail = plain(screen.query_one("#branch-detail"))
         assert second in detail.splitlines()[0]
@@ -108,8 +100,26 @@ async def test_j_and_k_move_in_the_grid_as_in_every_other_list(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_branches(pilot)
         await pilot.press("j", "j")
-        await pilot.pause()
         assert screen.current().branch == screen.shown[2].branch
         await pilot.press("k")
-        await pilot.pause()
         assert screen.current().branch == screen.shown[1].branch
+
+
+async def test_only_target_wards_are_marked_in_the_target_colour(env):
+    """The ★ and its bold yellow mark a target ward. The name cell is built as
+    Text("★ " or "  ", style="bold yellow") and the name appended to it, so the base style
+    paints every branch name bold yellow: on screen every branch looks like a target ward."""
+    from rich.console import Console
+
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = await open_branches(pilot)
+        table = screen.query_one("#grid", DataTable)
+        console = Console(width=200)
+        painted_yellow = []
+        for index, branch in enumerate(screen.shown):
+            cell = table.get_row_at(index)[0]
+            name_segments = [s for s in console.render(cell) if s.text.strip() and s.text.strip() != "★"]
+            yellow = any(s.style and s.style.color and "yellow" in s.style.color.name for s in name_segments)
+            if yellow and not branch.target_ward:
+                painted_yellow.append(branch.branch)
+        assert painted_yellow == [], f"non-target branches painted in the target colour: {painted_yellow}"

@@ -14,7 +14,6 @@ from .conftest import OFFICER, SIZE, decisions, notifications, plain, settle, st
 
 async def open_press(pilot) -> PressScreen:
     await pilot.press("4")
-    await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, PressScreen)
     return screen
@@ -25,7 +24,6 @@ async def go_to(pilot, screen: PressScreen, stage: str) -> None:
         if screen.focused_stage() == stage:
             return
         await pilot.press("l")
-        await pilot.pause()
     raise AssertionError(f"could not reach the {stage} column")
 
 
@@ -45,23 +43,18 @@ async def test_columns_and_h_l(env):
         assert counts == {"idea": 3, "drafting": 4, "candidate_consent": 3, "regional_review": 3,
                           "approved": 3, "pitched": 3, "published": 4, "spiked": 2}  # fmt: skip
         await pilot.press("l")
-        await pilot.pause()
         assert screen.focused_stage() == "drafting"
         await pilot.press("l")
-        await pilot.pause()
         assert screen.focused_stage() == "candidate_consent"
         await pilot.press("h", "h")
-        await pilot.pause()
         assert screen.focused_stage() == "idea"
         await pilot.press("h")  # wraps round to the last column
         await pilot.pause()
         assert screen.focused_stage() == "published"
         await pilot.press("l")
-        await pilot.pause()
         assert screen.focused_stage() == "idea"
         # the detail pane follows the focused column
         await pilot.press("l")
-        await pilot.pause()
         assert screen.current().title in plain(screen.query_one("#press-detail"))
 
 
@@ -72,13 +65,10 @@ async def test_left_and_right_arrows_change_column(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await pilot.press("right")
-        await pilot.pause()
         assert screen.focused_stage() == "drafting"
         await pilot.press("right")
-        await pilot.pause()
         assert screen.focused_stage() == "candidate_consent"
         await pilot.press("left")
-        await pilot.pause()
         assert screen.focused_stage() == "drafting"
 
 
@@ -151,7 +141,6 @@ async def test_g_records_signoff_then_the_card_may_be_approved(env):
         await go_to(pilot, screen, "regional_review")
         card = screen.current()
         await pilot.press("g")
-        await pilot.pause()
         ask = pilot.app.screen
         assert isinstance(ask, AskText) and "regional communications team" in ask.prompt.plain
         await pilot.press("enter")  # who signed it off is required
@@ -175,7 +164,6 @@ async def test_c_records_consent(env):
         card = screen.current()
         assert not card.consent_by
         await pilot.press("c")
-        await pilot.pause()
         ask = pilot.app.screen
         assert isinstance(ask, AskText)
         assert ask.query_one(Input).value == "Priya Okonkwo-Hart"  # the card's candidate
@@ -193,7 +181,6 @@ async def test_consent_and_signoff_open_the_gate_from_the_start(env):
         await go_to(pilot, screen, "candidate_consent")
         card = screen.current()
         await pilot.press("c")
-        await pilot.pause()
         await pilot.press("enter")
         await settle(pilot, lambda: screen.current().consent_by is not None)
         await pilot.press("g")
@@ -212,7 +199,6 @@ async def test_n_creates_a_local_idea(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await pilot.press("n")
-        await pilot.pause()
         assert isinstance(pilot.app.screen, AskText)
         await type_text(pilot, "Winter fuel drop-in")
         await pilot.press("enter")
@@ -249,7 +235,6 @@ async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
         card = screen.current()
         assert not screen.query_one("#col-spiked").display
         await pilot.press("x")
-        await pilot.pause()
         ask = pilot.app.screen
         assert isinstance(ask, AskText) and card.title in ask.prompt.plain
         await pilot.press("enter")  # a reason is required
@@ -263,13 +248,11 @@ async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
         assert card.key not in column(screen, "idea")
 
         await pilot.press("z")
-        await pilot.pause()
         assert screen.query_one("#col-spiked").display
         assert "spiked" in screen.stages
         assert len(column(screen, "spiked")) == 3
         # h from the first column wraps round to the spiked one; [ brings a card back
         await pilot.press("h")
-        await pilot.pause()
         assert screen.focused_stage() == "spiked"
         back = screen.current()
         await pilot.press("left_square_bracket")
@@ -277,7 +260,6 @@ async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
         assert stages(env)[back.key] == "idea"
 
         await pilot.press("z")
-        await pilot.pause()
         assert not screen.query_one("#col-spiked").display
         assert "spiked" not in screen.stages
 
@@ -286,10 +268,8 @@ async def test_hiding_the_spiked_column_keeps_focus_on_a_visible_column(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await pilot.press("z", "h")
-        await pilot.pause()
         assert screen.focused_stage() == "spiked"
         await pilot.press("z")
-        await pilot.pause()
         # With nothing focused, current() silently falls back to the Idea column's card,
         # so ] [ x c g would act on a card no column shows as selected.
         focused = screen.focused

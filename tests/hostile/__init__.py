@@ -1,0 +1,1 @@
+"""The adversarial suite: hostile servers, hostile feeds, kills, full disks and several officers."""

@@ -1,0 +1,101 @@
+"""Live refresh: another officer's decision, written through a Store of its own, appears
+on screen once the app notices, with the filter and the cursor kept."""
+
+from __future__ import annotations
+
+from clp_tui.screens.board import BoardScreen
+from clp_tui.screens.inbox import InboxScreen
+
+from .conftest import SIZE, row_text, settle, type_text
+
+
+async def notice(pilot, until) -> None:
+    """What the app's one-second tick does, without waiting a second for it."""
+    app = pilot.app
+    loop_deadline = 3.0
+    waited = 0.0
+    while not until():
+        app._check_store()
+        await pilot.pause(0.05)
+        waited += 0.05
+        if waited > loop_deadline:
+            raise AssertionError("the app never noticed the other officer's decision")
+    await pilot.pause()
+
+
+async def test_another_officers_decision_appears_with_filter_and_cursor_kept(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        await pilot.press("3", "f", "f", "f")  # the "all" view, so decided comments stay listed
+        screen = pilot.app.screen
+        assert isinstance(screen, InboxScreen) and screen.view == "all"
+        await pilot.press("slash")
+        await type_text(pilot, "platform:facebook")
+        await pilot.press("enter")
+        total = screen.source.total
+        assert total > 6
+        await pilot.press("j", "j", "j")
+        under_cursor = screen.current().key
+        # a comment further down the filtered list, decided by someone else
+        other_index = 5
+        other = screen.source.get(other_index)
+        assert other.decision is None
+
+        officer = env.store()
+        officer.decide([other.key], "moderation", "hidden", officer="Second Officer", reason="spam")
+        officer.close()
+
+        def shown() -> bool:
+            screen.source.get(0)
+            return any(
+                screen.source.get(i).key == other.key and screen.source.get(i).decision == "hidden"
+                for i in range(screen.source.total)
+            )
+
+        await notice(pilot, shown)
+        assert screen.filter_text == "platform:facebook"
+        assert screen.source.total == total
+        assert {screen.source.get(i).platform for i in range(screen.source.total)} <= {"facebook", "facebook_group"}
+        assert screen.current().key == under_cursor
+        index = next(i for i in range(screen.source.total) if screen.source.get(i).key == other.key)
+        assert "⊘ hidden" in row_text(screen.rows, index)
+
+
+async def test_cursor_stays_on_its_comment_when_a_decision_lands_above_it(env):
+    """In the unreviewed view another officer's decision removes a row; the comment the
+    officer is reading must stay under the cursor (the inbox reloads by row index, so the
+    cursor silently slides onto the next comment, and the next `a` approves that one)."""
+    async with env.app().run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        screen = pilot.app.screen
+        await pilot.press("slash")
+        await type_text(pilot, "platform:instagram")
+        await pilot.press("enter")
+        await pilot.press("j", "j", "j")
+        reading = screen.current().key
+        above = screen.source.get(0).key
+        total = screen.source.total
+
+        officer = env.store()
+        officer.decide([above], "moderation", "approved", officer="Second Officer")
+        officer.close()
+
+        await notice(pilot, lambda: screen.source.total == total - 1)
+        assert screen.filter_text == "platform:instagram"
+        assert screen.current().key == reading
+
+
+async def test_board_shows_another_officers_status_with_filter_kept(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("o")  # owner filter on the first milestone's owner
+        await pilot.pause()
+        flt = screen.filter_text
+        m = screen.current()
+        officer = env.store()
+        officer.decide([(m.feed, m.id)], "status", "done", officer="Second Officer", reason="finished")
+        officer.close()
+        await notice(pilot, lambda: screen.milestones[m.id].rag == "done")
+        assert screen.filter_text == flt
+        assert screen.current().id == m.id
+        await settle(pilot)

@@ -1,0 +1,35 @@
+"""Snapshots of the four screens at 80x24 and 160x48 on the fixed demo data.
+
+Regenerate on purpose with:  pytest tests/ui/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clp_tui.data.store import Store
+
+SCREENS = {"board": "1", "branches": "2", "inbox": "3", "press": "4"}
+SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.fixture
+def fixed_env(env):
+    """The synced demo data, with the last sync stamped two minutes before the app's clock
+    (the store stamps syncs with the wall clock), so the header always says "2 min ago"."""
+    store = Store(env.db)
+    with store.write() as conn:
+        conn.execute("UPDATE feeds SET last_ok_at = '2026-11-23T11:58:00Z', last_attempt_at = '2026-11-23T11:58:00Z'")
+    store.close()
+    return env
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen(fixed_env, snap_compare, name, size):
+    async def run_before(pilot) -> None:
+        await pilot.press(SCREENS[name])
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(fixed_env.app(), terminal_size=size, run_before=run_before)
