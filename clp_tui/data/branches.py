@@ -44,10 +44,12 @@ class BranchRow:
         return sum(self.value(w, metric) or 0 for w in weeks)
 
     def trend(self, weeks: list[str], metric: str) -> float | None:
-        """Change of the latest half of `weeks` over the earlier half, as a fraction."""
+        """Change of the latest `n` weeks over the `n` before them (n = half of `weeks`), as a fraction."""
         half = len(weeks) // 2
-        before = sum(self.value(w, metric) or 0 for w in weeks[:half])
-        after = sum(self.value(w, metric) or 0 for w in weeks[half:])
+        if half == 0:
+            return None
+        before = sum(self.value(w, metric) or 0 for w in weeks[-2 * half : -half])
+        after = sum(self.value(w, metric) or 0 for w in weeks[-half:])
         if before == 0:
             return None if after == 0 else 1.0
         return (after - before) / before

@@ -146,13 +146,13 @@ class BranchesScreen(DashboardScreen):
             return
         head = Text(clean(b.branch), style="bold")
         if b.ward:
-            head.append(f"  ward: {clean(b.ward)}")
+            head.append(f"  ·  ward {clean(b.ward)}")
         if b.target_ward:
-            head.append("   ★ target ward", style="bold yellow")
+            head.append("  ·  ★ target ward", style="bold yellow")
         if b.twinned_with:
-            head.append(f"   ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
+            head.append(f"  ·  ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
         if b.quiet(self.window):
-            head.append("   ◌ QUIET: nothing recorded for 2+ weeks", style="bold red")
+            head.append("  ·  ◌ QUIET: nothing recorded for 2+ weeks", style="bold red")
         table = Table(box=None, pad_edge=False, header_style="bold")
         table.add_column("Metric")
         recent = self.weeks[-6:]
