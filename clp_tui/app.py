@@ -448,8 +448,10 @@ class ClpApp(App[None]):
         error = self._exception or RuntimeError("unknown error")
         # A failed worker wraps the real error; report that one, with its own frames.
         error = getattr(error, "error", error)
-        self.bell()
-        self._exit_renderables.append(Text(report_crash(error)))
+        if not self._exit_renderables:  # `_exception` is the first error: report it once, not per repeat
+            self.bell()
+            self.error_console.soft_wrap = True  # one line, so the report's path can be copied whole
+            self._exit_renderables.append(Text(report_crash(error)))
         self._close_messages_no_wait()
 
     # -- help ------------------------------------------------------------------------------
@@ -493,7 +495,7 @@ class ClpApp(App[None]):
 def run_dashboard(config: Config, db_path: Path, *, meeting: bool = False) -> int:
     app = ClpApp(config, db_path, meeting=meeting)
     app.run()
-    return 0
+    return app.return_code or 0  # 1 after a crash (Textual sets it), so scripts can tell
 
 
 def all_binding_ids() -> set[str]:

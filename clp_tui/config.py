@@ -190,6 +190,18 @@ def load_config(path: Path | None) -> Config:
     return parse_config(text, str(path))
 
 
+# What a pasted secret tends to look like. A false alarm costs a warning, and only for a
+# file other users can read; a miss leaves a token readable by everyone on the machine.
+_SECRETISH = re.compile(
+    r"(?im)^[\s#]*(token|password|secret|api_key)\s*="  # a key that holds one, even commented out
+    r"|\b(gh[pousr]_|glpat-|sk-|xox[abp]-)\w{10,}"  # well-known token prefixes
+    r"|[?&](access_token|token|api_?key|apikey|key|secret|password|passwd|auth|sig|signature)=[^&\s\"']{8,}"
+    r"|://[^/\s:@\"']+:[^/\s@\"']+@"  # user:password@ in a URL
+    r"|\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}"  # a JSON Web Token
+    r"|\bBearer\s+[\w.~+/-]{12,}"  # a pasted bearer token
+)
+
+
 def config_warnings(path: Path) -> list[str]:
     """Advice that does not stop the program, e.g. a world-readable file holding a secret."""
     try:
@@ -197,8 +209,7 @@ def config_warnings(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return []
-    secretish = re.search(r"(?im)^\s*(token|password|secret|api_key)\s*=|\b(gh[pousr]_|sk-|xox[abp]-)\w{10,}", text)
-    if secretish and mode & (stat.S_IRGRP | stat.S_IROTH):
+    if _SECRETISH.search(text) and mode & (stat.S_IRGRP | stat.S_IROTH):
         return [
             f"{path}: this file looks like it holds a secret and other users can read it; "
             f"run `chmod 600 {path}` (better: keep tokens in the environment via token_env)"

@@ -15,6 +15,7 @@ import datetime as dt
 import email.utils
 import os
 import random
+import re
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -217,8 +218,10 @@ class Fetcher:
                 "error", error=f"gave up after {self.limits.deadline:g} s (total deadline for one fetch)"
             )
         except FetchError as exc:
+            # A hostile server may echo the token back (in a status line, a Location, a
+            # next_url); the message is stored and printed, so the token must not be in it.
             return FetchResult(
-                "error", http_status=exc.http_status, error=str(exc), retry_after=exc.retry_after
+                "error", http_status=exc.http_status, error=_scrub(str(exc), token), retry_after=exc.retry_after
             )
 
     async def _fetch_pages(
@@ -390,6 +393,15 @@ def _read_capped(path: Path, budget: int) -> bytes:
     if len(body) > budget:
         raise FetchError(f"{path} is over the size cap")
     return body
+
+
+def _scrub(text: str, secret: str | None) -> str:
+    """`text` with `secret` blanked out, written plainly or percent-encoded (in any mix)."""
+    if not secret:
+        return text
+    forms = ("".join(f"%{byte:02x}" for byte in char.encode()) for char in secret)
+    pattern = "".join(f"(?:{re.escape(char)}|{form})" for char, form in zip(secret, forms, strict=True))
+    return re.sub(pattern, "[token]", text, flags=re.IGNORECASE)
 
 
 def _reason(exc: Exception) -> str:

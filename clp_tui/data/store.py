@@ -134,6 +134,9 @@ def _friendly(exc: sqlite3.Error, path: Path) -> StoreError:
         return StoreError(f"the cache {path} is read-only; check its permissions or pass --db")
     if "disk is full" in text or "database or disk is full" in text:
         return StoreError(f"the disk holding {path} is full; free some space and try again")
+    if "disk I/O error" in text:
+        return StoreError(f"writing the cache {path} failed (disk I/O error): the disk may be full or failing; "
+                          "free some space and try again")  # fmt: skip
     if "locked" in text or "busy" in text:
         return StoreError(f"the cache {path} stayed busy for {BUSY_TIMEOUT_S:g} s; try again")
     if "malformed" in text or "not a database" in text:
@@ -221,10 +224,13 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")  # a failed COMMIT (disk full) must not leave it open
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk, an I/O
+                # error); a second ROLLBACK would hide the real error behind its own.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._errors():

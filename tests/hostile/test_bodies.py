@@ -9,6 +9,7 @@ nothing raises.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -158,7 +159,7 @@ def test_a_wrong_type_in_any_field_skips_that_item_only(server: FeedServer, db: 
     expected: dict[str, list[tuple[str, str]]] = {}
     for kind, base in VALID.items():
         docs, expected[kind] = [base], []
-        for n, (k, where, name, value) in enumerate(c for c in WRONG if c[0] == kind):
+        for n, (_, where, name, value) in enumerate(c for c in WRONG if c[0] == kind):
             item = json.loads(json.dumps(base))
             item["id"] = f"{kind}-{n}"
             target = item if where == "item" else item["_clp"]
@@ -292,7 +293,5 @@ def test_parse_page_never_raises_anything_but_feed_error_for_these_bodies() -> N
     from clp_tui.data.parse import FeedError
 
     for body in (DEEP, b"\xff" * 10, HEAD + b'"items": [' + b"1," * 10_000 + b"1]}", b"{" * 10, b'{"":' * 5000):
-        try:
+        with contextlib.suppress(FeedError):
             parse_page(body, "comment")
-        except FeedError:
-            pass

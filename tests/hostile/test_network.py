@@ -14,8 +14,8 @@ import asyncio
 import email.utils
 import json
 import socket
-import ssl
 import sqlite3
+import ssl
 import time
 import zlib
 from pathlib import Path

@@ -91,10 +91,15 @@ class Env:
     def __iter__(self):  # (config, db_path), as the brief asks
         return iter((self.config, self.db))
 
-    def app(self, **kwargs: Any) -> ClpApp:
+    def app(self, start: str | None = None, **kwargs: Any) -> ClpApp:
+        """A ClpApp on this cache with the fixed clock and no polling. `start` opens it on
+        that screen (board, branches, inbox, press) rather than the board, which saves a
+        screen's worth of compose per test; test_shell.py presses 1-4 for real."""
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("live", False)
         app = ClpApp(self.config, self.db, **kwargs)
+        if start is not None:
+            app.DEFAULT_MODE = start
         # See DelayedStartWriter: keeps the tests of other keys clear of the lost-callback
         # bug, which test_inbox.py::test_a_decision_that_lands_quickly... shows on its own.
         app._writer.shutdown()
@@ -204,7 +209,7 @@ async def settle(pilot, until: Callable[[], bool] | None = None, timeout: float 
     """Let the writer thread land its work and the UI repaint: wait until `until()` holds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    await pilot.pause()
+    await asyncio.sleep(0)
     while until is not None and not until():
         if loop.time() > deadline:
             raise AssertionError("timed out waiting for the UI to settle")
@@ -254,5 +259,4 @@ def burst(pilot, *keys: str) -> None:
 async def type_text(pilot, text: str) -> None:
     """Type `text` into whatever has focus, as one burst of key events, then settle."""
     burst(pilot, *text)
-    await pilot.pause()
     await pilot.pause()

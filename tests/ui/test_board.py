@@ -24,7 +24,7 @@ def milestones(screen: BoardScreen) -> list:
     return [r for r in screen.source.rows if not isinstance(r, str)]
 
 
-async def test_late_milestones_are_listed_first(env):
+async def test_late_milestones_first_and_t_toggles_grouping(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_board(pilot)
         rows = screen.source.rows
@@ -43,12 +43,36 @@ async def test_late_milestones_are_listed_first(env):
         assert "OVERDUE" in row_text(screen.rows, 1)
         assert "overdue" in str(screen.rows.border_title)
 
+        # t groups by strand instead of horizon; the late ones stay first
+        by_horizon = [r for r in screen.source.rows if isinstance(r, str)]
+        assert any(h.startswith("Short term") for h in by_horizon)
+        assert "by horizon" in str(screen.rows.border_title)
+        await pilot.press("t")
+        headings = [r for r in screen.source.rows if isinstance(r, str)]
+        assert screen.group_by == "strand" and "by strand" in str(screen.rows.border_title)
+        assert headings[0].startswith(NEEDS_HELP)  # the late ones stay first
+        assert any(h.startswith("Doorstep") for h in headings)
+        assert not any("term" in h for h in headings)
+        # every milestone is still there, once
+        assert sorted(m.id for m in milestones(screen)) == sorted(m.id for m in load_milestones(env.store(), TODAY))
+        await pilot.press("t")
+        assert [r for r in screen.source.rows if isinstance(r, str)] == by_horizon
+
 
 async def test_s_sets_status_with_a_reason(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_board(pilot)
         m = screen.current()
         assert m.rag == "overdue" and m.status != "done"
+        # Escape from either dialog records nothing
+        await pilot.press("s", "escape")
+        assert isinstance(pilot.app.screen, BoardScreen)
+        await pilot.press("s", "enter")
+        assert isinstance(pilot.app.screen, AskText)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, BoardScreen) and decisions(env.db) == []
+
         await pilot.press("s")
         choice = pilot.app.screen
         assert isinstance(choice, AskChoice)
@@ -78,20 +102,6 @@ async def test_s_sets_status_with_a_reason(env):
         assert "set here" in plain(screen.query_one("#board-detail"))
 
 
-async def test_s_escape_records_nothing(env):
-    async with env.app().run_test(size=SIZE) as pilot:
-        await open_board(pilot)
-        await pilot.press("s", "escape")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, BoardScreen)
-        await pilot.press("s", "enter")
-        assert isinstance(pilot.app.screen, AskText)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, BoardScreen)
-        assert decisions(env.db) == []
-
-
 async def test_p_records_progress(env):
     async with env.app().run_test(size=SIZE) as pilot:
         screen = await open_board(pilot)
@@ -103,6 +113,11 @@ async def test_p_records_progress(env):
         box = ask.query_one(Input)
         assert box.value == f"{m.achieved:g}"  # prefilled with the progress so far
         await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "-5")
+        await pilot.press("enter")
+        assert pilot.app.screen is ask and "0 or more" in plain(ask.query_one("#dialog-hint"))
+        assert decisions(env.db) == []
+        await pilot.press("ctrl+a", "ctrl+k")
         await type_text(pilot, "24")
         await pilot.press("enter")
         await settle(pilot, lambda: bool(state(env.db, "progress")) and screen.milestones[m.id].achieved == 24)
@@ -111,19 +126,6 @@ async def test_p_records_progress(env):
         assert json.loads(row["value"]) == 24 and row["officer"] == OFFICER
         detail = plain(screen.query_one("#board-detail"))
         assert "24 of 24" in detail and "(recorded here)" in detail
-
-
-async def test_p_refuses_a_negative_number(env):
-    async with env.app().run_test(size=SIZE) as pilot:
-        await open_board(pilot)
-        await pilot.press("p", "ctrl+a", "ctrl+k")
-        await type_text(pilot, "-5")
-        await pilot.press("enter")
-        assert isinstance(pilot.app.screen, AskText)
-        assert "0 or more" in plain(pilot.app.screen.query_one("#dialog-hint"))
-        await pilot.press("escape")
-        await settle(pilot)
-        assert decisions(env.db) == []
 
 
 async def test_o_toggles_an_owner_filter(env):
@@ -142,19 +144,3 @@ async def test_o_toggles_an_owner_filter(env):
         assert not screen.query_one("#filter-line").display
 
 
-async def test_t_toggles_grouping(env):
-    async with env.app().run_test(size=SIZE) as pilot:
-        screen = await open_board(pilot)
-        by_horizon = [r for r in screen.source.rows if isinstance(r, str)]
-        assert any(h.startswith("Short term") for h in by_horizon)
-        assert "by horizon" in str(screen.rows.border_title)
-        await pilot.press("t")
-        headings = [r for r in screen.source.rows if isinstance(r, str)]
-        assert screen.group_by == "strand" and "by strand" in str(screen.rows.border_title)
-        assert headings[0].startswith(NEEDS_HELP)  # the late ones stay first
-        assert any(h.startswith("Doorstep") for h in headings)
-        assert not any("term" in h for h in headings)
-        # every milestone is still there, once
-        assert sorted(m.id for m in milestones(screen)) == sorted(m.id for m in load_milestones(env.store(), TODAY))
-        await pilot.press("t")
-        assert [r for r in screen.source.rows if isinstance(r, str)] == by_horizon

@@ -14,7 +14,9 @@ from .conftest import OFFICER, SIZE, burst, decisions, plain, row_text, settle, 
 
 
 async def open_inbox(pilot) -> InboxScreen:
-    await pilot.press("3")
+    if not isinstance(pilot.app.screen, InboxScreen):
+        await pilot.press("3")
+    await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, InboxScreen)
     return screen
@@ -34,7 +36,7 @@ async def landed(pilot, env, screen: InboxScreen, n: int) -> None:
 
 
 async def test_a_h_r_record_their_decisions(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         expected = {}
         for n, (key, value) in enumerate((("a", "approved"), ("h", "hidden"), ("r", "needs_reply")), start=1):
@@ -54,7 +56,7 @@ async def test_a_h_r_record_their_decisions(env):
 
 
 async def test_e_escalates_with_a_required_reason(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         target = screen.current()
         await pilot.press("e", "x", "escape")  # Escape cancels
@@ -97,7 +99,7 @@ def state_row(env, key) -> dict:
 
 
 async def test_u_undoes_the_last_decision(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         target = screen.current()
         await pilot.press("h")
@@ -117,7 +119,7 @@ async def test_u_undoes_the_last_decision(env):
 
 
 async def test_space_selects_then_a_applies_to_all_selected(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         picked = [screen.source.get(i).key for i in (0, 1, 4)]
         # space selects and steps down; space again on a selected one deselects it
@@ -136,7 +138,7 @@ async def test_space_selects_then_a_applies_to_all_selected(env):
 
 
 async def test_f_cycles_view(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         target = screen.current()
         await pilot.press("e")
@@ -161,7 +163,7 @@ async def test_f_cycles_view(env):
 
 
 async def test_P_cycles_platform(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         platforms = ["facebook", "facebook_group", "instagram", "nextdoor", "x", "youtube"]
         for platform in platforms:
@@ -175,7 +177,7 @@ async def test_P_cycles_platform(env):
 
 
 async def test_cursor_lands_on_the_next_unreviewed_comment(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         # in the "all" view too, the next unreviewed comment slides under the cursor
         await pilot.press("f", "f", "f")
@@ -193,7 +195,7 @@ async def test_cursor_lands_on_the_next_unreviewed_comment(env):
 
 async def test_ten_presses_triage_ten_comments(env):
     """N comments take N keypresses, each landing before the next (an officer's pace)."""
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         expected = [screen.source.get(i).key for i in range(10)]
         for n in range(1, 11):
@@ -210,7 +212,7 @@ async def test_ten_quick_presses_triage_ten_distinct_comments(env):
     """Ten presses of `a` without waiting between them (a fast officer, key repeat, a
     macro) must approve ten different comments: each press acts on the comment under
     the cursor at that moment, not on one whose decision is still being written."""
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         expected = [screen.source.get(i).key for i in range(10)]
         burst(pilot, *["a"] * 10)
@@ -225,7 +227,7 @@ async def test_ten_quick_presses_triage_ten_distinct_comments(env):
 async def test_undo_straight_after_a_decision_undoes_it(env):
     """`a` then `u` in one burst: the undo must apply to the decision just made, not
     answer "Nothing to undo" because the write had not landed yet."""
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         burst(pilot, "a", "u")
         await settle(pilot, lambda: len(decisions(env.db, "moderation")) >= 1)
@@ -235,7 +237,7 @@ async def test_undo_straight_after_a_decision_undoes_it(env):
 
 
 async def test_decisions_persist_across_restart_and_reach_the_cli(env, cli):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         approved = screen.current().key
         await pilot.press("a")
@@ -244,7 +246,7 @@ async def test_decisions_persist_across_restart_and_reach_the_cli(env, cli):
         await pilot.press("h")
         await landed(pilot, env, screen, 2)
 
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         assert screen.source.total == 198
         await pilot.press("f", "f", "f")
@@ -278,7 +280,7 @@ async def test_a_decision_that_lands_quickly_still_updates_the_screen(env):
     runs on the UI thread, call_from_thread raises RuntimeError, and _written() suppresses
     it: the decision is saved but the list, the cursor and the undo stack never hear of it.
     (The ordinary thread pool hits this now and then; this executor hits it every time.)"""
-    app = env.app()
+    app = env.app(start="inbox")
     app._writer.shutdown()
     app._writer = _WriteBeforeCallback(max_workers=1)
     async with app.run_test(size=SIZE) as pilot:

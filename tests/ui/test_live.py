@@ -24,7 +24,7 @@ async def notice(pilot, until) -> None:
 
 
 async def test_another_officers_decision_appears_with_filter_and_cursor_kept(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         await pilot.press("3", "f", "f", "f")  # the "all" view, so decided comments stay listed
         screen = pilot.app.screen
         assert isinstance(screen, InboxScreen) and screen.view == "all"
@@ -64,7 +64,7 @@ async def test_cursor_stays_on_its_comment_when_a_decision_lands_above_it(env):
     """In the unreviewed view another officer's decision removes a row; the comment the
     officer is reading must stay under the cursor (the inbox reloads by row index, so the
     cursor silently slides onto the next comment, and the next `a` approves that one)."""
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         await pilot.press("3")
         screen = pilot.app.screen
         await pilot.press("slash")

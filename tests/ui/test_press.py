@@ -13,7 +13,9 @@ from .conftest import OFFICER, SIZE, decisions, notifications, plain, settle, st
 
 
 async def open_press(pilot) -> PressScreen:
-    await pilot.press("4")
+    if not isinstance(pilot.app.screen, PressScreen):
+        await pilot.press("4")
+    await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, PressScreen)
     return screen
@@ -36,7 +38,7 @@ def column(screen: PressScreen, stage: str) -> list[tuple[str, str]]:
 
 
 async def test_columns_and_h_l(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         assert screen.focused_stage() == "idea"
         counts = {s: len(src.cards) for s, src in screen.sources.items()}
@@ -62,7 +64,7 @@ async def test_left_and_right_arrows_change_column(env):
     """The help screen and press.py bind right/left to next/previous column, but the
     kanban's HorizontalScroll has its own left/right (scroll) bindings, which the focused
     column's parent reaches first: the arrows scroll the board and the column never changes."""
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await pilot.press("right")
         assert screen.focused_stage() == "drafting"
@@ -72,8 +74,8 @@ async def test_left_and_right_arrows_change_column(env):
         assert screen.focused_stage() == "drafting"
 
 
-async def test_right_bracket_moves_a_card_forward(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+async def test_brackets_move_a_card_forward_and_back(env):
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         card = screen.current()
         assert card.stage == "idea"
@@ -86,26 +88,19 @@ async def test_right_bracket_moves_a_card_forward(env):
         # focus follows the card into its new column
         assert screen.focused_stage() == "drafting" and screen.current().key == card.key
 
-
-async def test_left_bracket_moves_a_card_back(env):
-    async with env.app().run_test(size=SIZE) as pilot:
-        screen = await open_press(pilot)
-        await go_to(pilot, screen, "drafting")
-        card = screen.current()
         await pilot.press("left_square_bracket")
-        await settle(pilot, lambda: card.key in column(screen, "idea"))
-        assert stages(env) == {card.key: "idea"}
-        assert decisions(env.db, "stage")[0]["reason"] == "moved back"
-        # and in the first column it goes no further back
-        assert screen.focused_stage() == "idea"
+        await settle(pilot, lambda: stages(env).get(card.key) == "idea" and card.key in column(screen, "idea"))
+        assert decisions(env.db, "stage")[-1]["reason"] == "moved back"
+        assert screen.focused_stage() == "idea" and screen.current().key == card.key
+        # in the first column it goes no further back
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert len(decisions(env.db, "stage")) == 1
+        assert len(decisions(env.db, "stage")) == 2
         assert any("first column" in n for n in notifications(pilot.app))
 
 
-async def test_gate_refuses_approved_without_signoff(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+async def test_gate_refuses_approved_until_g_records_signoff(env):
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await go_to(pilot, screen, "regional_review")
         card = screen.current()
@@ -118,28 +113,6 @@ async def test_gate_refuses_approved_without_signoff(env):
         assert "cannot move to Approved" in said and "sign-off" in said
         assert "consent" not in said.split("needs", 1)[1]  # consent is there already
 
-
-async def test_gate_names_both_when_both_are_missing(env):
-    async with env.app().run_test(size=SIZE) as pilot:
-        screen = await open_press(pilot)
-        await go_to(pilot, screen, "candidate_consent")
-        card = screen.current()
-        assert not card.consent_by and not card.signoff_by
-        await pilot.press("right_square_bracket")  # to regional review: not gated
-        await settle(pilot, lambda: card.key in column(screen, "regional_review"))
-        assert screen.current().key == card.key
-        await pilot.press("right_square_bracket")  # to approved: gated
-        await settle(pilot)
-        assert stages(env) == {card.key: "regional_review"}
-        said = " ".join(notifications(pilot.app))
-        assert "express consent" in said and "sign-off" in said
-
-
-async def test_g_records_signoff_then_the_card_may_be_approved(env):
-    async with env.app().run_test(size=SIZE) as pilot:
-        screen = await open_press(pilot)
-        await go_to(pilot, screen, "regional_review")
-        card = screen.current()
         await pilot.press("g")
         ask = pilot.app.screen
         assert isinstance(ask, AskText) and "regional communications team" in ask.prompt.plain
@@ -157,12 +130,21 @@ async def test_g_records_signoff_then_the_card_may_be_approved(env):
         assert stages(env) == {card.key: "approved"}
 
 
-async def test_c_records_consent(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+async def test_gate_names_what_is_missing_and_c_g_open_it(env):
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await go_to(pilot, screen, "candidate_consent")
         card = screen.current()
-        assert not card.consent_by
+        assert not card.consent_by and not card.signoff_by
+        await pilot.press("right_square_bracket")  # to regional review: not gated
+        await settle(pilot, lambda: card.key in column(screen, "regional_review"))
+        assert screen.current().key == card.key
+        await pilot.press("right_square_bracket")  # to approved: gated, both missing
+        await settle(pilot)
+        assert stages(env) == {card.key: "regional_review"}
+        said = " ".join(notifications(pilot.app))
+        assert "express consent" in said and "sign-off" in said
+
         await pilot.press("c")
         ask = pilot.app.screen
         assert isinstance(ask, AskText)
@@ -170,33 +152,27 @@ async def test_c_records_consent(env):
         await pilot.press("enter")
         await settle(pilot, lambda: bool(state(env.db, "consent")) and screen.current().consent_by is not None)
         assert state(env.db, "consent")[card.key]["by"] == "Priya Okonkwo-Hart"
-        [row] = decisions(env.db, "consent")
-        assert row["officer"] == OFFICER
+        assert decisions(env.db, "consent")[0]["officer"] == OFFICER
         assert "✓ consent from Priya Okonkwo-Hart" in plain(screen.query_one("#press-detail"))
 
-
-async def test_consent_and_signoff_open_the_gate_from_the_start(env):
-    async with env.app().run_test(size=SIZE) as pilot:
-        screen = await open_press(pilot)
-        await go_to(pilot, screen, "candidate_consent")
-        card = screen.current()
-        await pilot.press("c")
-        await pilot.press("enter")
-        await settle(pilot, lambda: screen.current().consent_by is not None)
         await pilot.press("g")
         await type_text(pilot, "R. Comms")
         await pilot.press("enter")
         await settle(pilot, lambda: screen.current().signoff_by is not None)
-        for stage in ("regional_review", "approved", "pitched", "published"):
+        for stage in ("approved", "pitched", "published"):
             await pilot.press("right_square_bracket")
             await settle(pilot, lambda stage=stage: card.key in column(screen, stage))
             assert screen.current().key == card.key
         assert [json.loads(r["value"]) for r in decisions(env.db, "stage")] == [
             "regional_review", "approved", "pitched", "published"]  # fmt: skip
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert len(decisions(env.db, "stage")) == 4
+        assert any("as far as it goes" in n for n in notifications(pilot.app))
 
 
 async def test_n_creates_a_local_idea(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await pilot.press("n")
         assert isinstance(pilot.app.screen, AskText)
@@ -216,7 +192,7 @@ async def test_n_creates_a_local_idea(env):
 async def test_n_twice_creates_two_ideas(env):
     """Two ideas in a row must both be saved; the card id is built from app.now() alone,
     so two ideas made at the same clock reading collide (UNIQUE constraint)."""
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         for title in ("First idea", "Second idea"):
             await pilot.press("n")
@@ -230,7 +206,7 @@ async def test_n_twice_creates_two_ideas(env):
 
 
 async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         card = screen.current()
         assert not screen.query_one("#col-spiked").display
@@ -265,7 +241,7 @@ async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
 
 
 async def test_hiding_the_spiked_column_keeps_focus_on_a_visible_column(env):
-    async with env.app().run_test(size=SIZE) as pilot:
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await pilot.press("z", "h")
         assert screen.focused_stage() == "spiked"

@@ -50,7 +50,7 @@ async def open_evil(pilot) -> InboxScreen:
 
 async def test_markup_and_escape_sequences_show_literally(make_env):
     env = make_env(extra={"evil": ("comment", evil_feed())})
-    app = env.app()
+    app = env.app(start="inbox")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_evil(pilot)
         row = row_text(screen.rows, 0)
@@ -76,7 +76,7 @@ async def test_markup_and_escape_sequences_show_literally(make_env):
 
 async def test_click_markup_in_a_name_does_not_quit(make_env):
     env = make_env(extra={"evil": ("comment", evil_feed())})
-    app = env.app()
+    app = env.app(start="inbox")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_evil(pilot)
         row = row_text(screen.rows, 0)
