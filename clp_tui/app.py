@@ -29,7 +29,6 @@ from textual.theme import Theme
 from clp_tui.config import Config, ConfigError, load_config
 from clp_tui.data.inbox import flags_current, refresh_flags
 from clp_tui.data.store import Store, StoreError
-from clp_tui.data.sync import FeedReport, sync_feeds
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.board import BoardScreen
 from clp_tui.screens.branches import BranchesScreen
@@ -87,7 +86,11 @@ class ClpApp(App[None]):
         meeting: bool = False,
         clock: Callable[[], dt.datetime] | None = None,
         live: bool = True,
+        mode: str | None = None,
     ) -> None:
+        if mode is not None:
+            # Start on the screen asked for, rather than building the board first.
+            self.DEFAULT_MODE = mode
         super().__init__()
         self.config = config
         self.db_path = Path(db_path)
@@ -157,7 +160,7 @@ class ClpApp(App[None]):
         self.register_theme(MEETING_THEME)
         self._normal_theme = self.theme
         self._cycle_timer = self.set_interval(self.config.meeting.cycle_seconds, self._cycle_screen, pause=True)
-        self._apply_meeting()
+        self._apply_meeting(reload=False)  # the first screen loads itself when it is shown
         self._check_flags()
         if self.live:
             self.set_interval(1.0, self._tick)
@@ -193,7 +196,7 @@ class ClpApp(App[None]):
         self.notify("Meeting mode: read-only, no names or comments on screen." if self.meeting
                     else "Meeting mode off.", timeout=3)  # fmt: skip
 
-    def _apply_meeting(self) -> None:
+    def _apply_meeting(self, *, reload: bool = True) -> None:
         """High contrast, read-only, no personal data, and the screens cycling on their own."""
         self.set_class(self.meeting, "meeting")
         self.theme = MEETING_THEME.name if self.meeting else self._normal_theme
@@ -203,7 +206,8 @@ class ClpApp(App[None]):
         else:
             self._cycle_timer.pause()
         self.refresh_bindings()
-        self.data_changed()
+        if reload:
+            self.data_changed()
 
     def _cycle_screen(self) -> None:
         if not self.meeting or self._cycle_paused:
@@ -291,6 +295,9 @@ class ClpApp(App[None]):
 
     @work(thread=True, group="sync", exit_on_error=False)
     def _sync_feed(self, name: str, force: bool) -> None:
+        # Imported here: the fetcher brings httpx, which a snapshot never needs.
+        from clp_tui.data.sync import FeedReport, sync_feeds
+
         try:
             reports = asyncio.run(sync_feeds(self.store, self.config, only=[name], force=force))
         except Exception as exc:  # noqa: BLE001 - shown to the officer, never a crash
@@ -299,7 +306,7 @@ class ClpApp(App[None]):
             self.store.close()
         self.call_from_thread(self._synced, name, reports)
 
-    def _synced(self, name: str, reports: list[FeedReport]) -> None:
+    def _synced(self, name: str, reports: list[Any]) -> None:
         self._syncing.discard(name)
         for report in reports:
             if report.status in ("ok", "not_modified"):
@@ -500,8 +507,8 @@ def run_dashboard(config: Config, db_path: Path, *, meeting: bool = False) -> in
 
 def all_binding_ids() -> set[str]:
     """Every binding id a user may remap in [keys]."""
-    from clp_tui.screens.dialogs import AskChoice, AskText
+    from clp_tui.screens.dialogs import AskChoice, AskText, TextScreen
     from clp_tui.widgets.rowlist import RowList
 
-    classes = [App, ClpApp, *ClpApp.MODES.values(), DashboardScreen, HelpScreen, RowList, AskText, AskChoice]
+    classes = [App, ClpApp, *ClpApp.MODES.values(), DashboardScreen, HelpScreen, RowList, AskText, AskChoice, TextScreen]
     return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}

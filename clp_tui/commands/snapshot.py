@@ -29,9 +29,8 @@ def parse_size(size: str) -> tuple[int, int] | None:
 async def render_svg(config: Config, db_path: Path, screen: str, size: tuple[int, int], *, meeting: bool = False) -> str:
     from clp_tui.app import ClpApp
 
-    app = ClpApp(config, db_path, meeting=meeting, live=False)
+    app = ClpApp(config, db_path, meeting=meeting, live=False, mode=MODES[screen])
     async with app.run_test(headless=True, size=size) as pilot:
-        await app.switch_mode(MODES[screen])
         await pilot.pause()
         return app.export_screenshot(title=f"clp-tui {screen}")
 

@@ -59,12 +59,15 @@ class BranchRow:
         return all(not any(self.weeks.get(w, {}).values()) for w in recent)
 
 
-def load_branches(store: Store) -> tuple[list[BranchRow], list[str]]:
-    """Every branch with its weekly metrics, and every metric name seen (common ones first)."""
+def load_branches(store: Store, since_week: str = "") -> tuple[list[BranchRow], list[str]]:
+    """Every branch with its weekly metrics from `since_week` on (ISO weeks sort as text),
+    and every metric name seen (common ones first)."""
     branches: dict[str, BranchRow] = {}
     metrics: set[str] = set()
     for r in store.query(
-        "SELECT ext, modified FROM items WHERE kind = 'activity' AND archived = 0 ORDER BY coalesce(modified, '')"
+        """SELECT ext, modified FROM items WHERE kind = 'activity' AND archived = 0 AND week >= ?
+           ORDER BY coalesce(modified, '')""",
+        (since_week,),
     ):
         ext = _EXT.decode(r["ext"])
         row = branches.setdefault(ext.branch, BranchRow(ext.branch))

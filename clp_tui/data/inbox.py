@@ -122,7 +122,7 @@ class Inbox:
         clauses = ["i.kind = 'comment'", "i.archived = 0"]
         params: list[Any] = []
         if view == "unreviewed":
-            clauses.append("i.decision IS NULL")
+            clauses.append("(i.decision IS NOT NULL) = 0")  # the items_inbox index's own expression
         elif view == "flagged":
             clauses.append("i.flagged = 1")
         elif view == "escalated":

@@ -12,6 +12,7 @@ import codecs
 import datetime as dt
 import email.utils
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,7 @@ _FEED_DECODER = msgspec.json.Decoder(Feed)
 _EXT_DECODERS = {kind: msgspec.json.Decoder(ext) for kind, ext in EXT_BY_KIND.items()}
 _ENCODER = msgspec.json.Encoder()
 _BOM = b"\xef\xbb\xbf"
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 
 
 class FeedError(Exception):
@@ -84,6 +86,8 @@ class ItemRecord:
     stage: str | None = None
     owner: str | None = None
     due: str | None = None
+    # Set by sync from the moderation rules (the words of a comment only).
+    flagged: int = 0
 
 
 @dataclass(slots=True)
@@ -122,6 +126,8 @@ def parse_timestamp(value: str) -> tuple[str | None, str | None]:
     RFC 822 dates (common in feeds converted from RSS) are read with a warning;
     anything else is dropped with a warning rather than costing the item.
     """
+    if _CANONICAL.match(value):  # already what we store: most feeds, every time
+        return value, None
     warning = None
     try:
         when = dt.datetime.fromisoformat(value)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import os
 import sqlite3
 import threading
@@ -24,11 +25,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from clp_tui.data.parse import ItemRecord
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
@@ -36,9 +38,10 @@ BUSY_TIMEOUT_S = 30.0
 ITEM_COLUMNS: tuple[str, ...] = (
     "feed", "id", "kind", "hash", "raw", "ext", "title", "body", "url", "author_name",
     "author_url", "published", "modified", "platform", "channel", "thread_id", "in_reply_to",
-    "state", "branch", "week", "stage", "owner", "due", "first_seen", "updated_at",
+    "state", "branch", "week", "stage", "owner", "due", "flagged", "first_seen", "updated_at",
 )  # fmt: skip
 _RECORD_FIELDS = ITEM_COLUMNS[1:-2]
+_record_values = operator.attrgetter(*_RECORD_FIELDS)
 
 
 class StoreError(Exception):
@@ -79,7 +82,6 @@ def _migration_1(db: sqlite_utils.Database) -> None:
            (kind, archived, (decision IS NOT NULL), flagged DESC, published DESC)"""
     )
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE INDEX items_by_kind_published ON items (kind, archived, published DESC)")
     db.execute("CREATE INDEX items_by_thread ON items (thread_id)")
     db.execute("CREATE INDEX items_by_author ON items (kind, author_name, published)")
     db.execute(
@@ -198,6 +200,8 @@ class Store:
     def db(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
         if db is None:
+            import sqlite_utils  # only migrations need it; `sync` of a ready cache starts faster
+
             db = sqlite_utils.Database(self.conn)
             self._local.db = db
         return db
@@ -326,14 +330,16 @@ class Store:
         problems: list[dict[str, Any]],
         http_status: int | None,
         seconds: float,
+        repeat_posts: int | None = None,
     ) -> SyncCounts:
-        """Take one feed's new state in one transaction and log it."""
+        """Take one feed's new state in one transaction and log it. With `repeat_posts`,
+        comments by a name that posted that often in one day are flagged too."""
         stamp = now_utc()
         counts = SyncCounts(unchanged=len(unchanged_ids))
         live = [r for r in records if not r.deleted]
         tombstones = [r.id for r in records if r.deleted]
         rows = [
-            (feed, *(getattr(r, f) for f in _RECORD_FIELDS), stamp, stamp) for r in live
+            (feed, *_record_values(r), stamp, stamp) for r in live
         ]
         counts.added = sum(1 for r in live if r.id not in known_ids)
         counts.updated = len(live) - counts.added
@@ -371,6 +377,8 @@ class Store:
                        http_status = excluded.http_status, last_error = NULL""",
                 {"name": feed, "url": url, "kind": kind, "at": stamp, "http_status": http_status, **meta},
             )
+            if repeat_posts is not None and any(r.kind == "comment" for r in live):
+                _flag_repeat_posters(conn, repeat_posts)
             conn.execute("DELETE FROM problems WHERE feed = ?", (feed,))
             if problems:
                 conn.executemany(
@@ -637,3 +645,16 @@ def _mirror(conn: sqlite3.Connection, feed: str, item_id: str, field: str, value
     """Keep items.decision equal to the current moderation decision (for the inbox index)."""
     if field == "moderation":
         conn.execute("UPDATE items SET decision = ? WHERE feed = ? AND id = ?", (value, feed, item_id))
+
+
+def _flag_repeat_posters(conn: sqlite3.Connection, repeat_posts: int) -> None:
+    """Flag every comment whose author posted `repeat_posts` or more times that day (UTC)."""
+    conn.execute(
+        """UPDATE items SET flagged = 1
+           WHERE kind = 'comment' AND archived = 0 AND flagged = 0
+             AND (author_name, substr(published, 1, 10)) IN (
+               SELECT author_name, substr(published, 1, 10) FROM items
+               WHERE kind = 'comment' AND archived = 0 AND author_name IS NOT NULL
+               GROUP BY 1, 2 HAVING count(*) >= ?)""",
+        (repeat_posts,),
+    )

@@ -15,7 +15,7 @@ from typing import Any
 
 from clp_tui.config import Config, FeedConfig, Moderation, token_for
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits, backoff_delay
-from clp_tui.data.inbox import refresh_flags
+from clp_tui.data.inbox import text_flagger
 from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
 from clp_tui.data.store import Store, SyncCounts
 
@@ -115,9 +115,7 @@ async def sync_one(
         return FeedReport(feed.name, "not_modified", http_status=result.http_status,
                           seconds=time.monotonic() - started)  # fmt: skip
     try:
-        counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started)
-        if rules is not None and counts.added + counts.updated + counts.removed:
-            await asyncio.to_thread(refresh_flags, store, rules, feed.name)
+        counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started, rules)
     except FeedError as exc:
         result.error = str(exc)
         return await _failed(store, feed, state, result, started)
@@ -179,9 +177,18 @@ def parse_pages(pages: list[bytes], kind: str, known: dict[bytes, str] | None = 
     return merged
 
 
-def _take(store: Store, feed: FeedConfig, result: FetchResult, seconds: float) -> tuple[SyncCounts, list[Problem]]:
+def _take(
+    store: Store, feed: FeedConfig, result: FetchResult, seconds: float, rules: Moderation | None = None
+) -> tuple[SyncCounts, list[Problem]]:
     known = store.known_hashes(feed.name)
     parsed = parse_pages(result.pages, feed.kind, known)
+    if rules is not None:
+        # A comment's own words are flagged here, before the write; repeat posting
+        # (which depends on other comments) is settled in the same transaction.
+        text_flag = text_flagger(rules)
+        for record in parsed.records:
+            if record.kind == "comment":
+                record.flagged = int(text_flag(record.body, record.title))
     ext = parsed.ext
     counts = store.apply_feed(
         feed.name,
@@ -205,5 +212,6 @@ def _take(store: Store, feed: FeedConfig, result: FetchResult, seconds: float) -
         ],
         http_status=result.http_status,
         seconds=seconds,
+        repeat_posts=rules.repeat_posts if rules is not None else None,
     )
     return counts, parsed.problems

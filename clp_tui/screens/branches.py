@@ -66,7 +66,7 @@ class BranchesScreen(DashboardScreen):
         self.query_one("#grid", DataTable).focus()
 
     def _week_count(self) -> int:
-        width = self.size.width or 120
+        width = self.size.width or self.app.size.width or 120
         # Branch, total, trend and note take ~62 columns; each week needs 8.
         fit = max((width - 62) // 8, 3)
         return min(self.clp.config.board.weeks, fit)
@@ -80,10 +80,10 @@ class BranchesScreen(DashboardScreen):
         keep = None
         if self.shown and table.row_count:
             keep = self.shown[min(table.cursor_row, len(self.shown) - 1)].branch
-        self.branches, self.metrics = load_branches(self.clp.store)
         self.weeks = last_weeks(self.clp.today(), self._week_count())
         # Totals, trends and "quiet" use the configured window, however many weeks fit on screen.
         window = last_weeks(self.clp.today(), self.clp.config.board.weeks)
+        self.branches, self.metrics = load_branches(self.clp.store, since_week=min(window[0], self.weeks[0]))
         self.window = window
         metric = self.metric
         shown = [b for b in self.branches if self._matches(b)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -92,3 +92,33 @@ class AskChoice(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TextScreen(ModalScreen[None]):
+    """A long text (a whole comment and its thread), scrollable; Escape closes."""
+
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="text.close"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="text.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="text.up"),
+    ]
+
+    def __init__(self, title: str, text: Text) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog text-screen"):
+            yield Label(Text(self.title_text, style="bold"), markup=False)
+            yield Static(self.text, markup=False)
+            yield Label(Text("Escape closes · j/k scroll", style="dim"), markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one(VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one(VerticalScroll).scroll_up()

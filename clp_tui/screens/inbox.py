@@ -5,17 +5,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.screens.dialogs import AskText
+from clp_tui.screens.dialogs import AskText, TextScreen
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.rowlist import RowList
 
 _BLOCK = 100
+# The preview shows this much of a comment; Enter opens the whole of it.
+PREVIEW_CHARS = 1500
 PLATFORM_NOTE = (
     "clp-tui records moderation decisions for the team; it does not change anything on "
     "{platform}. Hide or remove the comment there too, and report it to the platform if it "
@@ -105,7 +107,7 @@ class InboxScreen(DashboardScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="inbox-body", classes="split"):
             yield RowList(self.source, id="inbox-list", classes="main-list")
-            with VerticalScroll(id="inbox-preview", classes="preview"):
+            with Vertical(id="inbox-preview", classes="preview"):
                 yield Static(id="inbox-detail", markup=False)
 
     def focus_body(self) -> None:
@@ -137,11 +139,16 @@ class InboxScreen(DashboardScreen):
         detail = self.query_one("#inbox-detail", Static)
         c = self.current()
         if c is None:
-            detail.update(Text("Nothing here. f changes the view; / filters.", style="dim"))
-            return
-        if self.clp.meeting:
-            detail.update(self._meeting_summary())
-            return
+            content = Text("Nothing here. f changes the view; / filters.", style="dim")
+        elif self.clp.meeting:
+            content = self._meeting_summary()
+        else:
+            content = self.detail_text(c, limit=PREVIEW_CHARS)
+        # The pane has a fixed size, so no re-layout of the screen on every cursor move.
+        detail.update(content, layout=False)
+
+    def detail_text(self, c: Comment, limit: int | None = None) -> Text:
+        """Everything about one comment, as plain Text (feed text never becomes markup)."""
         t = Text()
         if c.thread_title:
             t.append("Thread: ", style="bold")
@@ -160,9 +167,12 @@ class InboxScreen(DashboardScreen):
             t.append("\nprofile: ", style="dim")
             t.append(clean(c.author_url), style="dim")
         t.append("\n\n")
-        t.append(clean(c.body))
+        body = c.body
+        if limit is not None and len(body) > limit:
+            body = body[:limit] + f"… ({len(c.body) - limit:,} more characters: Enter shows it all)"
+        t.append(clean(body))
         t.append("\n\n")
-        t.append_text(decision_badge(c.decision, 0))
+        t.append_text(decision_badge(self.pending.get(c.key, c.decision), 0))
         if c.decision:
             t.append(f" by {clean(c.decided_by)} at {c.decided_at}")
             if c.reason:
@@ -181,7 +191,12 @@ class InboxScreen(DashboardScreen):
                 t.append(one_line(other.author, 24), style="bold")
                 t.append(": " + one_line(other.body, 160) + "\n", style=style)
         t.append("\n" + PLATFORM_NOTE.format(platform=clean(c.platform)), style="dim italic")
-        detail.update(t)
+        return t
+
+    def on_row_list_chosen(self, event: RowList.Chosen) -> None:
+        c = self.current()
+        if c is not None and not self.clp.meeting:
+            self.app.push_screen(TextScreen("Comment", self.detail_text(c)))
 
     def _meeting_summary(self) -> Text:
         t = Text("Moderation in numbers (names and comments are hidden in meeting mode)\n", style="bold")
@@ -214,7 +229,7 @@ class InboxScreen(DashboardScreen):
             self.notify(f"{value.replace('_', ' ')}: {len(targets)} comments", timeout=3)
         else:
             self._step_past_pending()
-        self.rows.refresh()
+        self.rows.invalidate()
         self._update_title()
         self.clp.decide(keys, "moderation", value, reason=reason, then=lambda: self._landed(keys))
 
@@ -289,6 +304,7 @@ class InboxScreen(DashboardScreen):
             return
         if self.selected.pop(c.key, None) is None:
             self.selected[c.key] = c
+        self.rows.invalidate()
         self._update_title()
         self.rows.cursor = min(self.rows.cursor + 1, max(self.source.total - 1, 0))
 

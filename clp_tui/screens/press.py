@@ -99,13 +99,18 @@ class PressScreen(DashboardScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#col-spiked").display = False
+        self._fit_columns(self.app.size.width)  # before the first layout, not after it
         self.focus_body()
 
     def on_resize(self) -> None:
+        self._fit_columns(self.size.width)
+
+    def _fit_columns(self, total: int) -> None:
         # Columns share the width but never get narrower than a readable card.
-        width = max((self.size.width - 1) // len(self.stages), 20)
+        width = max((total - 1) // len(self.stages), 20)
         for column in self.query(".kanban-column"):
-            column.styles.width = width
+            if column.styles.width is None or column.styles.width.value != width:
+                column.styles.width = width
 
     def focus_body(self) -> None:
         self.query_one(f"#cards-{self.stages[0]}", RowList).focus()
@@ -260,7 +265,7 @@ class PressScreen(DashboardScreen):
         leaving = self.focused_stage() == "spiked"
         self.show_spiked = not self.show_spiked
         self.query_one("#col-spiked").display = self.show_spiked
-        self.on_resize()
+        self._fit_columns(self.size.width)
         if leaving and not self.show_spiked:
             self.query_one(f"#cards-{BOARD_STAGES[-1]}", RowList).focus()
 

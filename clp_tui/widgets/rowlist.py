@@ -12,7 +12,8 @@ from typing import Protocol
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -62,6 +63,8 @@ class RowList(ScrollView, can_focus=True):
         self.source = source
         self.row_height = row_height
         self._count = 0
+        # Painted lines, so a cursor move or a re-layout does not render every row again.
+        self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
 
     @property
     def count(self) -> int:
@@ -70,19 +73,35 @@ class RowList(ScrollView, can_focus=True):
     def reload(self, keep: int | None = None) -> None:
         """Re-read the row count (after data or filter changes) and repaint."""
         self._count = self.source.row_count()
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
         target = self.cursor if keep is None else keep
         self.cursor = min(max(target, 0), max(self._count - 1, 0))
         self.refresh()
 
+    def invalidate(self) -> None:
+        """Repaint every row from the source (it changed without a reload, e.g. a mark)."""
+        self._strips.clear()
+        self.refresh()
+
     def on_resize(self) -> None:
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        before = self.scroll_y
         self._scroll_cursor_into_view()
-        self.refresh()
+        if self.scroll_y == before:
+            # Only the two rows whose cursor state changed need painting again.
+            self.refresh(self._row_region(old), self._row_region(new))
+        else:
+            self.refresh()
         if self._count:
             self.post_message(self.Highlighted(self, new))
+
+    def _row_region(self, index: int) -> Region:
+        top = index * self.row_height - int(self.scroll_y)
+        return Region(0, top, self.size.width, self.row_height)
 
     def _scroll_cursor_into_view(self) -> None:
         top = self.cursor * self.row_height
@@ -98,6 +117,13 @@ class RowList(ScrollView, can_focus=True):
         index, sub = divmod(line, self.row_height)
         if index >= self._count or width <= 0:
             return Strip.blank(width, self.rich_style)
+        key = (line, width, index == self.cursor, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._render_strip(index, sub, width)
+        return strip
+
+    def _render_strip(self, index: int, sub: int, width: int) -> Strip:
         lines = self.source.render_row(index, width, self.row_height)
         text = lines[sub] if sub < len(lines) else Text()
         text = text.copy()

@@ -228,7 +228,9 @@ def test_a_cache_in_a_read_only_folder(server: FeedServer, cli, tmp_path: Path, 
     folder.chmod(0o555)  # the file is writable, but SQLite cannot make its -wal and -shm beside it
     try:
         one_line_error(run_cli(cli, "sync", db=db), str(db))
+        one_line_error(run_cli(cli, db=db), str(db))  # the dashboard does not even start
         one_line_error(run_cli(cli, "sync", db=folder / "new" / "cache.db"), "cannot create the folder")
+        one_line_error(run_cli(cli, db=folder / "new" / "cache.db"), "cannot create the folder")
         one_line_error(run_cli(cli, "list", "comments", db=db), "read-only")  # SQLite cannot even read it so
         assert [r.status for r in sync_now(cli.db, feeds)] == ["ok"]  # a usable cache elsewhere
         one_line_error(run_cli(cli, "report", "--output", str(folder / "report.md")), "cannot write")

@@ -159,6 +159,34 @@ def test_a_valid_body_is_taken_whatever_the_content_type_says(content_type: str 
     assert result.pages == [GOOD]
 
 
+def _gzip(data: bytes) -> bytes:
+    z = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return z.compress(data) + z.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body", "reason"),
+    [
+        pytest.param("gzip", b"\x1f\x8b\x08\x00garbage-not-deflate" * 10, "corrupt", id="corrupt-gzip"),
+        pytest.param("gzip", _gzip(GOOD)[:-12], "ended early", id="truncated-gzip"),
+        pytest.param("gzip", _gzip(GOOD)[:10] + b"\xff" * 20 + _gzip(GOOD)[30:], "corrupt", id="flipped-bytes"),
+        pytest.param("deflate", b"\x78\x9c" + b"\x00" * 40, "compressed body", id="corrupt-deflate"),
+        pytest.param("br", b"\x0b\x02\x80{}\x03", "not supported", id="brotli"),
+        pytest.param("gzip, gzip", _gzip(_gzip(GOOD)), "not supported", id="stacked"),
+    ],
+)
+def test_a_broken_compressed_body_is_that_feeds_error_and_the_cache_stays(
+    server: FeedServer, db: Path, sync_now, sql, encoding: str, body: bytes, reason: str
+) -> None:
+    feeds = [{"name": "inbox", "url": server.url("/c"), "kind": "comment"}]
+    server.route("/c", body=GOOD)
+    assert [r.status for r in sync_now(db, feeds)] == ["ok"]
+    server.route("/c", body=body, headers={"Content-Encoding": encoding})
+    (report,) = sync_now(db, feeds)
+    assert report.status == "error" and reason in report.error, report.error
+    assert sql(db, "SELECT id FROM items ORDER BY id") == [("c1",), ("c2",)]
+
+
 # -- redirects -----------------------------------------------------------------------------------
 
 
@@ -241,14 +269,17 @@ def test_an_http_error_keeps_the_cache_and_only_busy_answers_defer(
         assert next_allowed is None
 
 
-def test_retry_after_as_an_http_date_is_kept_across_two_sync_runs_and_force_overrides(server: FeedServer, cli) -> None:
+@pytest.mark.parametrize("status", [503, 429])  # Retry-After in seconds: tests/test_cli.py
+def test_retry_after_as_an_http_date_is_kept_across_two_sync_runs_and_force_overrides(
+    server: FeedServer, cli, status: int
+) -> None:
     when = email.utils.formatdate(time.time() + 600, usegmt=True)
-    server.route("/c", status=503, headers={"Retry-After": when})
+    server.route("/c", status=status, headers={"Retry-After": when})
     cli.write_config([{"name": "inbox", "url": server.url("/c"), "kind": "comment"}])
     first = cli("sync", "--json")
     assert first.returncode == 1
     report = json.loads(first.stdout)
-    assert report["http_status"] == 503 and time.time() + 580 < report["next_allowed_at"] < time.time() + 602
+    assert report["http_status"] == status and time.time() + 580 < report["next_allowed_at"] < time.time() + 602
 
     server.route("/c", body=GOOD)
     second = cli("sync")

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, Route, comment, config_toml, feed_bytes
+from feedserver import FeedServer, Route, comment, feed_bytes
 
 from clp_tui.config import config_warnings
 from clp_tui.data.store import Store
@@ -65,7 +65,9 @@ def _files_holding(root: Path, needle: bytes) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
 
-def test_the_token_is_used_and_leaves_no_trace(server: FeedServer, other_server: FeedServer, cli, tmp_path: Path) -> None:
+def test_the_token_is_used_and_leaves_no_trace(
+    server: FeedServer, other_server: FeedServer, cli, tmp_path: Path, sql
+) -> None:
     server.route("/private", dynamic=_authorised(TOKEN))
     server.route("/moved", status=307, headers={"Location": other_server.url("/elsewhere")})
     other_server.route("/elsewhere", body=feed_bytes([comment("m1")]))
@@ -103,21 +105,11 @@ def test_the_token_is_used_and_leaves_no_trace(server: FeedServer, other_server:
         assert "Traceback" not in result.stderr, result.args
         assert TOKEN not in result.stdout + result.stderr, result.args
         assert "SECRET" not in result.stdout + result.stderr, result.args  # nor a piece of it, encoded
-    errors = dict(sqlite3_rows(cli.db, "SELECT name, last_error FROM feeds"))
+    errors = dict(sql(cli.db, "SELECT name, last_error FROM feeds"))
     assert "HTTP 401" in errors["echo-status"] and "redirect loop" in errors["echo-location"]
     assert "changes the scheme" in errors["echo-next"]
     # Not in the cache file, its -wal or -shm, nor in anything else written under this test's folder.
     assert _files_holding(tmp_path, b"SECRET") == []
-
-
-def sqlite3_rows(db: Path, sql: str) -> list[tuple]:
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 # -- crash reports -----------------------------------------------------------------------------

@@ -58,6 +58,15 @@ def config_text(urls: dict[str, str], kinds: dict[str, str], keys: dict[str, str
     return "\n".join(lines)
 
 
+def _starting_on(mode: str) -> type[ClpApp]:
+    """ClpApp opening on `mode` (ClpApp reads DEFAULT_MODE in __init__, so a subclass)."""
+    import clp_tui.app
+
+    assert mode in ClpApp.MODES, mode
+    css = str(Path(clp_tui.app.__file__).with_name("app.tcss"))
+    return type(f"ClpApp_{mode}", (ClpApp,), {"DEFAULT_MODE": mode, "CSS_PATH": css})
+
+
 class DelayedStartWriter(ThreadPoolExecutor):
     """ClpApp's writer thread, but each job starts 5 ms after it is submitted.
 
@@ -97,9 +106,8 @@ class Env:
         screen's worth of compose per test; test_shell.py presses 1-4 for real."""
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("live", False)
-        app = ClpApp(self.config, self.db, **kwargs)
-        if start is not None:
-            app.DEFAULT_MODE = start
+        cls = ClpApp if start is None else _starting_on(start)
+        app = cls(self.config, self.db, **kwargs)
         # See DelayedStartWriter: keeps the tests of other keys clear of the lost-callback
         # bug, which test_inbox.py::test_a_decision_that_lands_quickly... shows on its own.
         app._writer.shutdown()

@@ -144,3 +144,20 @@ async def test_o_toggles_an_owner_filter(env):
         assert not screen.query_one("#filter-line").display
 
 
+
+
+async def test_p_refuses_a_number_that_is_not_finite(env, cli):
+    """The number box accepts 1e400 (float() makes it inf); saved as progress it becomes
+    the JSON token Infinity in the decision log and in `clp-tui list milestones --json`."""
+    async with env.app().run_test(size=SIZE) as pilot:
+        await open_board(pilot)
+        await pilot.press("p", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "1e400")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        stored = [r["value"] for r in decisions(env.db, "progress")]
+        assert stored == [], f"non-finite progress saved: {stored}"
+        assert isinstance(pilot.app.screen, AskText)
+    result = cli("list", "milestones", "--json")
+    assert result.returncode == 0 and "Infinity" not in result.stdout

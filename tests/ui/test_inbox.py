@@ -67,11 +67,15 @@ async def test_e_escalates_with_a_required_reason(env):
         assert isinstance(dialog, AskText)
         assert "Governance and Legal Unit" in dialog.prompt.plain
         assert target.author in dialog.prompt.plain
-        # Enter on an empty reason is refused and the dialog stays.
+        # Enter on an empty (or blank) reason is refused and the dialog stays.
         await pilot.press("enter")
         assert pilot.app.screen is dialog
         assert "cannot be empty" in plain(dialog.query_one("#dialog-hint"))
+        await type_text(pilot, "   ")
+        await pilot.press("enter")
+        assert pilot.app.screen is dialog
         assert decisions(env.db) == []
+        await pilot.press("ctrl+a", "ctrl+k")
         await type_text(pilot, "threat of violence")
         await pilot.press("enter")
         await settle(pilot, lambda: target.key in moderation(env))
@@ -135,6 +139,10 @@ async def test_space_selects_then_a_applies_to_all_selected(env):
         assert len(decisions(env.db, "moderation")) == 3
         assert not screen.selected
         assert "selected" not in str(screen.rows.border_title)
+        # one u undoes the whole bulk decision
+        await pilot.press("u")
+        await settle(pilot, lambda: moderation(env) == {} and screen.source.total == 200)
+        assert len(decisions(env.db, "moderation")) == 6
 
 
 async def test_f_cycles_view(env):
@@ -234,6 +242,17 @@ async def test_undo_straight_after_a_decision_undoes_it(env):
         await pilot.pause(0.3)
         assert moderation(env) == {}
         assert screen.source.total == 200
+
+
+async def test_quitting_straight_after_a_decision_keeps_it(env):
+    app = env.app(start="inbox")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inbox(pilot)
+        first = screen.current().key
+        burst(pilot, "a", "q")
+        await pilot.pause(0.3)
+    assert app.return_code == 0
+    assert moderation(env) == {first: "approved"}
 
 
 async def test_decisions_persist_across_restart_and_reach_the_cli(env, cli):

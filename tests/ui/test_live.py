@@ -6,7 +6,7 @@ from __future__ import annotations
 from clp_tui.screens.board import BoardScreen
 from clp_tui.screens.inbox import InboxScreen
 
-from .conftest import SIZE, row_text, settle, type_text
+from .conftest import SIZE, decisions, row_text, settle, type_text
 
 
 async def notice(pilot, until) -> None:
@@ -99,3 +99,46 @@ async def test_board_shows_another_officers_status_with_filter_kept(env):
         assert screen.filter_text == flt
         assert screen.current().id == m.id
         await settle(pilot)
+
+
+async def test_the_running_app_notices_by_itself(env):
+    """live=True: no help from the test; the app's own tick/watcher must notice within ~3 s."""
+    app = env.app(start="inbox", live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        await pilot.press("f", "f", "f")
+        assert screen.view == "all"
+        await settle(pilot, lambda: screen.source.total == 200)
+        target = screen.source.get(3)
+        officer = env.store()
+        officer.decide([target.key], "moderation", "escalated", officer="Second Officer", reason="threat")
+        officer.close()
+        await settle(pilot, lambda: screen.source.get(
+            next(i for i in range(screen.source.total) if screen.source.get(i).key == target.key)
+        ).decision == "escalated", timeout=3.0)  # fmt: skip
+
+
+async def test_escalation_reason_lands_on_the_comment_it_was_written_for(env):
+    """e opens the reason dialog for comment X. While the officer types, a second officer
+    decides X, so X leaves the unreviewed list. The reason typed about X must be recorded
+    against X (or refused with a notice), never against whichever comment is now under
+    the cursor."""
+    app = env.app(start="inbox")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, InboxScreen)
+        x = screen.current()
+        y = screen.source.get(1)
+        await pilot.press("e")
+        officer = env.store()
+        officer.decide([x.key], "moderation", "approved", officer="Second Officer")
+        officer.close()
+        app._check_store()
+        await pilot.pause()
+        await type_text(pilot, "threatens a named councillor")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        mine = [r for r in decisions(env.db, "moderation") if r["officer"] != "Second Officer"]
+        assert all((r["feed"], r["item_id"]) != y.key for r in mine), (
+            f"the reason written for {x.key} was recorded against {y.key}")

@@ -48,6 +48,9 @@ async def test_help_lists_the_screens_keys_and_escape_closes(env):
         assert "Approve" not in described
         await pilot.press("escape")
         assert isinstance(app.screen, BoardScreen)
+        # q on the help screen closes it; it does not quit the app
+        await pilot.press("question_mark", "q")
+        assert isinstance(app.screen, BoardScreen) and app.is_running
 
 
 async def test_inbox_filter_by_field_and_words_then_escape_clears(env):
@@ -153,6 +156,24 @@ async def test_command_palette_jumps_to_a_comment(env):
         assert current is not None and "library still shut" in current.body
         assert screen.view == "all"
         assert screen.rows.has_focus
+
+
+async def test_command_palette_jumps_to_a_spiked_press_card(env):
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "charity fun run")
+        results = app.screen.query_one(CommandList)
+        await settle(pilot, lambda: results.option_count > 0)
+        prompts = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+        results.highlighted = next(i for i, p in enumerate(prompts) if p.startswith("Press card:"))
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, PressScreen))
+        await settle(pilot)
+        screen = app.screen
+        assert screen.show_spiked and screen.query_one("#col-spiked").display
+        assert screen.focused_stage() == "spiked"
+        assert screen.current().title == "The candidate's charity fun run"
 
 
 async def test_remapped_key_approves_and_old_key_does_not(env):
