@@ -83,7 +83,6 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE INDEX items_by_thread ON items (thread_id)")
-    db.execute("CREATE INDEX items_by_author ON items (kind, author_name, published)")
     db.execute(
         """CREATE TABLE decisions (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,

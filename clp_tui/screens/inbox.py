@@ -227,9 +227,10 @@ class InboxScreen(DashboardScreen):
         if len(targets) > 1:
             self.selected.clear()
             self.notify(f"{value.replace('_', ' ')}: {len(targets)} comments", timeout=3)
+            self.rows.invalidate()
         else:
+            self.rows.refresh_row(self.rows.cursor)
             self._step_past_pending()
-        self.rows.invalidate()
         self._update_title()
         self.clp.decide(keys, "moderation", value, reason=reason, then=lambda: self._landed(keys))
 

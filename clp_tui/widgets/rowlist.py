@@ -79,6 +79,13 @@ class RowList(ScrollView, can_focus=True):
         self.cursor = min(max(target, 0), max(self._count - 1, 0))
         self.refresh()
 
+    def refresh_row(self, index: int) -> None:
+        """Repaint one row whose content changed (e.g. a decision shown before it lands)."""
+        lines = range(index * self.row_height, (index + 1) * self.row_height)
+        for key in [k for k in self._strips.keys() if k[0] in lines]:  # noqa: SIM118 (an LRUCache)
+            self._strips.discard(key)
+        self.refresh(self._row_region(index))
+
     def invalidate(self) -> None:
         """Repaint every row from the source (it changed without a reload, e.g. a mark)."""
         self._strips.clear()

@@ -212,8 +212,9 @@ async def test_clicking_where_feed_markup_would_act_does_nothing(cache: Cache) -
                 await pilot.press("l", "l")  # to the column holding the hostile card
             elif mode == "inbox":  # the comment rows themselves, each one
                 for row in (4, 3, 2, 1):  # ending on the first, whose detail shows QUITMARK
-                    await pilot.click("#inbox-list", offset=(40, row))
+                    await pilot.click("#inbox-list", offset=(60, row))  # on the comment text
                     clicked += 1
+                    assert not app._exit and app.return_code is None, f"a click on comment row {row} quit the app"
             await pilot.pause(0.2)  # the detail pane follows the cursor after a short debounce
             hits = [(y, m.start()) for y, (text, _) in enumerate(screen_lines(app))
                     for m in re.finditer("QUITMARK", text)]  # fmt: skip
