@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,7 +43,8 @@ class AskText(ModalScreen[str | None]):
             return
         if self.number:
             try:
-                if float(value) < 0:
+                number = float(value)
+                if not math.isfinite(number) or number < 0:
                     raise ValueError
             except ValueError:
                 self.query_one("#dialog-hint", Label).update(Text("Enter a number, 0 or more.", style="bold red"))
