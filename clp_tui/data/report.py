@@ -777,7 +777,9 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 14, 42
 def nice_ticks(top: float, count: int = 5) -> list[float]:
     """Round tick values from 0 to at least `top`."""
     raw = top / count
-    if not 0 < raw < math.inf:  # nothing to show, or a feed's extreme figures (5e-324, sums past 1e308)
+    # Nothing to show, or a feed's extreme figures: below 1e-300 the step underflows to 0
+    # (a target of 2.5e-323), and sums of 1e308s are infinite.
+    if not 1e-300 < raw < math.inf:
         return [0.0, 1.0]
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)

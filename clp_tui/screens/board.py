@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from clp_tui.data.board import Milestone, load_milestones
 from clp_tui.data.contract import MilestoneStatus
+from clp_tui.data.imprint import carries_imprint
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
@@ -148,6 +149,11 @@ class BoardScreen(DashboardScreen):
         t.append("\n\n")
         if m.description:
             t.append(clean(m.description) + "\n\n")
+        imprint = self.clp.config.campaign.imprint
+        if m.ext.needs_imprint and m.status != "dropped" and not carries_imprint(f"{m.title}\n{m.description}", imprint):
+            t.append("⚠ IMPRINT: this goes out digitally and its text lacks the imprint"
+                     + ("" if imprint.strip() else " (none configured: [campaign] imprint)") + "\n\n",
+                     style="bold red")  # fmt: skip
         field_rows = [
             ("Strand", (m.ext.strand or "-").replace("_", " ")),
             ("Horizon", m.ext.horizon or "-"),

@@ -12,6 +12,7 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.widgets import Static
 
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
+from clp_tui.data.imprint import carries_imprint, press_needs_imprint
 from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, load_cards
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
@@ -41,25 +42,27 @@ class ColumnSource:
         return len(self.cards)
 
     def render_row(self, index: int, width: int, height: int) -> list[Text]:
+        """Three short lines a card; the detail pane below spells everything out."""
         card = self.cards[index]
         now = self.screen.clp.now()
         title = Text(one_line(card.title, width), style="bold")
         second = Text(one_line(card.ext.format.replace("_", " "), 14), style="cyan")
-        if card.ext.candidate:
+        embargo = embargo_words(card.ext.embargo, now)
+        if embargo:
+            second.append(f" ⏱ {embargo.removeprefix('embargo ')}", style="bold magenta")
+        elif card.ext.candidate:
             second.append(" · " + one_line(card.ext.candidate, width))
         third = Text()
         days = card.days_in_stage(now)
         if days is not None:
-            third.append(f"{days}d here ", style="dim")
-        third.append("✓consent " if card.consent_by else "✗consent ",
-                     style="green" if card.consent_by else "yellow")  # fmt: skip
-        third.append("✓sign-off" if card.signoff_by else "✗sign-off",
-                     style="green" if card.signoff_by else "yellow")  # fmt: skip
+            third.append(f"{days}d ", style="dim")
+        # C = the candidate's consent, S = the regional sign-off (the detail pane says so).
+        third.append("C✓ " if card.consent_by else "C✗ ", style="green" if card.consent_by else "yellow")
+        third.append("S✓" if card.signoff_by else "S✗", style="green" if card.signoff_by else "yellow")
         if card.stage in GATED_STAGES and not (card.consent_by and card.signoff_by):
-            third.append(" ⚠ GATE", style="bold red")
-        embargo = embargo_words(card.ext.embargo, now)
-        if embargo:
-            third.append(f" ⏱ {embargo}", style="bold magenta")
+            third.append(" ⚠GATE", style="bold red")
+        if self.screen.imprint_problem(card):
+            third.append(" ⚠IMPRINT", style="bold red")
         return [title, second, third, Text("")]
 
 
@@ -144,6 +147,15 @@ class PressScreen(DashboardScreen):
                 rows.focus()
         self._show_detail()
 
+    def imprint_problem(self, card: Card) -> str | None:
+        """Why this card needs the digital imprint and lacks it, or None."""
+        why = press_needs_imprint(card.stage, card.ext.format, card.ext.needs_imprint)
+        imprint = self.clp.config.campaign.imprint
+        if why is None or carries_imprint(f"{card.title}\n{card.body}", imprint):
+            return None
+        missing = "no imprint is configured ([campaign] imprint)" if not imprint.strip() else "its text lacks the imprint"
+        return f"needs the digital imprint ({why}) but {missing}"
+
     def _matches(self, c: Card) -> bool:
         if not self.filter:
             return True
@@ -170,6 +182,9 @@ class PressScreen(DashboardScreen):
             t.append(f"  owner {clean(c.ext.owner)}")
         if c.ext.outlets:
             t.append("  outlets: " + ", ".join(clean(o) for o in c.ext.outlets))
+        embargo = embargo_words(c.ext.embargo, self.clp.now())
+        if embargo:
+            t.append(f"  ⏱ {embargo} ({c.ext.embargo:%a %d %b %H:%M})", style="bold magenta")
         t.append("\n")
         consent = f"✓ consent from {clean(c.consent_by)}" + (f" ({clean(c.consent_at)})" if c.consent_at else "") \
             if c.consent_by else "✗ no candidate consent yet (c records it)"
@@ -177,6 +192,9 @@ class PressScreen(DashboardScreen):
             if c.signoff_by else "✗ no regional sign-off yet (g records it)"
         t.append(consent + "   ", style="green" if c.consent_by else "yellow")
         t.append(signoff, style="green" if c.signoff_by else "yellow")
+        problem = self.imprint_problem(c)
+        if problem:
+            t.append(f"\n⚠ IMPRINT: {problem}", style="bold red")
         if c.body:
             t.append("\n" + one_line(c.body, 400))
         detail.update(t)
