@@ -72,10 +72,6 @@ def assert_inert(text: str, where: str, *, allow_cr: bool = False) -> None:
         assert "\r" not in text, f"{where}: raw CR in output"
 
 
-# Weeks and dates around the UI suite's fixed "today" (2026-11-23, ISO week 48).
-TODAY = "2026-11-23"
-
-
 def hostile_docs() -> dict[str, tuple[str, dict[str, Any]]]:
     """One feed per kind (name -> (kind, JSON Feed document)) with hostile text in
     every text field, ids included, plus extreme but valid numbers and dates."""

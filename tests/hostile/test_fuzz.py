@@ -31,7 +31,7 @@ from clp_tui.data.fetch import FetchResult
 from clp_tui.data.inbox import Inbox, refresh_flags
 from clp_tui.data.parse import FeedError, parse_page, parse_timestamp
 from clp_tui.data.press import load_cards
-from clp_tui.data.report import build_report, render_html, render_markdown
+from clp_tui.data.report import build_report, nice_ticks, render_html, render_markdown
 from clp_tui.data.store import Store
 from clp_tui.data.sync import _take
 from clp_tui.data.text import clean, html_to_text, json_line, one_line
@@ -301,3 +301,12 @@ def test_whatever_a_feed_gets_into_the_cache_the_screens_and_the_report_can_show
                 assert "\x1b" not in document and "<script" not in document.lower()
         finally:
             store.close()
+
+
+@FUZZ
+@given(top=st.floats(allow_nan=False) | st.sampled_from([5e-324, 2.5e-323, 1e-310, 1e308, 1.7976931348623157e308]))
+def test_chart_ticks_for_any_figure_a_feed_can_send(top: float) -> None:
+    ticks = nice_ticks(top)
+    assert ticks[0] == 0 and ticks == sorted(ticks) and len(ticks) >= 2
+    if 1e-290 < top < 1e300:
+        assert ticks[-1] >= top * (1 - 1e-9)  # the axis reaches the figure (to rounding)
