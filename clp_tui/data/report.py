@@ -75,26 +75,26 @@ class DoneMilestone:
     local: bool  # marked done here (the decision log's time) rather than by the feed
 
 
-@dataclass(slots=True)
-class MetricTotal:
+@dataclass(slots=True, kw_only=True)
+class _TargetSplit:
+    """An amount split between target wards and the rest."""
+
+    target: float
+    other: float
+
+    @property
+    def all(self) -> float:
+        return self.target + self.other
+
+
+@dataclass(slots=True, kw_only=True)
+class MetricTotal(_TargetSplit):
     metric: str
-    target: float
-    other: float
-
-    @property
-    def all(self) -> float:
-        return self.target + self.other
 
 
-@dataclass(slots=True)
-class WeekBar:
+@dataclass(slots=True, kw_only=True)
+class WeekBar(_TargetSplit):
     week: str
-    target: float
-    other: float
-
-    @property
-    def all(self) -> float:
-        return self.target + self.other
 
 
 @dataclass(slots=True)
@@ -374,17 +374,17 @@ def build_report(
     weeks = weeks_between(since, as_of)
     totals = [
         MetricTotal(
-            metric,
-            sum(r.total(weeks, metric) for r in rows if r.target_ward),
-            sum(r.total(weeks, metric) for r in rows if not r.target_ward),
+            metric=metric,
+            target=sum(r.total(weeks, metric) for r in rows if r.target_ward),
+            other=sum(r.total(weeks, metric) for r in rows if not r.target_ward),
         )
         for metric in (metrics if rows else [])
     ]
     weekly = [
         WeekBar(
-            w,
-            sum(r.value(w, "doors") or 0 for r in rows if r.target_ward),
-            sum(r.value(w, "doors") or 0 for r in rows if not r.target_ward),
+            week=w,
+            target=sum(r.value(w, "doors") or 0 for r in rows if r.target_ward),
+            other=sum(r.value(w, "doors") or 0 for r in rows if not r.target_ward),
         )
         for w in weeks
     ]
