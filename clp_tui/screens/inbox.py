@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
 from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
@@ -18,6 +19,8 @@ from clp_tui.widgets.rowlist import RowList
 _BLOCK = 100
 # The preview shows this much of a comment; Enter opens the whole of it.
 PREVIEW_CHARS = 1500
+# Seconds of quiet after the last saved decision before the list is re-ordered.
+LANDED_RELOAD_DELAY = 0.3
 PLATFORM_NOTE = (
     "clp-tui records moderation decisions for the team; it does not change anything on "
     "{platform}. Hide or remove the comment there too, and report it to the platform if it "
@@ -98,6 +101,8 @@ class InboxScreen(DashboardScreen):
         self.selected: dict[tuple[str, str], Comment] = {}
         # Decisions made here that the store has not confirmed yet.
         self.pending: dict[tuple[str, str], str] = {}
+        self._landed_keys: set[tuple[str, str]] = set()
+        self._reload_timer: Timer | None = None
         self.source = InboxSource(self)
 
     @property
@@ -246,8 +251,18 @@ class InboxScreen(DashboardScreen):
             self.rows.cursor = index
 
     def _landed(self, keys: list[tuple[str, str]]) -> None:
-        for key in keys:
+        # Saved. While the officer keeps triaging, the optimistic rows stand in; one
+        # reload after the burst puts the list in its new order (not one per key).
+        self._landed_keys.update(keys)
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(LANDED_RELOAD_DELAY, self._reload_after_landing)
+
+    def _reload_after_landing(self) -> None:
+        self._reload_timer = None
+        for key in self._landed_keys:
             self.pending.pop(key, None)
+        self._landed_keys.clear()
         self.refresh_data()
 
     def refresh_data(self) -> None:
