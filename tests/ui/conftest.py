@@ -8,9 +8,8 @@ import asyncio
 import datetime as dt
 import json
 import os
-import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,24 +66,6 @@ def _starting_on(mode: str) -> type[ClpApp]:
     return type(f"ClpApp_{mode}", (ClpApp,), {"DEFAULT_MODE": mode, "CSS_PATH": css})
 
 
-class DelayedStartWriter(ThreadPoolExecutor):
-    """ClpApp's writer thread, but each job starts 5 ms after it is submitted.
-
-    ClpApp.decide() submits a write and only then adds the done-callback that refreshes
-    the screen. When the write finishes first (SQLite commits in well under a
-    millisecond), the callback runs on the UI thread, call_from_thread() raises
-    RuntimeError, _written() suppresses it, and the screen never hears of the decision.
-    That bug has its own failing test; this delay keeps every other test deterministic.
-    """
-
-    def submit(self, fn, /, *args, **kwargs):
-        def later():
-            time.sleep(0.005)
-            return fn(*args, **kwargs)
-
-        return super().submit(later)
-
-
 @dataclass
 class Env:
     """What a UI test gets: the config, the cache, the server and a way to rewrite the config."""
@@ -107,12 +88,7 @@ class Env:
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("live", False)
         cls = ClpApp if start is None else _starting_on(start)
-        app = cls(self.config, self.db, **kwargs)
-        # See DelayedStartWriter: keeps the tests of other keys clear of the lost-callback
-        # bug, which test_inbox.py::test_a_decision_that_lands_quickly... shows on its own.
-        app._writer.shutdown()
-        app._writer = DelayedStartWriter(max_workers=1, thread_name_prefix="clp-decisions")
-        return app
+        return cls(self.config, self.db, **kwargs)
 
     def with_keys(self, keys: dict[str, str]) -> Config:
         text = config_text(self.urls, self.kinds, keys)
@@ -234,9 +210,10 @@ def plain(widget) -> str:
         return content
     from rich.console import Console
 
-    console = Console(width=max(widget.size.width, 40), record=True, file=open(os.devnull, "w"))
-    console.print(content)
-    return console.export_text()
+    with open(os.devnull, "w") as sink:
+        console = Console(width=max(widget.size.width, 40), record=True, file=sink)
+        console.print(content)
+        return console.export_text()
 
 
 def row_text(rowlist, index: int) -> str:

@@ -144,8 +144,6 @@ async def test_o_toggles_an_owner_filter(env):
         assert not screen.query_one("#filter-line").display
 
 
-
-
 async def test_p_refuses_a_number_that_is_not_finite(env, cli):
     """The number box accepts 1e400 (float() makes it inf); saved as progress it becomes
     the JSON token Infinity in the decision log and in `clp-tui list milestones --json`."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor, wait
 
-from textual.widgets import Input
-
 from clp_tui.screens.dialogs import AskText
 from clp_tui.screens.inbox import InboxScreen
 
@@ -31,8 +29,9 @@ async def landed(pilot, env, screen: InboxScreen, n: int) -> None:
     try:
         await settle(pilot, lambda: len(moderation(env)) == n and screen.source.total == 200 - n)
     except AssertionError:
-        raise AssertionError(f"{n} decisions expected; store has {moderation(env)}, the list shows "
-                             f"{screen.source.total} unreviewed") from None
+        raise AssertionError(
+            f"{n} decisions expected; store has {moderation(env)}, the list shows {screen.source.total} unreviewed"
+        ) from None
 
 
 async def test_a_h_r_record_their_decisions(env):
@@ -94,9 +93,7 @@ async def test_e_escalates_with_a_required_reason(env):
 def state_row(env, key) -> dict:
     store = env.store()
     try:
-        rows = store.query(
-            "SELECT * FROM decision_state WHERE feed = ? AND item_id = ? AND field = 'moderation'", key
-        )
+        rows = store.query("SELECT * FROM decision_state WHERE feed = ? AND item_id = ? AND field = 'moderation'", key)
         return dict(rows[0])
     finally:
         store.close()
@@ -148,7 +145,6 @@ async def test_space_selects_then_a_applies_to_all_selected(env):
 async def test_f_cycles_view(env):
     async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
-        target = screen.current()
         await pilot.press("e")
         await type_text(pilot, "legal")
         await pilot.press("enter")

@@ -141,4 +141,5 @@ async def test_escalation_reason_lands_on_the_comment_it_was_written_for(env):
         await pilot.pause(0.2)
         mine = [r for r in decisions(env.db, "moderation") if r["officer"] != "Second Officer"]
         assert all((r["feed"], r["item_id"]) != y.key for r in mine), (
-            f"the reason written for {x.key} was recorded against {y.key}")
+            f"the reason written for {x.key} was recorded against {y.key}"
+        )

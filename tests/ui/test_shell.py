@@ -19,8 +19,7 @@ async def test_number_keys_switch_screens(env):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
-        for key, screen in (("2", BranchesScreen), ("3", InboxScreen), ("4", PressScreen), ("1", BoardScreen),
-                            ("3", InboxScreen)):  # fmt: skip
+        for key, screen in (("2", BranchesScreen), ("3", InboxScreen), ("4", PressScreen), ("1", BoardScreen)):
             await pilot.press(key)
             assert isinstance(app.screen, screen), key
             header = app.screen.query_one("#status").render().plain

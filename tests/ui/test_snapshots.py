@@ -29,7 +29,14 @@ def fixed_env(env):
 def test_screen(fixed_env, snap_compare, name, size):
     async def run_before(pilot) -> None:
         await pilot.press(SCREENS[name])
-        await pilot.pause()
-        await pilot.pause()
+        # The screens re-lay themselves out on resize (column widths, weeks that fit,
+        # scrollbars): wait until two pictures in a row agree before the real one.
+        previous = None
+        for _ in range(20):
+            await pilot.pause(0.05)
+            current = pilot.app.export_screenshot()
+            if current == previous:
+                break
+            previous = current
 
     assert snap_compare(fixed_env.app(), terminal_size=size, run_before=run_before)
