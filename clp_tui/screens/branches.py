@@ -47,6 +47,7 @@ class BranchesScreen(DashboardScreen):
         self.shown: list[BranchRow] = []
         self.weeks: list[str] = []
         self.window: list[str] = []
+        self._columns: tuple[tuple[str, ...], int] | None = None
 
     @property
     def metric(self) -> str:
@@ -89,13 +90,19 @@ class BranchesScreen(DashboardScreen):
         shown = [b for b in self.branches if self._matches(b)]
         self.shown = sort_branches(shown, self.sort, window[:-1] if self.sort == "trend" else window, metric)
         peak = max((b.value(w, metric) or 0 for b in self.shown for w in self.weeks), default=0)
-        table.clear(columns=True)
-        table.add_column(Text("Branch"), key="branch")
-        for week in self.weeks:
-            table.add_column(Text(week[5:], justify="right"), key=week)
-        table.add_column(Text(f"{len(window)} wks", justify="right"), key="total")
-        table.add_column(Text("Trend"), key="trend")
-        table.add_column(Text("Note"), key="note")
+        layout = (tuple(self.weeks), len(window))
+        if layout != self._columns:
+            # Fixed widths: the grid never depends on when the rows arrive.
+            table.clear(columns=True)
+            table.add_column(Text("Branch"), key="branch", width=24)
+            for week in self.weeks:
+                table.add_column(Text(week[5:], justify="right"), key=week, width=6)
+            table.add_column(Text(f"{len(window)} wks", justify="right"), key="total", width=7)
+            table.add_column(Text("Trend"), key="trend", width=6)
+            table.add_column(Text("Note"), key="note")
+            self._columns = layout
+        else:
+            table.clear()
         for b in self.shown:
             name = Text()
             name.append("★ " if b.target_ward else "  ", style="bold yellow")

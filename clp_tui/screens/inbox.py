@@ -154,15 +154,22 @@ class InboxScreen(DashboardScreen):
 
     def detail_text(self, c: Comment, limit: int | None = None) -> Text:
         """Everything about one comment, as plain Text (feed text never becomes markup)."""
+        # The words first: on a small terminal they are what must fit.
         t = Text()
-        if c.thread_title:
-            t.append("Thread: ", style="bold")
-            t.append(clean(c.thread_title) + "\n")
         t.append(clean(c.author), style="bold")
         t.append(f"  on {clean(c.platform)}")
         if c.channel:
             t.append(f" · {clean(c.channel)}")
-        t.append(f"\n{c.published or 'no date'}")
+        t.append("\n")
+        body = c.body
+        if limit is not None and len(body) > limit:
+            body = body[:limit] + f"… ({len(c.body) - limit:,} more characters: Enter shows it all)"
+        t.append(clean(body))
+        t.append("\n\n")
+        if c.thread_title:
+            t.append("Thread: ", style="bold")
+            t.append(clean(c.thread_title) + "\n")
+        t.append(f"{c.published or 'no date'}")
         if c.state:
             t.append(f" · on the platform: {c.state}")
         if c.url:
@@ -171,12 +178,7 @@ class InboxScreen(DashboardScreen):
         if c.author_url:
             t.append("\nprofile: ", style="dim")
             t.append(clean(c.author_url), style="dim")
-        t.append("\n\n")
-        body = c.body
-        if limit is not None and len(body) > limit:
-            body = body[:limit] + f"… ({len(c.body) - limit:,} more characters: Enter shows it all)"
-        t.append(clean(body))
-        t.append("\n\n")
+        t.append("\n")
         t.append_text(decision_badge(self.pending.get(c.key, c.decision), 0))
         if c.decision:
             t.append(f" by {clean(c.decided_by)} at {c.decided_at}")

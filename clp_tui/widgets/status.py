@@ -46,6 +46,16 @@ def age_words(seconds: float | None) -> str:
 TABS = ("1 Board", "2 Branches", "3 Inbox", "4 Press")
 
 
+def short_age(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 3600:
+        return f"{max(seconds, 0) // 60:.0f}m"
+    if seconds < 86400 * 2:
+        return f"{seconds // 3600:.0f}h"
+    return f"{seconds // 86400:.0f}d"
+
+
 class StatusHeader(Widget):
     """Two lines: where we are and when polling day is; then every feed's health."""
 
@@ -96,6 +106,22 @@ class StatusHeader(Widget):
                 feeds.append(f": {one_line(feed.reason, 60)}", style=style)
             feeds.append("   ")
         width = self.size.width or 80
+        if feeds.cell_len > width:
+            feeds = self._compact_feeds(h)
         for line in (top, feeds):
             line.truncate(width, overflow="ellipsis")
         return Text("\n", no_wrap=True).join([top, feeds])
+
+    @staticmethod
+    def _compact_feeds(h: Headline) -> Text:
+        """Every feed on one short line: symbol, name and age, then the first error's reason."""
+        feeds = Text(" ")
+        for feed in h.feeds:
+            symbol, style = HEALTH.get(feed.state, ("?", ""))
+            word = {"stale": " STALE", "error": " ERROR"}.get(feed.state, "")
+            feeds.append(f"{symbol} {one_line(feed.name, 12)}{word} {short_age(feed.age_seconds)}", style=style)
+            feeds.append("  ")
+        failed = next((f for f in h.feeds if f.state == "error" and f.reason), None)
+        if failed is not None:
+            feeds.append(f"{one_line(failed.name, 12)}: {one_line(failed.reason, 80)}", style="bold red")
+        return feeds
