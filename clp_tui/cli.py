@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="kind for items without _clp.type")  # fmt: skip
     p.add_argument("--json", action="store_true", help="problems as JSON lines")
 
-    sub.add_parser("schema", parents=[common], help="print the feed JSON Schema")
+    p = sub.add_parser("schema", parents=[common], help="print the feed JSON Schema")
+    p.add_argument("--kind", choices=["milestone", "activity", "comment", "press"],
+                   help="the schema of a feed configured as this kind (stricter)")  # fmt: skip
 
     p = sub.add_parser("feed", parents=[common], help="make feeds (see: feed from-csv)")
     feed_sub = p.add_subparsers(dest="feed_command", metavar="ACTION", required=True)
@@ -169,7 +171,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "schema":
         from clp_tui.data.contract import json_schema
 
-        print(json.dumps(json_schema(), indent=2))
+        print(json.dumps(json_schema(args.kind), indent=2))
         return EXIT_OK
     if command == "check-feed":
         from clp_tui.commands.check import check_feed

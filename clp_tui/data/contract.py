@@ -202,24 +202,41 @@ class PressItem(Item, kw_only=True):
     clp: PressExt | None = msgspec.field(default=None, name="_clp")
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema (2020-12) of a feed, generated from the structs above."""
+def json_schema(kind: str | None = None) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of a feed, generated from the structs above.
+
+    Without `kind`, an item may be of any kind, and an item that names its
+    `_clp.type` must satisfy that kind's rules. With `kind` (the kind a feed is
+    configured as), every item must be an item of that kind.
+    """
     item_types = [MilestoneItem, ActivityItem, CommentItem, PressItem]
     _, components = msgspec.json.schema_components(
         [Feed, *item_types], ref_template="#/$defs/{name}"
     )
     envelope = components.pop("Feed")
     components.pop("Item", None)
-    # msgspec cannot express "one of several untagged structs"; spell it out.
-    envelope["properties"]["items"] = {
-        "type": "array",
-        "items": {"anyOf": [{"$ref": f"#/$defs/{t.__name__}"} for t in item_types]},
-    }
+    # Each kind's `_clp.type` may only name that kind: a typed item matches one branch.
+    for item_kind, ext in EXT_BY_KIND.items():
+        components[ext.__name__]["properties"]["type"] = {
+            "anyOf": [{"const": item_kind}, {"type": "null"}],
+            "default": None,
+        }
+    if kind is None:
+        # msgspec cannot express "one of several untagged structs"; spell it out.
+        items: dict[str, Any] = {"anyOf": [{"$ref": f"#/$defs/{t.__name__}"} for t in item_types]}
+    else:
+        name = f"{kind.capitalize()}Item"
+        items = {"$ref": f"#/$defs/{name}"}
+        if kind in ("milestone", "activity"):
+            # These kinds have required `_clp` fields, so the object itself is required.
+            components[name]["required"] = sorted({*components[name].get("required", []), "_clp"})
+    envelope["properties"]["items"] = {"type": "array", "items": items}
     envelope["properties"]["version"]["pattern"] = r"^https://jsonfeed\.org/version/1"
+    title = "clp-tui feed: JSON Feed 1.1 with the _clp extension"
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **envelope,
-        "title": "clp-tui feed: JSON Feed 1.1 with the _clp extension",
+        "title": title if kind is None else f"{title} ({kind} feed)",
         "description": "A feed for clp-tui. See docs/feeds.md.",
         "$defs": components,
     }
