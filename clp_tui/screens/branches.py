@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from clp_tui.data.branches import SORTS, BranchRow, last_weeks, load_branches, sort_branches
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.widgets.badges import heat_cell
+from clp_tui.widgets.badges import heat_cell, short_number
 
 
 def trend_text(trend: float | None) -> Text:
@@ -109,7 +109,7 @@ class BranchesScreen(DashboardScreen):
             name.append(one_line(b.branch, 22))
             cells: list[Text] = [name]
             cells.extend(heat_cell(b.value(w, metric), peak, 6) for w in self.weeks)
-            cells.append(Text(f"{b.total(window, metric):>7,.0f}", style="bold"))
+            cells.append(Text(f"{short_number(b.total(window, metric)):>7}", style="bold"))
             # The current week is still filling up: trends compare complete weeks only.
             cells.append(trend_text(b.trend(window[:-1], metric)))
             note = Text()

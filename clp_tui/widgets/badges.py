@@ -57,9 +57,19 @@ def progress_bar(fraction: float | None, width: int = 10) -> Text:
 _HEAT = ("dim", "on grey23", "on dark_green", "black on green3", "bold black on bright_green")
 
 
+def short_number(value: float) -> str:
+    """A count in at most about six characters, however large a feed says it is."""
+    if value < 100_000:
+        return f"{value:,.0f}"
+    for unit, size in (("k", 1e3), ("M", 1e6), ("G", 1e9)):
+        if value < size * 1000:
+            return f"{value / size:,.0f}{unit}"
+    return "≥1T"
+
+
 def heat_cell(value: float | None, peak: float, width: int = 6) -> Text:
     if value is None:
         return Text("·".center(width), style="dim")
     level = 0 if value <= 0 or peak <= 0 else 1 + min(int(value / peak * 4), 3)
-    shown = f"{value:,.0f}" if value < 100_000 else f"{value / 1000:,.0f}k"
+    shown = short_number(value)
     return Text(shown.rjust(width - 1) + " ", style=_HEAT[level])
