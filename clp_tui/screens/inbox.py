@@ -20,7 +20,7 @@ _BLOCK = 100
 # The preview shows this much of a comment; Enter opens the whole of it.
 PREVIEW_CHARS = 1500
 # Seconds of quiet after the last saved decision before the list is re-ordered.
-LANDED_RELOAD_DELAY = 0.3
+LANDED_RELOAD_DELAY = 0.15
 PLATFORM_NOTE = (
     "clp-tui records moderation decisions for the team; it does not change anything on "
     "{platform}. Hide or remove the comment there too, and report it to the platform if it "
