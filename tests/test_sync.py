@@ -386,3 +386,63 @@ def test_the_store_can_be_read_while_another_process_writes(server: FeedServer, 
         proc.communicate()
     assert seen <= {(("old", N_MID),), (("new", N_MID),)}
     assert (("old", N_MID),) in seen  # the reader did look while the sync ran
+
+
+# -- repeat posting (the [moderation] repeat_posts rule, 4 by default) ---------------------
+
+
+def by(item_id: str, author: str, day: str, text: str = "a comment") -> dict:
+    item = comment(item_id, text)
+    item["authors"] = [{"name": author}]
+    item["date_published"] = f"{day}T10:00:00Z"
+    return item
+
+
+def test_four_comments_by_one_name_in_one_day_are_flagged_three_are_not(
+    server: FeedServer, db: Path, sync_now, sql
+) -> None:
+    items = [by(f"x{n}", "Sam", "2025-03-01") for n in range(4)]
+    items += [by(f"y{n}", "Ria", "2025-03-01") for n in range(3)]
+    items += [by("z1", "Sam", "2025-03-02")]  # another day: counted apart
+    server.route("/feed.json", body=feed_bytes(items))
+    sync_now(db, [feed_cfg(server)])
+    assert sql(db, "SELECT id FROM items WHERE flagged = 1 ORDER BY id") == [("x0",), ("x1",), ("x2",), ("x3",)]
+
+
+def test_repeat_posting_counts_across_feeds_and_flags_what_was_already_cached(
+    server: FeedServer, db: Path, sync_now, sql
+) -> None:
+    server.route("/a", body=feed_bytes([by("a1", "Sam", "2025-03-01"), by("a2", "Sam", "2025-03-01")]))
+    server.route("/b", body=feed_bytes([by("b1", "Sam", "2025-03-01"), by("b2", "Sam", "2025-03-01")]))
+    sync_now(db, [feed_cfg(server, "a", path="/a")])
+    assert sql(db, "SELECT count(*) FROM items WHERE flagged = 1") == [(0,)]
+    sync_now(db, [feed_cfg(server, "a", path="/a"), feed_cfg(server, "b", path="/b")])
+    assert sql(db, "SELECT feed, id FROM items WHERE flagged = 1 ORDER BY id") == [
+        ("a", "a1"), ("a", "a2"), ("b", "b1"), ("b", "b2"),
+    ]  # fmt: skip
+
+
+def test_an_edited_comment_is_not_counted_twice(server: FeedServer, db: Path, sync_now, sql) -> None:
+    items = [by(f"x{n}", "Sam", "2025-03-01") for n in range(3)]
+    server.route("/feed.json", body=feed_bytes(items))
+    sync_now(db, [feed_cfg(server)])
+    items[0] = by("x0", "Sam", "2025-03-01", "edited")  # its new version replaces the cached one
+    server.route("/feed.json", body=feed_bytes(items))
+    (report,) = sync_now(db, [feed_cfg(server)])
+    assert (report.counts.updated, report.counts.unchanged) == (1, 2)
+    assert sql(db, "SELECT count(*) FROM items WHERE flagged = 1") == [(0,)]
+    items.append(by("x3", "Sam", "2025-03-01"))  # the fourth that day
+    server.route("/feed.json", body=feed_bytes(items))
+    sync_now(db, [feed_cfg(server)])
+    assert sql(db, "SELECT count(*) FROM items WHERE flagged = 1") == [(4,)]
+
+
+def test_an_item_that_changes_kind_keeps_none_of_its_old_columns(server: FeedServer, db: Path, sync_now, sql) -> None:
+    server.route("/feed.json", body=feed_bytes([press("p1", stage="drafting", owner="Comms")]))
+    sync_now(db, [feed_cfg(server, "mixed", "press")])
+    server.route("/feed.json", body=feed_bytes([milestone("p1", owner="Agent")]))
+    sync_now(db, [feed_cfg(server, "mixed", "press")])
+    assert sql(db, "SELECT kind, stage, owner, due FROM items") == [("milestone", None, "Agent", "2030-05-01")]
+    server.route("/feed.json", body=feed_bytes([comment("p1", platform="x")]))
+    sync_now(db, [feed_cfg(server, "mixed", "press")])
+    assert sql(db, "SELECT kind, stage, owner, due, platform FROM items") == [("comment", None, None, None, "x")]

@@ -16,7 +16,7 @@ from typing import Any
 
 from clp_tui.config import Moderation
 from clp_tui.data.filters import Filter
-from clp_tui.data.store import Store
+from clp_tui.data.store import Store, poster_day
 
 DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
 VIEWS = ("unreviewed", "flagged", "escalated", "all")
@@ -85,12 +85,13 @@ def refresh_flags(store: Store, rules: Moderation, feed: str | None = None) -> i
         """SELECT feed, id, body, title, author_name, substr(published, 1, 10), flagged
            FROM items WHERE kind = 'comment' AND archived = 0"""
     )
-    per_day = Counter((r[4], r[5]) for r in rows if r[4])
+    keys = [poster_day(r[4], r[5]) for r in rows]
+    per_day = Counter(k for k in keys if k is not None)
     changes = []
-    for r in rows:
+    for r, key in zip(rows, keys, strict=True):
         if feed is not None and r[0] != feed:
             continue
-        new = int(text_flag(r[2], r[3]) or (r[4] is not None and per_day[(r[4], r[5])] >= rules.repeat_posts))
+        new = int(text_flag(r[2], r[3]) or (key is not None and per_day[key] >= rules.repeat_posts))
         if new != r[6]:
             changes.append((new, r[0], r[1]))
     store.set_flags(changes, rules_signature(rules))
