@@ -446,3 +446,41 @@ def test_an_item_that_changes_kind_keeps_none_of_its_old_columns(server: FeedSer
     server.route("/feed.json", body=feed_bytes([comment("p1", platform="x")]))
     sync_now(db, [feed_cfg(server, "mixed", "press")])
     assert sql(db, "SELECT kind, stage, owner, due, platform FROM items") == [("comment", None, None, None, "x")]
+
+
+def test_the_text_rules_flag_watch_words_in_any_case_and_links() -> None:
+    from clp_tui.config import Moderation
+    from clp_tui.data.inbox import text_flagger
+
+    flag = text_flagger(Moderation(watch_words=["locked up", " traitor ", ""], flag_links=True))
+    assert flag("They should be LOCKED UP", None)
+    assert flag("fine words", "a Traitor's title")
+    assert flag("see www.example.org", None) and flag("HTTPS://x.test", None)
+    assert not flag("locked out, up the hill", "traito") and not flag(None, None) and not flag("", "")
+    assert flag("a.b (c)", None) is False  # watch words are text, not patterns
+    assert text_flagger(Moderation(watch_words=["a.b"], flag_links=False))("xa.by", None)
+    assert not text_flagger(Moderation(watch_words=["a.b"], flag_links=False))("axb", None)
+    assert not text_flagger(Moderation(watch_words=[], flag_links=False))("http://x locked up", None)
+
+
+def test_the_collector_is_paused_only_while_feeds_are_taken_even_when_they_overlap() -> None:
+    import gc
+
+    from clp_tui.data.sync import gc_paused
+
+    assert gc.isenabled()
+    first, second = gc_paused(), gc_paused()
+    first.__enter__()
+    second.__enter__()
+    assert not gc.isenabled()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the other feed is still being taken
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()

@@ -60,15 +60,19 @@ class Comment:
 
 
 def text_flagger(rules: Moderation) -> Callable[[str | None, str | None], bool]:
-    """The part of the flag rules that looks only at a comment's own words."""
-    words = [w.strip().lower() for w in rules.watch_words if w.strip()]
+    """The part of the flag rules that looks only at a comment's own words: any watch
+    word (case-insensitive, anywhere) or, with `flag_links`, a link. One regular
+    expression, so 50,000 comments at a cold sync cost one C search each."""
+    parts = [re.escape(w.strip()) for w in rules.watch_words if w.strip()]
+    if rules.flag_links:
+        parts.insert(0, _LINK.pattern)
+    if not parts:
+        return lambda body, title: False
+    search = re.compile("|".join(parts), re.IGNORECASE).search
 
     def flagged(body: str | None, title: str | None) -> bool:
-        text = f"{body or ''} {title or ''}"
-        if rules.flag_links and _LINK.search(text):
-            return True
-        lowered = text.lower()
-        return any(w in lowered for w in words)
+        text = (body or "") if title is None else f"{body or ''} {title}"
+        return search(text) is not None
 
     return flagged
 

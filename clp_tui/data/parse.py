@@ -104,9 +104,13 @@ class ParsedPage:
     problems: list[Problem] = field(default_factory=list)
 
 
+_HASH_BASE = {kind: hashlib.blake2b(kind.encode(), digest_size=16) for kind in KINDS}
+
+
 def item_hash(kind: str, raw: bytes | msgspec.Raw) -> bytes:
     """Content hash of an item as published, salted with the kind it is read as."""
-    h = hashlib.blake2b(kind.encode(), digest_size=16)
+    base = _HASH_BASE.get(kind)
+    h = base.copy() if base is not None else hashlib.blake2b(kind.encode(), digest_size=16)
     h.update(raw)
     return h.digest()
 
@@ -278,7 +282,19 @@ def _parse_item(
     kind = feed_kind
     deleted = False
     clp = item.clp_raw()
+    ext = None
     if clp is not None:
+        # The common case in one decode: `_clp` is the feed's own kind (or untyped).
+        # Anything else (another type, a tombstone, an error) takes the full path
+        # below, which says exactly what is wrong.
+        try:
+            ext = _EXT_DECODERS[feed_kind].decode(clp)
+        except msgspec.ValidationError:
+            ext = None
+        else:
+            if ext.deleted or (ext.type is not None and ext.type != feed_kind):
+                ext = None
+    if clp is not None and ext is None:
         try:
             head = _TYPE_DECODER.decode(clp)
         except msgspec.ValidationError as exc:
@@ -298,15 +314,16 @@ def _parse_item(
     if deleted:
         return record
 
-    try:
-        ext = _decode_ext(kind, clp)
-    except msgspec.ValidationError as exc:
-        path, reason = _path(index, str(exc), "._clp")
-        if clp is None:
-            reason = f"{reason}: {'an' if kind[0] in 'aeiou' else 'a'} {kind} item needs a _clp object"
-            path = f"$.items[{index}]._clp"
-        problems.append(Problem(item_id, path, reason))
-        return item_id
+    if ext is None:
+        try:
+            ext = _decode_ext(kind, clp)
+        except msgspec.ValidationError as exc:
+            path, reason = _path(index, str(exc), "._clp")
+            if clp is None:
+                reason = f"{reason}: {'an' if kind[0] in 'aeiou' else 'a'} {kind} item needs a _clp object"
+                path = f"$.items[{index}]._clp"
+            problems.append(Problem(item_id, path, reason))
+            return item_id
 
     record.title = item.title
     if item.content_text is not None:
