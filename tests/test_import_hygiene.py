@@ -34,7 +34,9 @@ with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         except SystemExit as exc:
             codes[name] = exc.code
 loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
-print(json.dumps({"codes": codes, "textual": loaded}))
+# httpx's own command-line client (and the rich/pygments it pulls in) is never needed.
+extras = sorted(m for m, mod in sys.modules.items() if mod is not None and (m == "httpx._main" or m.split(".")[0] in ("rich", "pygments")))
+print(json.dumps({"codes": codes, "textual": loaded, "extras": extras}))
 """
 
 
@@ -54,6 +56,7 @@ def test_the_cli_commands_never_import_textual(cli, tmp_path: Path) -> None:
         "sync --help": 0, "sync": 0, "list": 0, "list milestones": 0, "check-feed": 0, "schema": 0, "from-csv": 0,
     }  # fmt: skip
     assert report["textual"] == []
+    assert report["extras"] == []
 
 
 def test_the_probe_would_notice_textual() -> None:

@@ -312,3 +312,18 @@ def test_a_write_waits_for_another_writer_instead_of_failing(db: Path) -> None:
     finally:
         store.close()
         holder.close()
+
+
+def test_a_version_1_cache_is_upgraded_once_and_keeps_its_items(db: Path, sql) -> None:
+    store = Store(db)
+    with store.write() as conn:
+        conn.execute("INSERT INTO items (feed, id, kind, title) VALUES ('f', 'i1', 'comment', 'kept')")
+        conn.execute("CREATE INDEX items_by_thread ON items (thread_id)")  # as version 1 left it
+        conn.execute("DELETE FROM migrations WHERE version > 1")
+        conn.execute("PRAGMA user_version = 1")
+    store.close()
+    Store(db).close()
+    assert sql(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert sql(db, "SELECT version FROM migrations ORDER BY version") == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
+    assert sql(db, "SELECT name FROM sqlite_master WHERE name = 'items_by_thread'") == []
+    assert sql(db, "SELECT title FROM items") == [("kept",)]
