@@ -110,6 +110,20 @@ def test_dates_are_normalised_to_utc_and_bad_ones_cost_only_the_field() -> None:
     }
 
 
+
+def test_a_timestamp_in_the_stored_form_must_still_be_a_real_moment() -> None:
+    items = [
+        {"id": "a", "content_text": "x", "date_published": "2025-03-01T10:00:00Z"},
+        {"id": "b", "content_text": "x", "date_published": "2025-13-01T10:00:00Z"},
+        {"id": "c", "content_text": "x", "date_published": "2025-02-30T10:00:00Z"},
+        {"id": "d", "content_text": "x", "date_published": "\u0662\u0660\u0662\u0665-03-01T10:00:00Z"},
+    ]
+    page = parse_page(feed_bytes(items), "comment")
+    assert [(r.id, r.published) for r in page.records] == [("a", "2025-03-01T10:00:00Z"), ("b", None), ("c", None),
+                                                          ("d", None)]  # fmt: skip
+    assert sorted(p.item_id for p in page.problems if p.severity == "warning") == ["b", "c", "d"]
+
+
 def test_untrusted_text_is_kept_exactly_as_written() -> None:
     text = "[bold]x[/] \x1b[2J <script>alert(1)</script> \u202etxet"
     record = only(parse_page(feed_bytes([comment("c1", text)]), "comment"))

@@ -21,7 +21,8 @@ from clp_tui.data.store import Store, poster_day
 DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
 VIEWS = ("unreviewed", "flagged", "escalated", "all")
 FILTER_FIELDS = {"platform", "channel", "author", "state", "decision", "thread", "feed"}
-_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+_LINK_LOWER = r"https?://|www\."
+_LINK = re.compile(_LINK_LOWER, re.IGNORECASE)
 _FIELD_SQL = {
     "platform": "i.platform",
     "channel": "i.channel",
@@ -61,18 +62,19 @@ class Comment:
 
 def text_flagger(rules: Moderation) -> Callable[[str | None, str | None], bool]:
     """The part of the flag rules that looks only at a comment's own words: any watch
-    word (case-insensitive, anywhere) or, with `flag_links`, a link. One regular
-    expression, so 50,000 comments at a cold sync cost one C search each."""
-    parts = [re.escape(w.strip()) for w in rules.watch_words if w.strip()]
+    word (case-insensitive, anywhere) or, with `flag_links`, a link. One case-sensitive
+    regular expression over the lower-cased text: at a cold sync of 50,000 comments
+    that is half the cost of an IGNORECASE one."""
+    parts = [re.escape(w.strip().lower()) for w in rules.watch_words if w.strip()]
     if rules.flag_links:
-        parts.insert(0, _LINK.pattern)
+        parts.insert(0, _LINK_LOWER)
     if not parts:
         return lambda body, title: False
-    search = re.compile("|".join(parts), re.IGNORECASE).search
+    search = re.compile("|".join(parts)).search
 
     def flagged(body: str | None, title: str | None) -> bool:
         text = (body or "") if title is None else f"{body or ''} {title}"
-        return search(text) is not None
+        return search(text.lower()) is not None
 
     return flagged
 

@@ -37,7 +37,20 @@ _FEED_DECODER = msgspec.json.Decoder(Feed)
 _EXT_DECODERS = {kind: msgspec.json.Decoder(ext) for kind, ext in EXT_BY_KIND.items()}
 _ENCODER = msgspec.json.Encoder()
 _BOM = b"\xef\xbb\xbf"
-_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+_CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+_from_iso = dt.datetime.fromisoformat
+
+
+def _canonical(value: str) -> bool:
+    """Already what we store (nearly every timestamp of every feed): the exact form
+    and a real moment (no 13th month, no 30 February)."""
+    if _CANONICAL.match(value) is None:
+        return False
+    try:
+        _from_iso(value)
+    except ValueError:
+        return False
+    return True
 
 
 class FeedError(Exception):
@@ -130,7 +143,7 @@ def parse_timestamp(value: str) -> tuple[str | None, str | None]:
     RFC 822 dates (common in feeds converted from RSS) are read with a warning;
     anything else is dropped with a warning rather than costing the item.
     """
-    if _CANONICAL.match(value):  # already what we store: most feeds, every time
+    if _canonical(value):  # already what we store: most feeds, every time
         return value, None
     warning = None
     try:
@@ -342,10 +355,10 @@ def _parse_item(
     # Timestamps already in the stored form (nearly all, nearly always) skip parsing.
     value = item.date_published
     if value is not None:
-        record.published = value if _CANONICAL.match(value) else _timestamp(value, item_id, index, "date_published", problems)
+        record.published = value if _canonical(value) else _timestamp(value, item_id, index, "date_published", problems)
     value = item.date_modified
     if value is not None:
-        record.modified = value if _CANONICAL.match(value) else _timestamp(value, item_id, index, "date_modified", problems)
+        record.modified = value if _canonical(value) else _timestamp(value, item_id, index, "date_modified", problems)
     if record.published is None:
         record.published = record.modified
     if kind == "press" and clp is not None and ext.stage in GATED_STAGES:
