@@ -8,10 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from clp_tui.data.filters import Filter, parse_filter
 from clp_tui.data.store import StoreError
+from clp_tui.widgets.footer import Footer
 from clp_tui.widgets.status import StatusHeader
 
 if TYPE_CHECKING:

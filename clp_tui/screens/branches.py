@@ -99,7 +99,7 @@ class BranchesScreen(DashboardScreen):
                 table.add_column(Text(week[5:], justify="right"), key=week, width=6)
             table.add_column(Text(f"{len(window)} wks", justify="right"), key="total", width=7)
             table.add_column(Text("Trend"), key="trend", width=6)
-            table.add_column(Text("Note"), key="note")
+            table.add_column(Text("Note"), key="note", width=30)  # fixed: no measuring 200 notes
             self._columns = layout
         else:
             table.clear()

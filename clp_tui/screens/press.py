@@ -8,7 +8,6 @@ import uuid
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import HorizontalScroll, Vertical
 from textual.widgets import Static
 
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
@@ -17,7 +16,7 @@ from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, l
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText
-from clp_tui.widgets.rowlist import RowList
+from clp_tui.widgets.kanban import Kanban
 
 
 def embargo_words(embargo: dt.datetime | None, now: dt.datetime) -> str | None:
@@ -93,58 +92,62 @@ class PressScreen(DashboardScreen):
         self.cards: list[Card] = []
 
     def compose_body(self) -> ComposeResult:
-        with HorizontalScroll(id="kanban"):
-            for stage in PRESS_STAGES:
-                with Vertical(classes="kanban-column", id=f"col-{stage}"):
-                    yield RowList(self.sources[stage], row_height=4, id=f"cards-{stage}", classes="cards")
+        yield Kanban(self, card_height=4, min_column_width=18, id="kanban")
         yield Static(id="press-detail", markup=False, classes="preview-below")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#col-spiked").display = False
-        self._fit_columns(self.app.size.width)  # before the first layout, not after it
         self.focus_body()
 
-    def on_resize(self) -> None:
-        self._fit_columns(self.size.width)
-
-    def _fit_columns(self, total: int) -> None:
-        # Columns share the width but never get narrower than a readable card.
-        width = max((total - 1) // len(self.stages), 20)
-        for column in self.query(".kanban-column"):
-            if column.styles.width is None or column.styles.width.value != width:
-                column.styles.width = width
-
     def focus_body(self) -> None:
-        self.query_one(f"#cards-{self.stages[0]}", RowList).focus()
+        self.kanban.focus()
+
+    @property
+    def kanban(self) -> Kanban:
+        return self.query_one("#kanban", Kanban)
 
     @property
     def stages(self) -> list[str]:
         return list(PRESS_STAGES) if self.show_spiked else list(BOARD_STAGES)
 
+    # -- what the kanban draws (its KanbanSource) -------------------------------------------
+
+    def column_keys(self) -> list[str]:
+        return self.stages
+
+    def column_title(self, key: str) -> str:
+        return f"{STAGE_LABELS[key]} ({len(self.sources[key].cards)})"
+
+    def card_count(self, key: str) -> int:
+        return len(self.sources[key].cards)
+
+    def render_card(self, key: str, index: int, width: int) -> list[Text]:
+        return self.sources[key].render_row(index, width, 4)
+
+    # ---------------------------------------------------------------------------------------
+
     def focused_stage(self) -> str:
-        focused = self.focused
-        if isinstance(focused, RowList) and focused.id and focused.id.startswith("cards-"):
-            return focused.id.removeprefix("cards-")
-        return self.stages[0]
+        return self.kanban.focused_key or self.stages[0]
 
     def current(self) -> Card | None:
         stage = self.focused_stage()
-        rows = self.query_one(f"#cards-{stage}", RowList)
         cards = self.sources[stage].cards
-        return cards[rows.cursor] if cards and rows.cursor < len(cards) else None
+        index = self.kanban.cursor_of(stage)
+        return cards[index] if cards and index < len(cards) else None
 
     def refresh_data(self, follow: tuple[str, str] | None = None) -> None:
         keep = follow or (self.current().key if self.current() else None)
         self.cards = load_cards(self.clp.store)
+        cursors: dict[str, int] = {}
+        focus = None
         for stage, source in self.sources.items():
             source.cards = [c for c in self.cards if c.stage == stage and self._matches(c)]
-            rows = self.query_one(f"#cards-{stage}", RowList)
             index = next((i for i, c in enumerate(source.cards) if c.key == keep), None)
-            rows.reload(keep=index)
-            rows.border_title = Text(f"{STAGE_LABELS[stage]} ({len(source.cards)})")
-            if index is not None and follow is not None:
-                rows.focus()
+            if index is not None:
+                cursors[stage] = index
+                if follow is not None:
+                    focus = stage
+        self.kanban.reload(focus=focus, keep=cursors)
         self._show_detail()
 
     def imprint_problem(self, card: Card) -> str | None:
@@ -163,7 +166,7 @@ class PressScreen(DashboardScreen):
                   "owner": c.ext.owner, "outlet": " ".join(c.ext.outlets), "feed": c.feed}  # fmt: skip
         return self.filter.matches(f"{c.title} {c.body}", values)
 
-    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+    def on_kanban_highlighted(self, event: Kanban.Highlighted) -> None:
         self._show_detail()
 
     def on_descendant_focus(self) -> None:
@@ -282,25 +285,14 @@ class PressScreen(DashboardScreen):
     def action_toggle_spiked(self) -> None:
         leaving = self.focused_stage() == "spiked"
         self.show_spiked = not self.show_spiked
-        self.query_one("#col-spiked").display = self.show_spiked
-        self._fit_columns(self.size.width)
-        if leaving and not self.show_spiked:
-            self.query_one(f"#cards-{BOARD_STAGES[-1]}", RowList).focus()
-
-    def _step_column(self, delta: int) -> None:
-        stages = self.stages
-        current = self.focused_stage()
-        index = stages.index(current) if current in stages else 0
-        target = stages[(index + delta) % len(stages)]
-        column = self.query_one(f"#cards-{target}", RowList)
-        column.focus()
-        column.scroll_visible()
+        self.kanban.reload(focus=BOARD_STAGES[-1] if leaving else None)
+        self._show_detail()
 
     def action_next_column(self) -> None:
-        self._step_column(1)
+        self.kanban.move_column(1)
 
     def action_previous_column(self) -> None:
-        self._step_column(-1)
+        self.kanban.move_column(-1)
 
     def focus_item(self, key: tuple[str, str]) -> None:
         self.query_one("#filter").value = ""  # type: ignore[attr-defined]

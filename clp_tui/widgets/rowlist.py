@@ -65,6 +65,7 @@ class RowList(ScrollView, can_focus=True):
         self._count = 0
         # Painted lines, so a cursor move or a re-layout does not render every row again.
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._row_lines: LRUCache[tuple[int, int], list[Text]] = LRUCache(8)
 
     @property
     def count(self) -> int:
@@ -74,6 +75,7 @@ class RowList(ScrollView, can_focus=True):
         """Re-read the row count (after data or filter changes) and repaint."""
         self._count = self.source.row_count()
         self._strips.clear()
+        self._row_lines.clear()
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
         target = self.cursor if keep is None else keep
         self.cursor = min(max(target, 0), max(self._count - 1, 0))
@@ -84,15 +86,19 @@ class RowList(ScrollView, can_focus=True):
         lines = range(index * self.row_height, (index + 1) * self.row_height)
         for key in [k for k in self._strips.keys() if k[0] in lines]:  # noqa: SIM118 (an LRUCache)
             self._strips.discard(key)
+        for key in [k for k in self._row_lines.keys() if k[0] == index]:  # noqa: SIM118
+            self._row_lines.discard(key)
         self.refresh(self._row_region(index))
 
     def invalidate(self) -> None:
         """Repaint every row from the source (it changed without a reload, e.g. a mark)."""
         self._strips.clear()
+        self._row_lines.clear()
         self.refresh()
 
     def on_resize(self) -> None:
-        self._strips.clear()
+        # Painted lines are keyed by width, so a resize that keeps the width (a second
+        # Resize at start-up, a taller terminal) reuses them.
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
 
     def watch_cursor(self, old: int, new: int) -> None:
@@ -131,7 +137,10 @@ class RowList(ScrollView, can_focus=True):
         return strip
 
     def _render_strip(self, index: int, sub: int, width: int) -> Strip:
-        lines = self.source.render_row(index, width, self.row_height)
+        # A row of several lines is asked of its source once, not once per line.
+        lines = self._row_lines.get((index, width))
+        if lines is None:
+            lines = self._row_lines[(index, width)] = self.source.render_row(index, width, self.row_height)
         text = lines[sub] if sub < len(lines) else Text()
         text = text.copy()
         text.truncate(width, overflow="ellipsis", pad=True)

@@ -61,9 +61,8 @@ async def test_columns_and_h_l(env):
 
 
 async def test_left_and_right_arrows_change_column(env):
-    """The help screen and press.py bind right/left to next/previous column, but the
-    kanban's HorizontalScroll has its own left/right (scroll) bindings, which the focused
-    column's parent reaches first: the arrows scroll the board and the column never changes."""
+    """The help screen and press.py bind right/left to next/previous column; nothing in
+    the board may take the arrows for scrolling instead."""
     async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         await pilot.press("right")
@@ -209,7 +208,7 @@ async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
     async with env.app(start="press").run_test(size=SIZE) as pilot:
         screen = await open_press(pilot)
         card = screen.current()
-        assert not screen.query_one("#col-spiked").display
+        assert "spiked" not in screen.kanban.keys
         await pilot.press("x")
         ask = pilot.app.screen
         assert isinstance(ask, AskText) and card.title in ask.prompt.plain
@@ -224,7 +223,7 @@ async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
         assert card.key not in column(screen, "idea")
 
         await pilot.press("z")
-        assert screen.query_one("#col-spiked").display
+        assert screen.kanban.keys[-1] == "spiked"
         assert "spiked" in screen.stages
         assert len(column(screen, "spiked")) == 3
         # h from the first column wraps round to the spiked one; [ brings a card back
@@ -236,7 +235,7 @@ async def test_x_spikes_with_a_reason_and_z_shows_the_spiked_column(env):
         assert stages(env)[back.key] == "idea"
 
         await pilot.press("z")
-        assert not screen.query_one("#col-spiked").display
+        assert "spiked" not in screen.kanban.keys
         assert "spiked" not in screen.stages
 
 
@@ -246,9 +245,59 @@ async def test_hiding_the_spiked_column_keeps_focus_on_a_visible_column(env):
         await pilot.press("z", "h")
         assert screen.focused_stage() == "spiked"
         await pilot.press("z")
-        # With nothing focused, current() silently falls back to the Idea column's card,
-        # so ] [ x c g would act on a card no column shows as selected.
-        focused = screen.focused
-        assert focused is not None, "no column has focus after the spiked column was hidden"
-        assert focused.display and focused.parent.display
+        # The board keeps the focus, on a column it shows (the last one before Spiked).
+        assert screen.focused is screen.kanban
         assert screen.focused_stage() in screen.stages
+        assert screen.focused_stage() == "published"
+
+
+def kanban_lines(screen: PressScreen) -> list[str]:
+    """The kanban as drawn, line by line (what a user sees, less colour)."""
+    kanban = screen.kanban
+    return [kanban.render_line(y).text for y in range(kanban.content_size.height)]
+
+
+async def test_a_narrow_board_shows_the_focused_column_and_says_how_many_are_off_screen(env):
+    async with env.app(start="press").run_test(size=(80, 24)) as pilot:
+        screen = await open_press(pilot)
+        header = kanban_lines(screen)[0]
+        assert header.startswith("Idea (3)") and header.rstrip().endswith("3▶")  # 4 of 7 columns fit
+        for _ in range(4):
+            await pilot.press("l")
+        assert screen.focused_stage() == "approved"
+        header = kanban_lines(screen)[0]
+        assert header.startswith("◀1 ") and "Approved (3)" in header and header.rstrip().endswith("2▶")
+        await pilot.press("l", "l")
+        header = kanban_lines(screen)[0]
+        assert header.startswith("◀3 ") and "Published (4)" in header and "▶" not in header
+        # the card under the cursor is the one the detail pane describes
+        assert screen.current().title in plain(screen.query_one("#press-detail"))
+
+
+async def test_each_column_keeps_its_own_cursor_and_scrolls_to_it(env):
+    async with env.app(start="press").run_test(size=(120, 16)) as pilot:  # room for one card a column
+        screen = await open_press(pilot)
+        await go_to(pilot, screen, "drafting")
+        drafting = column(screen, "drafting")
+        await pilot.press("end")
+        assert screen.current().key == drafting[-1]
+        assert any(screen.current().title[:10] in line for line in kanban_lines(screen)[2:])  # scrolled to it
+        await pilot.press("h", "j")
+        assert screen.focused_stage() == "idea" and screen.current().key == column(screen, "idea")[1]
+        await pilot.press("l")
+        assert screen.current().key == drafting[-1]
+        await pilot.press("home")
+        assert screen.current().key == drafting[0]
+
+
+async def test_clicking_a_card_selects_it_and_its_column(env):
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
+        screen = await open_press(pilot)
+        layout = {key: (x, w) for key, x, w in screen.kanban._layout()}
+        x, _ = layout["regional_review"]
+        # the border is one cell; the second card of a column starts at line 2 + 4
+        await pilot.click("#kanban", offset=(1 + x + 3, 1 + 2 + 4))
+        await pilot.pause()
+        assert screen.focused_stage() == "regional_review"
+        assert screen.current().key == column(screen, "regional_review")[1]
+        assert screen.current().title in plain(screen.query_one("#press-detail"))
