@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from clp_tui.data.branches import SORTS, BranchRow, last_weeks, load_branches, sort_branches
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.widgets.badges import heat_cell, short_number
+from clp_tui.widgets.rowlist import RowList
 
 
 def trend_text(trend: float | None) -> Text:
@@ -47,6 +48,8 @@ class BranchesScreen(DashboardScreen):
         self.shown: list[BranchRow] = []
         self.weeks: list[str] = []
         self.window: list[str] = []
+        self._widths: list[int] = []
+        self._peak = 0.0
         self._columns: tuple[tuple[str, ...], int] | None = None
 
     @property
@@ -55,7 +58,11 @@ class BranchesScreen(DashboardScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="branches-body"):
-            yield DataTable(id="grid", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="grid"):
+                yield Static(id="grid-header", markup=False)
+                # One line a branch, drawn only while on screen (200 branches x 52 weeks in a
+                # DataTable cost a measure of every cell before the first frame).
+                yield RowList(self, id="grid-rows", stripes=True)
             with VerticalScroll(id="branch-detail-box", classes="preview-below"):
                 yield Static(id="branch-detail", markup=False)
 
@@ -64,7 +71,40 @@ class BranchesScreen(DashboardScreen):
         self.focus_body()
 
     def focus_body(self) -> None:
-        self.query_one("#grid", DataTable).focus()
+        self.rows.focus()
+
+    @property
+    def rows(self) -> RowList:
+        return self.query_one("#grid-rows", RowList)
+
+    # -- the grid's rows (RowSource) ------------------------------------------------------
+
+    def row_count(self) -> int:
+        return len(self.shown)
+
+    def render_row(self, index: int, width: int, height: int) -> list[Text]:
+        return [_line(self._cells(self.shown[index]), self._widths)]
+
+    def _cells(self, b: BranchRow) -> list[Text]:
+        name = Text()
+        name.append("★ " if b.target_ward else "  ", style="bold yellow")
+        name.append(one_line(b.branch, 22))
+        cells: list[Text] = [name]
+        cells.extend(heat_cell(b.value(w, self.metric), self._peak, 6) for w in self.weeks)
+        cells.append(Text(f"{short_number(b.total(self.window, self.metric)):>7}", style="bold"))
+        # The current week is still filling up: trends compare complete weeks only.
+        cells.append(trend_text(b.trend(self.window[:-1], self.metric)))
+        note = Text()
+        if b.quiet(self.window):
+            note.append("◌ QUIET ", style="bold red")
+        if b.twinned_with:
+            note.append(f"⇄ {one_line(b.twinned_with, 18)}", style="cyan")
+        cells.append(note)
+        return cells
+
+    def row_cells(self, index: int) -> list[Text]:
+        """The cells of one row as the grid draws them."""
+        return self._cells(self.shown[index])
 
     def _week_count(self) -> int:
         width = self.size.width or self.app.size.width or 120
@@ -77,10 +117,10 @@ class BranchesScreen(DashboardScreen):
             self.refresh_data()
 
     def refresh_data(self) -> None:
-        table = self.query_one("#grid", DataTable)
+        rows = self.rows
         keep = None
-        if self.shown and table.row_count:
-            keep = self.shown[min(table.cursor_row, len(self.shown) - 1)].branch
+        if self.shown and rows.count:
+            keep = self.shown[min(rows.cursor, len(self.shown) - 1)].branch
         self.weeks = last_weeks(self.clp.today(), self._week_count())
         # Totals, trends and "quiet" use the configured window, however many weeks fit on screen.
         window = last_weeks(self.clp.today(), self.clp.config.board.weeks)
@@ -89,41 +129,16 @@ class BranchesScreen(DashboardScreen):
         metric = self.metric
         shown = [b for b in self.branches if self._matches(b)]
         self.shown = sort_branches(shown, self.sort, window[:-1] if self.sort == "trend" else window, metric)
-        peak = max((b.value(w, metric) or 0 for b in self.shown for w in self.weeks), default=0)
-        layout = (tuple(self.weeks), len(window))
-        if layout != self._columns:
-            # Fixed widths: the grid never depends on when the rows arrive.
-            table.clear(columns=True)
-            table.add_column(Text("Branch"), key="branch", width=24)
-            for week in self.weeks:
-                table.add_column(Text(week[5:], justify="right"), key=week, width=6)
-            table.add_column(Text(f"{len(window)} wks", justify="right"), key="total", width=7)
-            table.add_column(Text("Trend"), key="trend", width=6)
-            table.add_column(Text("Note"), key="note", width=30)  # fixed: no measuring 200 notes
-            self._columns = layout
-        else:
-            table.clear()
-        for b in self.shown:
-            name = Text()
-            name.append("★ " if b.target_ward else "  ", style="bold yellow")
-            name.append(one_line(b.branch, 22))
-            cells: list[Text] = [name]
-            cells.extend(heat_cell(b.value(w, metric), peak, 6) for w in self.weeks)
-            cells.append(Text(f"{short_number(b.total(window, metric)):>7}", style="bold"))
-            # The current week is still filling up: trends compare complete weeks only.
-            cells.append(trend_text(b.trend(window[:-1], metric)))
-            note = Text()
-            if b.quiet(window):
-                note.append("◌ QUIET ", style="bold red")
-            if b.twinned_with:
-                note.append(f"⇄ {one_line(b.twinned_with, 18)}", style="cyan")
-            cells.append(note)
-            table.add_row(*cells)
-        if keep is not None:
-            index = next((i for i, b in enumerate(self.shown) if b.branch == keep), 0)
-            table.move_cursor(row=index)
+        self._peak = max((b.value(w, metric) or 0 for b in self.shown for w in self.weeks), default=0)
+        # Fixed widths: the grid never depends on which rows are on screen.
+        self._widths = [24, *(6 for _ in self.weeks), 7, 6, 30]
+        header = [Text("Branch"), *(Text(week[5:], justify="right") for week in self.weeks),
+                  Text(f"{len(window)} wks", justify="right"), Text("Trend"), Text("Note")]  # fmt: skip
+        self.query_one("#grid-header", Static).update(_line(header, self._widths, style="bold"))
+        index = next((i for i, b in enumerate(self.shown) if b.branch == keep), 0) if keep is not None else None
+        rows.reload(keep=index)
         quiet = sum(1 for b in self.shown if b.quiet(window))
-        table.border_title = Text(
+        self.query_one("#grid").border_title = Text(
             f"{one_line(metric, 30).replace('_', ' ')} per week · sorted by {self.sort} · {len(self.shown)} branches"
             f" · {quiet} quiet · ★ target ward · ⇄ twinned"
         )
@@ -136,14 +151,16 @@ class BranchesScreen(DashboardScreen):
                   "twinned": b.twinned_with}  # fmt: skip
         return self.filter.matches(f"{b.branch} {b.ward or ''}", values)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
         self._show_detail()
 
+    def on_row_list_chosen(self, event: RowList.Chosen) -> None:
+        self.action_open_branch()
+
     def current(self) -> BranchRow | None:
-        table = self.query_one("#grid", DataTable)
         if not self.shown:
             return None
-        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+        return self.shown[min(self.rows.cursor, len(self.shown) - 1)]
 
     def _show_detail(self) -> None:
         detail = self.query_one("#branch-detail", Static)
@@ -174,10 +191,10 @@ class BranchesScreen(DashboardScreen):
         detail.update(_stack(head, table))
 
     def action_grid_down(self) -> None:
-        self.query_one("#grid", DataTable).action_cursor_down()
+        self.rows.action_cursor_down()
 
     def action_grid_up(self) -> None:
-        self.query_one("#grid", DataTable).action_cursor_up()
+        self.rows.action_cursor_up()
 
     def action_cycle_metric(self) -> None:
         self.metric_index = (self.metric_index + 1) % len(self.metrics)
@@ -191,15 +208,28 @@ class BranchesScreen(DashboardScreen):
         box = self.query_one("#branch-detail-box")
         box.toggle_class("expanded")
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open_branch()
-
     def focus_item(self, key: tuple[str, str]) -> None:
         self.query_one("#filter").value = ""  # type: ignore[attr-defined]
         self._set_filter("")
         index = next((i for i, b in enumerate(self.shown) if b.branch == key[1]), None)
         if index is not None:
-            self.query_one("#grid", DataTable).move_cursor(row=index)
+            self.rows.cursor = index
+
+
+def _line(cells: list[Text], widths: list[int], style: str = "") -> Text:
+    """Cells laid out at fixed widths, two spaces apart (the last one takes what is left)."""
+    line = Text(style=style)
+    for i, (cell, width) in enumerate(zip(cells, widths, strict=False)):
+        cell = cell.copy()
+        if i < len(widths) - 1:
+            cell.truncate(width, overflow="ellipsis")
+            if cell.justify == "right":
+                cell = Text(" " * (width - cell.cell_len)) + cell
+            else:
+                cell.pad_right(width - cell.cell_len)
+        line.append_text(cell)
+        line.append("  ")
+    return line
 
 
 def _stack(head: Text, table: Table) -> Table:

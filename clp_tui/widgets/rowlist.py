@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -40,7 +41,10 @@ class RowList(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False, id="list.last"),
         Binding("enter", "choose", "Open", show=False, id="list.open"),
     ]
-    COMPONENT_CLASSES = {"rowlist--cursor", "rowlist--cursor-blurred"}
+    COMPONENT_CLASSES = {"rowlist--cursor", "rowlist--cursor-blurred", "rowlist--stripe"}
+    DEFAULT_CSS = """
+    RowList > .rowlist--stripe { background: $boost; }
+    """
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
@@ -57,11 +61,12 @@ class RowList(ScrollView, can_focus=True):
     class Chosen(Highlighted):
         """Enter was pressed on a row."""
 
-    def __init__(self, source: RowSource, *, row_height: int = 1, id: str | None = None,
+    def __init__(self, source: RowSource, *, row_height: int = 1, stripes: bool = False, id: str | None = None,
                  classes: str | None = None) -> None:  # fmt: skip
         super().__init__(id=id, classes=classes)
         self.source = source
         self.row_height = row_height
+        self.stripes = stripes  # every other row on a faint background, for wide grids
         self._count = 0
         # Painted lines, so a cursor move or a re-layout does not render every row again.
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
@@ -145,6 +150,10 @@ class RowList(ScrollView, can_focus=True):
         text = text.copy()
         text.truncate(width, overflow="ellipsis", pad=True)
         base = self.rich_style
+        if self.stripes and index % 2:
+            # Under the row's own colours (a heat cell keeps its own background).
+            own = Style.parse(text.style) if isinstance(text.style, str) else text.style
+            text.style = Style(bgcolor=self.get_component_rich_style("rowlist--stripe").bgcolor) + own
         if index == self.cursor:
             name = "rowlist--cursor" if self.has_focus else "rowlist--cursor-blurred"
             cursor = self.get_component_rich_style(name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from clp_tui.data.branches import SORTS
 from clp_tui.screens.branches import BranchesScreen
 
@@ -20,7 +18,7 @@ async def open_branches(pilot) -> BranchesScreen:
 
 
 def title(screen: BranchesScreen) -> str:
-    return str(screen.query_one("#grid", DataTable).border_title)
+    return str(screen.query_one("#grid").border_title)
 
 
 async def test_m_cycles_the_metric(env):
@@ -29,8 +27,7 @@ async def test_m_cycles_the_metric(env):
         metrics = list(screen.metrics)
         assert metrics[0] == "doors" and len(metrics) > 2
         assert title(screen).startswith("doors per week")
-        table = screen.query_one("#grid", DataTable)
-        first_cells = [str(c) for c in table.get_row_at(0)]
+        first_cells = [str(c) for c in screen.row_cells(0)]
         seen = []
         for metric in metrics[1:] + metrics[:1]:
             await pilot.press("m")
@@ -38,9 +35,9 @@ async def test_m_cycles_the_metric(env):
             assert title(screen).startswith(f"{metric.replace('_', ' ')} per week")
             seen.append(metric)
         assert seen[-1] == "doors"  # wrapped round
-        assert [str(c) for c in table.get_row_at(0)] == first_cells
+        assert [str(c) for c in screen.row_cells(0)] == first_cells
         await pilot.press("m")
-        assert [str(c) for c in table.get_row_at(0)] != first_cells  # the cells show the new metric
+        assert [str(c) for c in screen.row_cells(0)] != first_cells  # the cells show the new metric
 
 
 async def test_S_cycles_the_sort(env):
@@ -85,8 +82,7 @@ async def test_enter_toggles_the_detail(env):
 
 
 async def test_j_and_k_move_in_the_grid_as_in_every_other_list(env):
-    """Every list in the dashboard moves with j/k (RowList, the dialogs); the branch grid
-    (a plain DataTable) ignores them."""
+    """Every list in the dashboard moves with j/k (RowList, the dialogs), the branch grid too."""
     async with env.app(start="branches").run_test(size=SIZE) as pilot:
         screen = await open_branches(pilot)
         await pilot.press("j", "j")
@@ -103,11 +99,10 @@ async def test_only_target_wards_are_marked_in_the_target_colour(env):
 
     async with env.app(start="branches").run_test(size=SIZE) as pilot:
         screen = await open_branches(pilot)
-        table = screen.query_one("#grid", DataTable)
         console = Console(width=200)
         painted_yellow = []
         for index, branch in enumerate(screen.shown):
-            cell = table.get_row_at(index)[0]
+            cell = screen.row_cells(index)[0]
             name_segments = [s for s in console.render(cell) if s.text.strip() and s.text.strip() != "★"]
             yellow = any(s.style and s.style.color and "yellow" in s.style.color.name for s in name_segments)
             if yellow and not branch.target_ward:
