@@ -34,7 +34,7 @@ from clp_tui.data.parse import ItemRecord
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
 PAGE_SIZE = 16384
 
@@ -137,13 +137,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX problems_by_feed ON problems (feed)")
 
 
-def _migration_2(db: sqlite_utils.Database) -> None:
-    # Only an escalation pack's thread looked comments up by thread, and a scan of
-    # 50,000 rows costs it ~30 ms; upkeep of this index cost every sync ~8 % of its write.
-    db.execute("DROP INDEX IF EXISTS items_by_thread")
-
-
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1}
 
 
 @dataclass(slots=True)
