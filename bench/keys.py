@@ -11,11 +11,11 @@ the bench can also read its peak RSS. Two measures per key:
   (textual._wait.wait_for_idle) three times per press+pause, so this measure
   cannot go below about 60 ms even for an empty app; the `floor` mode runs the
   same loop on a bare DataTable app to show that part.
-* "frame": the key event is posted straight to the app (as Pilot does) and the
-  time to the first frame the screen renders afterwards is read from a hook on
-  `App._display`; "settled" is the time to the last frame before the app is idle
-  again (for the inbox that includes the preview pane, debounced by 50 ms).
-  Each frame-timed press is followed by a quiet gap so presses do not overlap.
+* "frame": `await pilot.press(key)`, and the time from the press to the first
+  frame the screen renders afterwards, read from a hook on `App._display`;
+  "settled" is the time to the last frame before the app is idle again (for the
+  inbox that includes the preview pane). Each frame-timed press is followed by
+  a quiet gap so presses do not overlap.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from textual import events
 from textual.app import App
 
-QUIET = 0.15  # seconds of quiet after a frame-timed press: longer than the inbox's 50 ms debounce
+QUIET = 0.15  # seconds of quiet after a frame-timed press, so presses never overlap
 
 
 class FrameClock:
@@ -82,11 +81,11 @@ async def frame_loop(
         await asyncio.sleep(QUIET)
         await pilot.pause()
         marker = len(clock.frames)
-        event = events.Key(key, key if len(key) == 1 else None)
-        event.set_sender(app)
         cpu_started = time.process_time()
         started = time.perf_counter()
-        app._driver.send_message(event)  # type: ignore[union-attr]
+        # Pilot posts the key event to the app's driver, as a terminal would, and waits
+        # for idle; the repaint it caused is read off the frame clock, not off the wait.
+        await pilot.press(key)
         deadline = started + 5
         while done is not None and not done() and time.perf_counter() < deadline:
             await asyncio.sleep(0.0005)

@@ -111,7 +111,7 @@ class InboxScreen(DashboardScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="inbox-body", classes="split"):
-            yield RowList(self.source, id="inbox-list", classes="main-list")
+            yield RowList(self.source, on_cursor=lambda _: self._show_detail(), id="inbox-list", classes="main-list")
             with Vertical(id="inbox-preview", classes="preview"):
                 yield Static(id="inbox-detail", markup=False)
 
@@ -135,10 +135,9 @@ class InboxScreen(DashboardScreen):
         self.rows.border_title = Text(f"{self.view} · {platform} · {self.source.total:,} comments{selected}")
 
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        # Debounced: holding j repaints the list at once and the preview when it settles.
-        if getattr(self, "_detail_timer", None) is not None:
-            self._detail_timer.stop()
-        self._detail_timer = self.set_timer(0.05, self._show_detail)
+        # The preview was drawn by `on_cursor`, in the cursor's own frame: one indexed
+        # query for the thread and a fixed-size repaint.
+        pass
 
     def _show_detail(self) -> None:
         detail = self.query_one("#inbox-detail", Static)

@@ -7,6 +7,7 @@ it is about to paint, so 50,000 comments cost the same as 50.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from rich.segment import Segment
@@ -61,10 +62,14 @@ class RowList(ScrollView, can_focus=True):
     class Chosen(Highlighted):
         """Enter was pressed on a row."""
 
-    def __init__(self, source: RowSource, *, row_height: int = 1, stripes: bool = False, id: str | None = None,
+    def __init__(self, source: RowSource, *, row_height: int = 1, stripes: bool = False,
+                 on_cursor: Callable[[int], None] | None = None, id: str | None = None,
                  classes: str | None = None) -> None:  # fmt: skip
         super().__init__(id=id, classes=classes)
         self.source = source
+        # Called as the cursor moves, before this repaint: what it updates (a preview)
+        # lands in the same frame as the cursor, not one frame later as a message would.
+        self.on_cursor = on_cursor
         self.row_height = row_height
         self.stripes = stripes  # every other row on a faint background, for wide grids
         self._count = 0
@@ -115,6 +120,8 @@ class RowList(ScrollView, can_focus=True):
         else:
             self.refresh()
         if self._count:
+            if self.on_cursor is not None:
+                self.on_cursor(new)
             self.post_message(self.Highlighted(self, new))
 
     def _row_region(self, index: int) -> Region:
