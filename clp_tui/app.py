@@ -56,6 +56,7 @@ MEETING_THEME = Theme(
 
 # A feed not heard from in this many refresh intervals is shown as stale.
 STALE_AFTER_INTERVALS = 3
+GC_THRESHOLDS = (10_000, 20, 50)  # CPython 3.11 defaults: (700, 10, 10)
 
 
 class ClpApp(App[None]):
@@ -163,9 +164,13 @@ class ClpApp(App[None]):
         self._cycle_timer = self.set_interval(self.config.meeting.cycle_seconds, self._cycle_screen, pause=True)
         self._apply_meeting(reload=False)  # the first screen loads itself when it is shown
         self._check_flags()
-        # Everything made so far (modules, widgets, styles) lives as long as the app. Out of
-        # the collector's sight, a full collection takes a few ms, not 40-70 ms in the
-        # middle of a keypress.
+        # Everything made so far (modules, widgets, styles) lives as long as the app: out
+        # of the collector's sight, a full collection takes a few ms, not 40-70 ms in the
+        # middle of a keypress. And a keypress makes thousands of short-lived objects, so
+        # with the default thresholds a full collection came every second or two of typing;
+        # these make young collections rarer and full ones far rarer (docs/performance.md).
+        self._gc_thresholds = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLDS)
         self.call_after_refresh(gc.freeze)
         if self.live:
             self.set_interval(1.0, self._tick)
@@ -258,6 +263,7 @@ class ClpApp(App[None]):
     def on_unmount(self) -> None:
         self._writer.shutdown(wait=True)
         gc.unfreeze()  # a process that runs several apps (tests) lets each one go
+        gc.set_threshold(*self._gc_thresholds)
 
     def _tick(self) -> None:
         self._poll(force=False, all_feeds=False)

@@ -47,7 +47,8 @@ class RowList(ScrollView, can_focus=True):
     RowList > .rowlist--stripe { background: $boost; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # No automatic repaint: watch_cursor repaints only the two rows whose state changed.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, rowlist: RowList, index: int) -> None:

@@ -210,3 +210,13 @@ async def test_the_app_keeps_its_long_lived_objects_from_the_collector_and_lets_
         await pilot.pause()
         await settle(pilot, lambda: gc.get_freeze_count() > 0)
     assert gc.get_freeze_count() == 0
+
+
+async def test_the_app_puts_the_collector_thresholds_back_at_exit(env):
+    import gc
+
+    before = gc.get_threshold()
+    async with env.app().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold() != before
+    assert gc.get_threshold() == before
