@@ -108,6 +108,18 @@ def flags_current(store: Store, rules: Moderation) -> bool:
     return store.meta("flag_rules") == rules_signature(rules)
 
 
+def _order(view: str) -> str:
+    """Unreviewed first, then flagged, then newest: the items_inbox index's own order.
+    Where the view's WHERE fixes a term, the ORDER BY leaves it out: only then does
+    SQLite walk the index in order rather than sort all 50,000 rows for every page
+    (54 ms a page in the unreviewed view, 2 ms this way)."""
+    if view == "unreviewed":
+        return "i.flagged DESC, i.published DESC"
+    if view == "flagged":
+        return "(i.decision IS NOT NULL), i.published DESC"
+    return "(i.decision IS NOT NULL), i.flagged DESC, i.published DESC"
+
+
 class Inbox:
     """Queries for the inbox under one set of moderation rules."""
 
@@ -131,7 +143,8 @@ class Inbox:
         if view == "unreviewed":
             clauses.append("(i.decision IS NOT NULL) = 0")  # the items_inbox index's own expression
         elif view == "flagged":
-            clauses.append("i.flagged = 1")
+            # The IN is always true; it lets SQLite walk the index in order (see _order).
+            clauses.append("(i.decision IS NOT NULL) IN (0, 1) AND i.flagged = 1")
         elif view == "escalated":
             clauses.append("i.decision = 'escalated'")
         if platform:
@@ -174,7 +187,7 @@ class Inbox:
                        i.in_reply_to, i.state, i.published, i.url,
                        i.decision, d.officer, d.at, d.reason, i.flagged
                 {self._FROM} WHERE {where}
-                ORDER BY (i.decision IS NOT NULL), i.flagged DESC, i.published DESC
+                ORDER BY {_order(view)}
                 LIMIT ? OFFSET ?""",
             [*params, limit, offset],
         )
@@ -186,7 +199,7 @@ class Inbox:
         where, params = self._where(view, platform, flt or Filter())
         rows = self.store.query(
             f"""SELECT i.feed, i.id FROM items i WHERE {where}
-                ORDER BY (i.decision IS NOT NULL), i.flagged DESC, i.published DESC""",
+                ORDER BY {_order(view)}""",
             params,
         )
         return next((n for n, r in enumerate(rows) if (r[0], r[1]) == key), None)
