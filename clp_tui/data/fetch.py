@@ -141,10 +141,12 @@ class _Decoder:
 
     def __init__(self, encoding: str, cap: int):
         encoding = encoding.strip().lower()
+        self._gzip = False
         if encoding in ("", "identity"):
             self._z = None
         elif encoding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._gzip = True
         elif encoding == "deflate":
             self._z = zlib.decompressobj(zlib.MAX_WBITS + 32)
         else:
@@ -163,11 +165,18 @@ class _Decoder:
             self._take(chunk)
             return
         try:
-            out = self._z.decompress(chunk, min(self.remaining + 1, _CHUNK))
-            self._take(out)
-            while self._z.unconsumed_tail:
-                out = self._z.decompress(self._z.unconsumed_tail, min(self.remaining + 1, _CHUNK))
+            while chunk:
+                out = self._z.decompress(chunk, min(self.remaining + 1, _CHUNK))
                 self._take(out)
+                while self._z.unconsumed_tail:
+                    out = self._z.decompress(self._z.unconsumed_tail, min(self.remaining + 1, _CHUNK))
+                    self._take(out)
+                chunk = b""
+                if self._gzip and self._z.eof and self._z.unused_data:
+                    # A gzip body may be several members one after another (RFC 1952,
+                    # 2.2), as `cat a.gz b.gz` makes; each is decoded in turn.
+                    chunk = self._z.unused_data
+                    self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
         except zlib.error as exc:
             raise FetchError(f"the compressed body is corrupt ({exc})") from None
 
