@@ -487,3 +487,23 @@ def test_the_collector_is_paused_only_while_feeds_are_taken_even_when_they_overl
         assert not gc.isenabled()  # it was off before: it stays off
     finally:
         gc.enable()
+
+
+def test_a_first_sync_records_the_rules_its_flags_follow(server: FeedServer, db: Path, sync_now) -> None:
+    """Otherwise the first dashboard after a command-line sync re-flags every comment."""
+    from clp_tui.config import Moderation
+    from clp_tui.data.inbox import flags_current
+
+    server.route("/a", body=feed_bytes([comment("a1")]))
+    server.route("/b", body=feed_bytes([comment("b1")]))
+    sync_now(db, [feed_cfg(server, "a", path="/a")])
+    store = Store(db)
+    assert flags_current(store, Moderation())
+    # a cache whose comments were flagged under unknown rules is not vouched for by a later sync
+    with store.write() as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'flag_rules'")
+    store.close()
+    sync_now(db, [feed_cfg(server, "a", path="/a"), feed_cfg(server, "b", path="/b")])
+    store = Store(db)
+    assert not flags_current(store, Moderation())
+    store.close()

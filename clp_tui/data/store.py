@@ -356,6 +356,7 @@ class Store:
         http_status: int | None,
         seconds: float,
         repeat_posts: int | None = None,
+        flag_rules: str | None = None,
     ) -> SyncCounts:
         """Take one feed's new state in one transaction and log it. With `repeat_posts`,
         comments by a name that posted that often in one day are flagged too."""
@@ -371,6 +372,13 @@ class Store:
         counts.updated = len(live) - counts.added
         counts.skipped = sum(1 for p in problems if p["severity"] == "error")
         with self.write() as conn:
+            # Flags written by this sync follow `flag_rules`. If the cache had no comments
+            # flagged under other rules, say so, or the next dashboard would re-flag every
+            # comment (a full pass over 50,000) before it could trust the flags.
+            rules_before = conn.execute("SELECT value FROM meta WHERE key = 'flag_rules'").fetchone()
+            no_comments_before = (
+                conn.execute("SELECT 1 FROM items WHERE kind = 'comment' AND archived = 0 LIMIT 1").fetchone() is None
+            )
             if repeat_posts is not None:
                 # Before the rows are built: a comment already known to be a repeat
                 # post is written flagged, so no second pass rewrites it.
@@ -398,6 +406,8 @@ class Store:
                        http_status = excluded.http_status, last_error = NULL""",
                 {"name": feed, "url": url, "kind": kind, "at": stamp, "http_status": http_status, **meta},
             )
+            if flag_rules is not None and rules_before is None and no_comments_before:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('flag_rules', ?)", (flag_rules,))
             conn.execute("DELETE FROM problems WHERE feed = ?", (feed,))
             if problems:
                 conn.executemany(
