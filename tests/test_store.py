@@ -314,7 +314,6 @@ def test_a_write_waits_for_another_writer_instead_of_failing(db: Path) -> None:
         holder.close()
 
 
-
 def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServer, db: Path, sync_now) -> None:
     """With 50,000 comments a scan or a sort costs tens of milliseconds on every cursor
     move; the queries the inbox runs as the cursor moves must each be answered by an

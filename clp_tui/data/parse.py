@@ -124,14 +124,6 @@ class ParsedPage:
 _HASH_BASE = {kind: hashlib.blake2b(kind.encode(), digest_size=16) for kind in KINDS}
 
 
-def item_hash(kind: str, raw: bytes | msgspec.Raw) -> bytes:
-    """Content hash of an item as published, salted with the kind it is read as."""
-    base = _HASH_BASE.get(kind)
-    h = base.copy() if base is not None else hashlib.blake2b(kind.encode(), digest_size=16)
-    h.update(raw)
-    return h.digest()
-
-
 def _path(index: int, message: str, within: str = "") -> tuple[str, str]:
     """Split a msgspec message into (JSON path within the feed, reason)."""
     reason, sep, where = message.rpartition(" - at `")
@@ -246,7 +238,8 @@ def parse_page(
     base = _HASH_BASE.get(kind) or hashlib.blake2b(kind.encode(), digest_size=16)
     typed = _TYPED_DECODERS.get(kind)
     for index, raw in enumerate(feed.items):
-        h = base.copy()  # item_hash(), inlined: this runs for every item of every sync
+        # The content hash of the item as published, salted with the kind it is read as.
+        h = base.copy()
         h.update(raw)
         digest = h.digest()
         cached_id = known.get(digest)
