@@ -111,6 +111,8 @@ class InboxScreen(DashboardScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="inbox-body", classes="split"):
+            # The preview follows the cursor in the cursor's own frame (one indexed query
+            # for the thread and a fixed-size repaint), not a frame later.
             yield RowList(self.source, on_cursor=lambda _: self._show_detail(), id="inbox-list", classes="main-list")
             with Vertical(id="inbox-preview", classes="preview"):
                 yield Static(id="inbox-detail", markup=False)
@@ -133,11 +135,6 @@ class InboxScreen(DashboardScreen):
         platform = one_line(self.platform, 30) if self.platform else "all platforms"
         selected = f" · {len(self.selected)} selected" if self.selected else ""
         self.rows.border_title = Text(f"{self.view} · {platform} · {self.source.total:,} comments{selected}")
-
-    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
-        # The preview was drawn by `on_cursor`, in the cursor's own frame: one indexed
-        # query for the thread and a fixed-size repaint.
-        pass
 
     def _show_detail(self) -> None:
         detail = self.query_one("#inbox-detail", Static)
