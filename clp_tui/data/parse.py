@@ -39,14 +39,22 @@ _FEED_DECODER = msgspec.json.Decoder(Feed)
 _EXT_DECODERS = {kind: msgspec.json.Decoder(ext) for kind, ext in EXT_BY_KIND.items()}
 _ENCODER = msgspec.json.Encoder()
 _BOM = b"\xef\xbb\xbf"
-_CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+# The one form timestamps are stored in (UTC, whole seconds).
+CANONICAL_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+# The columns each kind lifts out of `_clp` into the items table, named as in `_clp`.
+LIFTED_BY_KIND: dict[str, tuple[str, ...]] = {
+    "comment": ("platform", "channel", "thread_id", "in_reply_to", "state"),
+    "activity": ("branch", "week"),
+    "press": ("stage", "owner"),
+    "milestone": ("owner", "due"),
+}
 _from_iso = dt.datetime.fromisoformat
 
 
 def _canonical(value: str) -> bool:
     """Already what we store (nearly every timestamp of every feed): the exact form
     and a real moment (no 13th month, no 30 February)."""
-    if _CANONICAL.match(value) is None:
+    if CANONICAL_STAMP.match(value) is None:
         return False
     try:
         _from_iso(value)
@@ -419,20 +427,9 @@ def _decode_ext(kind: str, clp: msgspec.Raw | None) -> Any:
 
 
 def _lift_columns(record: ItemRecord, kind: str, ext: Any) -> None:
-    if kind == "comment":
-        record.platform = ext.platform
-        record.channel = ext.channel
-        record.thread_id = ext.thread_id
-        record.in_reply_to = ext.in_reply_to
-        record.state = ext.state
-    elif kind == "activity":
-        record.branch = ext.branch
-        record.week = ext.week
-    elif kind == "press":
-        record.stage = ext.stage
-        record.owner = ext.owner
-    elif kind == "milestone":
-        record.owner = ext.owner
+    for name in LIFTED_BY_KIND[kind]:
+        setattr(record, name, getattr(ext, name))
+    if kind == "milestone":
         record.due = ext.due.isoformat()
 
 

@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import operator
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clp_tui.data.parse import ItemRecord
+from clp_tui.data.parse import CANONICAL_STAMP, LIFTED_BY_KIND, ItemRecord
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -43,22 +42,15 @@ PAGE_SIZE = 16384
 # 50,000-item write); the rest stay NULL, and are set NULL if an item changes kind.
 _COMMON_FIELDS = ("id", "kind", "hash", "raw", "ext", "title", "body", "url", "author_name", "author_url",
                   "published", "modified", "flagged")  # fmt: skip
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "comment": ("platform", "channel", "thread_id", "in_reply_to", "state"),
-    "activity": ("branch", "week"),
-    "press": ("stage", "owner"),
-    "milestone": ("owner", "due"),
-}
-_LIFTED = ("platform", "channel", "thread_id", "in_reply_to", "state", "branch", "week", "stage", "owner", "due")
-_record_values = {kind: operator.attrgetter(*_COMMON_FIELDS, *extra) for kind, extra in KIND_FIELDS.items()}
+_LIFTED = tuple(dict.fromkeys(name for names in LIFTED_BY_KIND.values() for name in names))
+_record_values = {kind: operator.attrgetter(*_COMMON_FIELDS, *extra) for kind, extra in LIFTED_BY_KIND.items()}
 _poster_fields = operator.attrgetter("kind", "author_name", "published")
-_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 
 
 def _upsert_sql(kind: str, stamp: str) -> str:
     """The upsert for items of one kind; `stamp` (now_utc()) is written in as a literal."""
-    assert _STAMP.match(stamp), stamp
-    fields = (*_COMMON_FIELDS, *KIND_FIELDS[kind])
+    assert CANONICAL_STAMP.match(stamp), stamp
+    fields = (*_COMMON_FIELDS, *LIFTED_BY_KIND[kind])
     updates = [f"{c} = excluded.{c}" for c in fields[1:]]
     updates += [f"{c} = NULL" for c in _LIFTED if c not in fields]
     return f"""INSERT INTO items (feed, {", ".join(fields)}, first_seen, updated_at)
@@ -382,7 +374,8 @@ class Store:
             if repeat_posts is not None:
                 # Before the rows are built: a comment already known to be a repeat
                 # post is written flagged, so no second pass rewrites it.
-                _flag_repeat_posters(conn, feed, live, {r.id for r in live}.union(gone), repeat_posts)
+                _flag_repeat_posters(conn, feed, live, {r.id for r in live}.union(gone), repeat_posts,
+                                     any_cached=not no_comments_before)
             for item_kind in sorted({r.kind for r in live}):
                 values = _record_values[item_kind]
                 conn.executemany(
@@ -682,13 +675,15 @@ def poster_day(author_name: str | None, published: str | None) -> tuple[str, str
 
 
 def _flag_repeat_posters(
-    conn: sqlite3.Connection, feed: str, live: list[ItemRecord], replaced: set[str], repeat_posts: int
+    conn: sqlite3.Connection, feed: str, live: list[ItemRecord], replaced: set[str], repeat_posts: int,
+    *, any_cached: bool,
 ) -> None:
     """Flag comments whose author posted `repeat_posts` or more times in one (UTC) day,
     counting across every feed. Called inside the feed's write transaction, before its
     rows are written: `live` are the records about to be written (flags set on them
     here), `replaced` the ids of this feed whose cached rows are about to be replaced
-    or removed. Only the days these records touch are looked at; the rest of the cache
+    or removed; `any_cached`, whether the cache held a live comment before (if not,
+    the records alone decide). Only the days these records touch are looked at; the rest of the cache
     was settled when its own comments arrived (or by `refresh_flags` when rules change)."""
     # poster_day() inlined, and counted by Counter in C: this runs over 50,000 records.
     keys = [(a, p[:10] if p else None) if a and k == "comment" else None for k, a, p in map(_poster_fields, live)]
@@ -697,9 +692,6 @@ def _flag_repeat_posters(
     if not per_day:
         return
     cached: list[tuple[tuple[str, str | None], int, int]] = []
-    any_cached = conn.execute(
-        "SELECT 1 FROM items WHERE kind = 'comment' AND archived = 0 LIMIT 1"
-    ).fetchone()  # the items_inbox index answers this at once
     if any_cached:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS poster_names (name TEXT PRIMARY KEY)")
         conn.execute("DELETE FROM temp.poster_names")
