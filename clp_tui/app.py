@@ -27,6 +27,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
+from clp_tui.clock import Clock, system_clock
 from clp_tui.config import Config, ConfigError, load_config
 from clp_tui.data.inbox import flags_current, refresh_flags
 from clp_tui.data.store import Store, StoreError
@@ -86,7 +87,7 @@ class ClpApp(App[None]):
         db_path: Path,
         *,
         meeting: bool = False,
-        clock: Callable[[], dt.datetime] | None = None,
+        clock: Clock | None = None,
         live: bool = True,
         mode: str | None = None,
     ) -> None:
@@ -96,9 +97,8 @@ class ClpApp(App[None]):
         super().__init__()
         self.config = config
         self.db_path = Path(db_path)
-        self.store = Store(self.db_path)
+        self.store = Store(self.db_path, clock=clock or system_clock)
         self.meeting = meeting
-        self._clock = clock
         self.live = live
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-decisions")
         self._undo: list[list[int]] = []
@@ -115,7 +115,7 @@ class ClpApp(App[None]):
     # -- time and headline -------------------------------------------------------------
 
     def now(self) -> dt.datetime:
-        return self._clock() if self._clock else dt.datetime.now(dt.UTC)
+        return self.store.clock()
 
     def today(self) -> dt.date:
         return self.now().date()
@@ -427,6 +427,12 @@ class ClpApp(App[None]):
                 then()
 
         self._submit(job, after, pass_result=True)
+
+    def writes_done(self) -> Future[None]:
+        """Resolves once every write queued so far has landed and been shown (its
+        `then` has run on the UI thread): what a test waits on before asserting
+        that a write did not happen."""
+        return self._writer.submit(lambda: None)
 
     def run_write(self, job: Callable[[], Any], then: Callable[[], None] | None = None) -> None:
         """Any other write (e.g. a new local card) on the writer thread."""

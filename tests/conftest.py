@@ -16,12 +16,19 @@ from typing import Any
 
 import pytest
 from feedserver import FeedServer, config_toml
+from frozen import CLOCK, ENV
 
 from clp_tui.config import parse_config
 from clp_tui.data.store import Store
 from clp_tui.data.sync import FeedReport, sync_feeds
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Freeze clp-tui's clock for the whole run (tests/frozen.py): code that takes the
+    default clock, in this process or a child, lives on the suite's day, not today."""
+    os.environ.update(ENV)
 
 
 # -- running things ----------------------------------------------------------------------
@@ -31,7 +38,7 @@ def sync(db: Path, feeds: list[dict[str, Any]], network: dict[str, Any] | None =
          *, force: bool = False, env: dict[str, str] | None = None) -> list[FeedReport]:  # fmt: skip
     """Sync in this process: the real fetcher, parser and store, nothing mocked."""
     config = parse_config(config_toml(feeds, network))
-    store = Store(db)
+    store = Store(db, clock=CLOCK)
     saved = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
     try:
@@ -72,6 +79,7 @@ class Cli:
             XDG_CACHE_HOME=str(self.home / ".cache"),
             PYTHONPATH=str(REPO),
             PYTHONDONTWRITEBYTECODE="1",
+            **ENV,
         )
         env.update(extra or {})
         return env

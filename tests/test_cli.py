@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, activity, comment, feed_bytes, milestone, press
+from frozen import TODAY
 
 from clp_tui.config import parse_config
 from clp_tui.data.store import Store
@@ -243,7 +244,7 @@ def test_list_json_shows_the_press_stage_with_local_moves_applied(server: FeedSe
 
 
 def test_list_json_shows_each_milestones_rag(server: FeedServer, cli, sync_now) -> None:
-    today = dt.date.today()
+    today = TODAY
     items = [
         milestone("late", due=str(today - dt.timedelta(days=1))),
         milestone("fine", due=str(today + dt.timedelta(days=30))),

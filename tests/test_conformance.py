@@ -1,7 +1,6 @@
-"""Real-world JSON Feeds nobody here wrote (../shared/conformance/): each is synced
-over a loopback server as a `comment` feed and as a `press` feed, and `check-feed`
-describes each without a traceback. They are required: CI has ../shared beside
-the clone, so a missing sample is a failure, never a skip."""
+"""Real-world JSON Feeds nobody here wrote (tests/conformance/, with their licence):
+each is synced over a loopback server as a `comment` feed and as a `press` feed,
+and `check-feed` describes each without a traceback."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from feedserver import FeedServer
 
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"
+CONFORMANCE = Path(__file__).resolve().parent / "conformance"
 SAMPLES = ["jsonfeed_elastic_1.1.json", "jsonfeed_example_1.json", "jsonfeed_spec_1.json"]
 
 
@@ -21,7 +20,7 @@ def expected_ids(doc: dict) -> list[str]:
 
 
 def test_every_sample_in_the_folder_is_covered() -> None:
-    assert CONFORMANCE.is_dir(), f"{CONFORMANCE} is missing: the conformance samples must sit beside the clone"
+    assert CONFORMANCE.is_dir(), f"{CONFORMANCE} is missing: the conformance samples are part of the repository"
     assert sorted(p.name for p in CONFORMANCE.glob("*.json")) == SAMPLES
 
 

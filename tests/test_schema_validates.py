@@ -13,7 +13,7 @@ import pytest
 
 from clp_tui.data.contract import json_schema
 
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"
+CONFORMANCE = Path(__file__).resolve().parent / "conformance"
 
 
 def feed(*items: dict) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -34,7 +33,7 @@ def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> in
     store = Store(db_path)
     out = sys.stdout
     if kind == "milestone":
-        rag = {(m.feed, m.id): m for m in load_milestones(store, dt.date.today(), config.board.behind_margin)}
+        rag = {(m.feed, m.id): m for m in load_milestones(store, store.clock().date(), config.board.behind_margin)}
     for row in _rows(store, kind):
         item = json.loads(row["raw"]) if row["raw"] else {}
         record: dict[str, Any] = {**item, "id": row["id"], "feed": row["feed"]}

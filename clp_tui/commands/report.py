@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from clp_tui.clock import system_clock
 from clp_tui.config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -65,7 +66,7 @@ def report_command(
     from clp_tui.data.report import build_report, render_html, render_markdown
     from clp_tui.data.store import Store
 
-    as_of = as_of or dt.date.today()
+    as_of = as_of or system_clock().date()
     if since is not None and since > as_of:
         print(f"clp-tui: --since {since} is after the report date {as_of}", file=sys.stderr)
         return EXIT_USAGE

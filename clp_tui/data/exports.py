@@ -483,7 +483,7 @@ def build_pack(store: Store, config: Config, ref: str, now: dt.datetime | None =
         officer=config.officer.name,
         role=config.officer.role,
         constituency=constituency,
-        prepared_at=now or dt.datetime.now(dt.UTC),
+        prepared_at=now or store.clock(),
     )
 
 

@@ -19,7 +19,6 @@ imprint configured every such item is flagged "no imprint configured".
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from clp_tui.config import Config
@@ -90,7 +89,7 @@ def imprint_problems(store: Store, config: Config) -> list[ImprintProblem]:
         if why and not carries_imprint(f"{card.title}\n{card.body}", imprint):
             problems.append(ImprintProblem(card.feed, card.id, "press", card.title, card.stage, why, reason))
     # RAG plays no part here, so any date will do for loading.
-    for m in load_milestones(store, dt.date.today()):
+    for m in load_milestones(store, store.clock().date()):
         if not m.ext.needs_imprint or m.status == "dropped":
             continue
         if not carries_imprint(f"{m.title}\n{m.description}", imprint):

@@ -16,7 +16,7 @@ import html
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from clp_tui.config import Config
 from clp_tui.data.board import Milestone, load_milestones
@@ -179,7 +179,7 @@ class MeetingReport:
     imprint: list[ImprintProblem]
     imprint_configured: bool
     moderation: ModerationNumbers
-    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    generated_at: dt.datetime
 
     @property
     def days_to_poll(self) -> int | None:
@@ -364,7 +364,7 @@ def build_report(
 ) -> MeetingReport:
     """Everything the report shows, for the window `since`..`as_of` (both days included)."""
     since = since or as_of - dt.timedelta(days=WINDOW_DAYS)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or store.clock()
     until = (as_of + dt.timedelta(days=1)).isoformat()
     constituency, polling_day = _campaign_facts(store, as_of)
     milestones = load_milestones(store, as_of, config.board.behind_margin)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from clp_tui.clock import stamp
 from clp_tui.data.store import Store
 
 DEFAULT_INTERVAL = dt.timedelta(days=1)
@@ -37,15 +38,14 @@ class PurgeResult:
 
 def cutoff_for(now: dt.datetime, retain_days: int) -> str:
     """The RFC 3339 UTC stamp before which a comment is older than `retain_days`."""
-    when = now.astimezone(dt.UTC) - dt.timedelta(days=retain_days)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return stamp(now - dt.timedelta(days=retain_days))
 
 
 def purge_comments(
     store: Store, retain_days: int, *, now: dt.datetime | None = None, dry_run: bool = False
 ) -> PurgeResult:
     """Blank the personal data of old reviewed comments (or count them, with `dry_run`)."""
-    cutoff = cutoff_for(now or dt.datetime.now(dt.UTC), retain_days)
+    cutoff = cutoff_for(now or store.clock(), retain_days)
     counts = store.purge_personal_data(cutoff, dry_run=dry_run)
     compacted = bool(counts.pop("compacted", 1))
     return PurgeResult(cutoff=cutoff, retain_days=retain_days, dry_run=dry_run, compacted=compacted, **counts)
@@ -74,7 +74,7 @@ def purge_if_due(
     Any process may have done the last one (the stamp lives in the cache), so
     two officers' dashboards on one shared cache do not both purge each day.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or store.clock()
     previous = last_purge(store)
     if previous is not None and now - previous < interval:
         return None

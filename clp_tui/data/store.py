@@ -14,7 +14,6 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import operator
 import os
@@ -28,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clp_tui.clock import Clock, system_clock
+from clp_tui.clock import stamp as stamp_of
 from clp_tui.data.parse import CANONICAL_STAMP, LIFTED_BY_KIND, ItemRecord
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ _poster_fields = operator.attrgetter("kind", "author_name", "published")
 
 
 def _upsert_sql(kind: str, stamp: str) -> str:
-    """The upsert for items of one kind; `stamp` (now_utc()) is written in as a literal."""
+    """The upsert for items of one kind; `stamp` (Store.now_stamp()) is written in as a literal."""
     assert CANONICAL_STAMP.match(stamp), stamp
     fields = (*_COMMON_FIELDS, *LIFTED_BY_KIND[kind])
     updates = [f"{c} = excluded.{c}" for c in fields[1:]]
@@ -61,10 +62,6 @@ def _upsert_sql(kind: str, stamp: str) -> str:
 
 class StoreError(Exception):
     """The cache cannot be used; the message says what to do."""
-
-
-def now_utc() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -184,8 +181,9 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 class Store:
     """The cache at `path`. Safe to share between threads: each gets its own connection."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, clock: Clock = system_clock):
         self.path = Path(path)
+        self.clock = clock
         self._local = threading.local()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -193,6 +191,10 @@ class Store:
             raise StoreError(f"cannot create the folder for the cache {self.path}: {exc.strerror}") from None
         with self._errors():
             self._migrate()
+
+    def now_stamp(self) -> str:
+        """Now, by this store's clock, in the stored form."""
+        return stamp_of(self.clock())
 
     # -- connections and transactions -------------------------------------------------
 
@@ -271,7 +273,7 @@ class Store:
                 conn.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER, at TEXT, pid INTEGER)")
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[step](self.db)
-                conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (step, now_utc(), os.getpid()))
+                conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (step, self.now_stamp(), os.getpid()))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- feeds ------------------------------------------------------------------------
@@ -304,7 +306,7 @@ class Store:
         seconds: float,
     ) -> None:
         """A failed fetch or a refused feed: the items stay exactly as they were."""
-        stamp = now_utc()
+        stamp = self.now_stamp()
         with self.write() as conn:
             conn.execute(
                 """INSERT INTO feeds (name, url, kind, failures, last_attempt_at, last_outcome,
@@ -329,7 +331,7 @@ class Store:
             conn.execute(
                 """UPDATE feeds SET failures = 0, next_allowed_at = NULL, last_error = NULL,
                        last_outcome = 'not_modified', last_ok_at = ? WHERE name = ?""",
-                (now_utc(), feed),
+                (self.now_stamp(), feed),
             )
 
     def apply_feed(
@@ -352,7 +354,7 @@ class Store:
     ) -> SyncCounts:
         """Take one feed's new state in one transaction and log it. With `repeat_posts`,
         comments by a name that posted that often in one day are flagged too."""
-        stamp = now_utc()
+        stamp = self.now_stamp()
         counts = SyncCounts(unchanged=len(unchanged_ids))
         live = [r for r in records if not r.deleted]
         tombstones = [r.id for r in records if r.deleted]
@@ -448,7 +450,7 @@ class Store:
         reason: str | None = None,
     ) -> list[int]:
         """Append one decision per (feed, item id), all in one transaction. Returns seqs."""
-        stamp = now_utc()
+        stamp = self.now_stamp()
         encoded = json.dumps(value, ensure_ascii=False)
         seqs: list[int] = []
         with self.write() as conn:
@@ -471,7 +473,7 @@ class Store:
 
     def undo(self, seqs: Iterable[int], *, officer: str) -> int:
         """Append undo entries for these decisions and recompute what they changed."""
-        stamp = now_utc()
+        stamp = self.now_stamp()
         undone = 0
         with self.write() as conn:
             for seq in seqs:
@@ -528,7 +530,7 @@ class Store:
         """A card an officer creates here (e.g. a press idea); kept in the reserved `local` feed."""
         from clp_tui.config import LOCAL_FEED
 
-        stamp = now_utc()
+        stamp = self.now_stamp()
         raw = json.dumps({"id": item_id, "title": title, "_clp": {"type": kind, **ext}}, ensure_ascii=False)
         with self.write() as conn:
             conn.execute(
@@ -567,7 +569,7 @@ class Store:
             conn.execute("CREATE INDEX IF NOT EXISTS exported_packs_by_item ON exported_packs (feed, item_id)")
             cur = conn.execute(
                 "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) VALUES (?, ?, ?, ?, ?, ?)",
-                (now_utc(), officer, feed, item_id, fmt, path),
+                (self.now_stamp(), officer, feed, item_id, fmt, path),
             )
         return int(cur.lastrowid or 0)
 
@@ -630,7 +632,7 @@ class Store:
                         WHERE {old} AND {decided} AND NOT {exported} AND {holds_data}""",
                     params,
                 )
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_last_purge', ?)", (now_utc(),))
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_last_purge', ?)", (self.now_stamp(),))
         finally:
             with self._errors():
                 conn.execute(f"PRAGMA secure_delete = {('OFF', 'ON', 'FAST')[int(previous)]}")

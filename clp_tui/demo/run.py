@@ -8,12 +8,12 @@ database like any other feed.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import tempfile
 import threading
 from pathlib import Path
 
+from clp_tui.clock import system_clock
 from clp_tui.config import parse_config
 from clp_tui.demo.server import FeedServer
 from clp_tui.demo.world import FEEDS, DemoWorld
@@ -36,7 +36,7 @@ def demo_config(server: FeedServer) -> str:
 
 
 def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
-    world = DemoWorld(dt.date.today())
+    world = DemoWorld(system_clock().date())
 
     def provide(name: str) -> bytes | None:
         return json.dumps(world.feed(name)).encode()

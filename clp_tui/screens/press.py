@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from clp_tui.clock import stamp
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
 from clp_tui.data.imprint import carries_imprint, press_needs_imprint
 from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, load_cards
@@ -254,7 +255,7 @@ class PressScreen(DashboardScreen):
 
         def given(who: str | None) -> None:
             if who:
-                value = {"by": who, "at": self.clp.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
+                value = {"by": who, "at": stamp(self.clp.now())}
                 self.clp.decide([c.key], field, value, reason=title.lower(), then=self.refresh_data)
 
         prompt = Text(f"{question}\n{one_line(c.title, 70)}")

@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 from feedserver import JSONFEED
+from frozen import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -291,7 +292,7 @@ def test_whatever_a_feed_gets_into_the_cache_the_screens_and_the_report_can_show
             load_milestones(store, as_of)
             load_branches(store)
             for card in load_cards(store):
-                card.days_in_stage(dt.datetime.now(dt.UTC))
+                card.days_in_stage(NOW)
             inbox = Inbox(store, config.moderation)
             for comment in inbox.page(0, 50):
                 inbox.thread(comment)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import html
 import json
 import subprocess
@@ -11,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from appwait import drained
+from frozen import CLOCK, ENV, NOW
 
 from clp_tui.app import ClpApp
 from clp_tui.config import parse_config
@@ -19,7 +20,6 @@ from clp_tui.data.sync import sync_feeds
 from clp_tui.demo.server import FeedServer
 from clp_tui.demo.world import DemoWorld
 
-CLOCK = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 # Unique strings, so finding one on screen can only mean it leaked.
 NAMES = ["Quillon Vexbury-7731", "Marisol Tenderfoot-2209", "Oswin Glaive-5550"]
 WORDS = ["zanzibar-oyster-8814 says the council is useless", "periwinkle-gazebo-3301 lives at 4 Elm Row"]
@@ -41,7 +41,7 @@ def _comments(world: DemoWorld) -> dict:
 
 @pytest.fixture
 def cache(tmp_path: Path):
-    world = DemoWorld(CLOCK.date())
+    world = DemoWorld(NOW.date())
     bodies = {name: json.dumps(world.feed(name)).encode() for name in ("plan", "activity", "press")}
     bodies["comments"] = json.dumps(_comments(world)).encode()
     with FeedServer(bodies.get) as server:
@@ -65,7 +65,7 @@ def _leaks(svg: str) -> list[str]:
 
 async def test_no_name_or_comment_on_any_screen_in_meeting_mode(cache) -> None:
     config, db, _ = cache
-    app = ClpApp(config, db, meeting=True, live=False, clock=lambda: CLOCK)
+    app = ClpApp(config, db, meeting=True, live=False, clock=CLOCK)
     async with app.run_test(size=(160, 48)) as pilot:
         for key in ("1", "2", "3", "4", "3", "f", "f", "f"):
             await pilot.press(key)
@@ -75,14 +75,14 @@ async def test_no_name_or_comment_on_any_screen_in_meeting_mode(cache) -> None:
         await pilot.press("ctrl+p")
         for ch in "zanzibar":
             await pilot.press(ch)
-        await pilot.pause(0.3)
+        await drained(pilot)
         assert _leaks(app.export_screenshot()) == []
 
 
 async def test_the_control_shows_them_outside_meeting_mode(cache) -> None:
     """Guards the test above: the same screens do show the names when not in a meeting."""
     config, db, _ = cache
-    app = ClpApp(config, db, live=False, clock=lambda: CLOCK)
+    app = ClpApp(config, db, live=False, clock=CLOCK)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("3")
         await pilot.pause()
@@ -91,21 +91,18 @@ async def test_the_control_shows_them_outside_meeting_mode(cache) -> None:
 
 async def test_decision_keys_are_off_and_m_switches_back(cache) -> None:
     config, db, _ = cache
-    app = ClpApp(config, db, meeting=True, live=False, clock=lambda: CLOCK)
+    app = ClpApp(config, db, meeting=True, live=False, clock=CLOCK)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3", "a", "h", "space", "a")
         await pilot.press("4", "right_square_bracket", "n")
-        await pilot.pause()
+        await drained(pilot)
         assert Store(db).query("SELECT count(*) FROM decisions")[0][0] == 0
         assert app.theme == "clp-meeting"
         await pilot.press("M")
         await pilot.pause()
         assert not app.meeting and app.theme != "clp-meeting"
         await pilot.press("3", "a")
-        for _ in range(20):
-            await pilot.pause(0.05)
-            if Store(db).query("SELECT count(*) FROM decisions")[0][0]:
-                break
+        await drained(pilot)
         assert Store(db).query("SELECT count(*) FROM decisions")[0][0] == 1
 
 
@@ -115,7 +112,7 @@ def test_snapshot_meeting_renders_without_names(cache, tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "clp_tui.cli", "--config", str(config_path), "--db", str(db),
          "snapshot", "--screen", "inbox", "--meeting", "--size", "160x48", "--output", str(out)],
-        capture_output=True, text=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **ENV},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     svg = out.read_text()

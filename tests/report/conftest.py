@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import datetime as dt
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from frozen import CLOCK, ENV, TODAY
 from markdown_it import MarkdownIt
 
 from clp_tui.config import Config, parse_config
@@ -34,7 +34,6 @@ from clp_tui.demo.server import FeedServer
 from clp_tui.demo.world import FEEDS, DemoWorld
 
 REPO = Path(__file__).resolve().parents[2]
-TODAY = dt.date(2026, 11, 23)
 OFFICER = "Pat Officer"
 IMPRINT = "Promoted by Sam Agent on behalf of Priya Okonkwo-Hart, both at 1 High Street, Fernbridge FB1 1AA"
 
@@ -215,7 +214,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
         urls = {name: server.url(name) for name in feeds}
         config = parse_config(config_text(urls))
         db = folder / "template.db"
-        store = Store(db)
+        store = Store(db, clock=CLOCK)
         reports = asyncio.run(sync_feeds(store, config))
         assert all(r.status == "ok" and not r.failed for r in reports), [r.as_json() for r in reports]
         _decide(store)
@@ -239,7 +238,7 @@ def db(built: Fixture, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db: Path) -> Iterator[Store]:
-    s = Store(db)
+    s = Store(db, clock=CLOCK)
     yield s
     s.close()
 
@@ -265,6 +264,7 @@ class Cli:
             XDG_DATA_HOME=str(self.home / ".local" / "share"),
             PYTHONPATH=str(REPO),
             PYTHONDONTWRITEBYTECODE="1",
+            **ENV,
         )
         argv = [sys.executable, "-m", "clp_tui.cli", *args, "--config", str(self.config), "--db", str(self.db)]
         return subprocess.run(

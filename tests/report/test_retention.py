@@ -9,6 +9,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from frozen import NOW
+
 from clp_tui.config import Config, parse_config
 from clp_tui.data.inbox import Inbox
 from clp_tui.data.retention import describe, last_purge, purge_comments, purge_if_due
@@ -27,7 +29,6 @@ from .conftest import (
     config_text,
 )
 
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 PERSONAL = ("body", "title", "author_name", "author_url", "url")
 
 
@@ -101,8 +102,8 @@ def test_a_resync_does_not_bring_the_text_back(store: Store, built: Fixture) -> 
 def test_once_a_day(store: Store) -> None:
     first = purge_if_due(store, 90, now=NOW)
     assert first is not None and first.purged == 2
-    assert purge_if_due(store, 90, now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=23)) is None
-    later = purge_if_due(store, 90, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=1, minutes=1))
+    assert purge_if_due(store, 90, now=NOW + dt.timedelta(hours=23)) is None
+    later = purge_if_due(store, 90, now=NOW + dt.timedelta(days=1, minutes=1))
     assert later is not None and later.purged == 0
 
 

@@ -5,7 +5,6 @@ and no background polling (live=False)."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from frozen import CLOCK, NOW, TODAY  # noqa: F401 - NOW and TODAY are imported from here by the UI tests
 
 from clp_tui.app import ClpApp
 from clp_tui.config import Config, parse_config
@@ -23,15 +23,9 @@ from clp_tui.data.sync import sync_feeds
 from clp_tui.demo.server import FeedServer
 from clp_tui.demo.world import DemoWorld
 
-TODAY = dt.date(2026, 11, 23)
-NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 SIZE = (120, 40)
 KINDS = {"plan": "milestone", "activity": "activity", "comments": "comment", "press": "press"}
 OFFICER = "Test Officer"
-
-
-def fixed_clock() -> dt.datetime:
-    return NOW
 
 
 def config_text(urls: dict[str, str], kinds: dict[str, str], keys: dict[str, str] | None = None) -> str:
@@ -85,7 +79,7 @@ class Env:
         """A ClpApp on this cache with the fixed clock and no polling. `start` opens it on
         that screen (board, branches, inbox, press) rather than the board, which saves a
         screen's worth of compose per test; test_shell.py presses 1-4 for real."""
-        kwargs.setdefault("clock", fixed_clock)
+        kwargs.setdefault("clock", CLOCK)
         kwargs.setdefault("live", False)
         cls = ClpApp if start is None else _starting_on(start)
         return cls(self.config, self.db, **kwargs)
@@ -98,11 +92,11 @@ class Env:
 
     def store(self) -> Store:
         """A Store of the test's own: another connection, as a second officer would have."""
-        return Store(self.db)
+        return Store(self.db, clock=CLOCK)
 
 
 def _sync(db: Path, config: Config) -> None:
-    store = Store(db)
+    store = Store(db, clock=CLOCK)
     try:
         # On a thread of its own: make_env() may be called from inside an async test.
         with ThreadPoolExecutor(max_workers=1) as pool:

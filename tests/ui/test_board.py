@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from appwait import drained
 from textual.widgets import Input, OptionList
 
 from clp_tui.data.board import load_milestones
@@ -152,8 +153,7 @@ async def test_p_refuses_a_number_that_is_not_finite(env, cli):
         await pilot.press("p", "ctrl+a", "ctrl+k")
         await type_text(pilot, "1e400")
         await pilot.press("enter")
-        await settle(pilot)
-        await pilot.pause(0.1)
+        await drained(pilot)
         stored = [r["value"] for r in decisions(env.db, "progress")]
         assert stored == [], f"non-finite progress saved: {stored}"
         assert isinstance(pilot.app.screen, AskText)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor, wait
 
+from appwait import drained
+
 from clp_tui.screens.dialogs import AskText
 from clp_tui.screens.inbox import InboxScreen
 
@@ -245,7 +247,7 @@ async def test_quitting_straight_after_a_decision_keeps_it(env):
         screen = await open_inbox(pilot)
         first = screen.current().key
         burst(pilot, "a", "q")
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: not app.is_running)
     assert app.return_code == 0
     assert moderation(env) == {first: "approved"}
 
@@ -310,6 +312,5 @@ async def test_a_decision_that_lands_quickly_still_updates_the_screen(env):
             raise AssertionError("the list never refreshed after the decision") from None
         assert screen.current().key != first, "the cursor is still on the decided comment"
         await pilot.press("u")
-        await settle(pilot)
-        await pilot.pause(0.2)
+        await drained(pilot)
         assert moderation(env) == {}, "undo had nothing to undo"

@@ -3,6 +3,8 @@ on screen once the app notices, with the filter and the cursor kept."""
 
 from __future__ import annotations
 
+from appwait import drained
+
 from clp_tui.screens.board import BoardScreen
 from clp_tui.screens.inbox import InboxScreen
 
@@ -137,8 +139,7 @@ async def test_escalation_reason_lands_on_the_comment_it_was_written_for(env):
         await pilot.pause()
         await type_text(pilot, "threatens a named councillor")
         await pilot.press("enter")
-        await settle(pilot)
-        await pilot.pause(0.2)
+        await drained(pilot)
         mine = [r for r in decisions(env.db, "moderation") if r["officer"] != "Second Officer"]
         assert all((r["feed"], r["item_id"]) != y.key for r in mine), (
             f"the reason written for {x.key} was recorded against {y.key}"

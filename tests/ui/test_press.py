@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from appwait import drained
 from textual.widgets import Input
 
 from clp_tui.screens.dialogs import AskText
@@ -198,8 +199,8 @@ async def test_n_twice_creates_two_ideas(env):
             await type_text(pilot, title)
             await pilot.press("enter")
             await settle(pilot)
+        await drained(pilot)
         await settle(pilot, lambda: len(screen.sources["idea"].cards) >= 4)
-        await pilot.pause(0.2)
         titles = {c.title for c in screen.sources["idea"].cards}
         assert {"First idea", "Second idea"} <= titles, notifications(pilot.app)
 
