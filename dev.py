@@ -2,7 +2,7 @@
 """Set up and run clp-tui from a fresh clone with nothing but Python 3.11+.
 
     python3 dev.py demo    # the dashboard on a fictional CLP's live feeds
-    python3 dev.py test    # the whole test suite (what CI runs)
+    python3 dev.py test    # ruff, import contracts, then the whole test suite (what CI runs)
 
 It makes `.venv` beside this file on first use and installs clp-tui into it
 (editable, with the test extras); later runs reinstall only when
@@ -26,7 +26,7 @@ STAMP = VENV / ".clp-tui-installed"
 
 
 def ensure_env() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 is there
         sys.exit(f"clp-tui needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
@@ -47,7 +47,27 @@ def main(argv: list[str]) -> int:
     ensure_env()
     if argv[0] == "demo":
         return subprocess.call([str(BIN / "clp-tui"), "demo", *argv[1:]])
-    return subprocess.call([str(PYTHON), "-m", "pytest", "-q", *argv[1:]], cwd=HERE)
+    return run_checks(argv[1:])
+
+
+def run_checks(pytest_args: list[str]) -> int:
+    """The house rules first (fast, and each names what to fix), then the suite."""
+    checks = [
+        ("ruff check", [str(BIN / "ruff"), "check", "."]),
+        ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
+        ("lint-imports", [str(BIN / "lint-imports")]),
+    ]
+    failed = []
+    for name, command in checks:
+        print(f"== {name}", flush=True)
+        if subprocess.call(command, cwd=HERE) != 0:
+            failed.append(name)
+    print("== pytest", flush=True)
+    code = subprocess.call([str(PYTHON), "-m", "pytest", "-q", *pytest_args], cwd=HERE)
+    if failed:
+        print(f"failed: {', '.join(failed)} (fix with `.venv/bin/ruff format .` or see docs/architecture.md)")
+        return code or 1
+    return code
 
 
 if __name__ == "__main__":

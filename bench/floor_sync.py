@@ -23,12 +23,24 @@ def main(url: str, db_path: str) -> int:
         author = (item.get("authors") or [{}])[0]
         rows.append(
             (
-                "comments", str(item["id"]), item.get("title"), item.get("content_text"), item.get("url"),
-                author.get("name"), author.get("url"), item.get("date_published"), item.get("date_modified"),
-                clp.get("platform"), clp.get("channel"), clp.get("thread_id"), clp.get("in_reply_to"),
-                clp.get("state"), json.dumps(clp), json.dumps(item),
+                "comments",
+                str(item["id"]),
+                item.get("title"),
+                item.get("content_text"),
+                item.get("url"),
+                author.get("name"),
+                author.get("url"),
+                item.get("date_published"),
+                item.get("date_modified"),
+                clp.get("platform"),
+                clp.get("channel"),
+                clp.get("thread_id"),
+                clp.get("in_reply_to"),
+                clp.get("state"),
+                json.dumps(clp),
+                json.dumps(item),
             )
-        )  # fmt: skip
+        )
     conn = sqlite3.connect(db_path)
     conn.execute(
         """CREATE TABLE IF NOT EXISTS items (
@@ -37,8 +49,22 @@ def main(url: str, db_path: str) -> int:
             channel TEXT, thread_id TEXT, in_reply_to TEXT, state TEXT, ext TEXT, raw TEXT,
             PRIMARY KEY (feed, id))"""
     )
-    columns = ("title", "body", "url", "author_name", "author_url", "published", "modified", "platform",
-               "channel", "thread_id", "in_reply_to", "state", "ext", "raw")  # fmt: skip
+    columns = (
+        "title",
+        "body",
+        "url",
+        "author_name",
+        "author_url",
+        "published",
+        "modified",
+        "platform",
+        "channel",
+        "thread_id",
+        "in_reply_to",
+        "state",
+        "ext",
+        "raw",
+    )
     with conn:
         conn.executemany(
             f"""INSERT INTO items VALUES ({", ".join("?" * 16)})

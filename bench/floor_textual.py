@@ -26,8 +26,13 @@ class Bare(App[None]):
         table = self.query_one(DataTable)
         table.add_columns("decision", "platform", "when", "author", "comment")
         for n in range(45):
-            table.add_row("unreviewed", "facebook", f"11-{n % 28 + 1:02d} 09:{n:02d}", f"Person {n}",
-                          f"Comment number {n} about the 42 bus and the library site")  # fmt: skip
+            table.add_row(
+                "unreviewed",
+                "facebook",
+                f"11-{n % 28 + 1:02d} 09:{n:02d}",
+                f"Person {n}",
+                f"Comment number {n} about the 42 bus and the library site",
+            )
 
 
 async def render(size: tuple[int, int]) -> str:

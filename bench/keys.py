@@ -118,8 +118,7 @@ async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int
         result["pilot_j"] = await pilot_loop(pilot, ["j"], j)
         result["pilot_a"] = await pilot_loop(pilot, ["a"], a)
         result["cpu_j"] = []
-        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, ["j"], frames,
-                                                                  cpu=result["cpu_j"])  # fmt: skip
+        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, ["j"], frames, cpu=result["cpu_j"])
 
         # `a` repaints only once the decision has been written on the writer thread.
         def landed_factory() -> Any:
@@ -151,8 +150,9 @@ async def measure_floor(j: int, frames: int) -> dict[str, Any]:
         # 45 rows: go down and up so the cursor always moves.
         result["pilot_j"] = await pilot_loop(pilot, ["down"] * 20 + ["up"] * 20, j)
         result["cpu_j"] = []
-        result["frame_j"], result["settled_j"] = await frame_loop(app, pilot, clock, ["down"] * 20 + ["up"] * 20,
-                                                                  frames, cpu=result["cpu_j"])  # fmt: skip
+        result["frame_j"], result["settled_j"] = await frame_loop(
+            app, pilot, clock, ["down"] * 20 + ["up"] * 20, frames, cpu=result["cpu_j"]
+        )
     return result
 
 

@@ -159,8 +159,14 @@ class Series:
         return max((r.maxrss_mib for r in self.runs), default=float("nan"))
 
     def summary(self) -> dict[str, Any]:
-        return {"name": self.name, "wall": self.wall, "cpu": self.cpu, "median_wall": median(self.wall),
-                "median_cpu": median(self.cpu), "max_rss_mib": self.rss}  # fmt: skip
+        return {
+            "name": self.name,
+            "wall": self.wall,
+            "cpu": self.cpu,
+            "median_wall": median(self.wall),
+            "median_cpu": median(self.cpu),
+            "max_rss_mib": self.rss,
+        }
 
 
 @dataclass
@@ -224,8 +230,15 @@ class Bench:
     def ratio_row(self, case: str, product: Series, floor: Series, limit: float | None, note: str = "") -> Row:
         value = median(product.wall) / median(floor.wall)
         cpu_ratio = median(product.cpu) / median(floor.cpu)
-        row = Row(case, product.name, floor.name, value, limit, "x",
-                  note or f"{median(product.wall):.3f} s vs {median(floor.wall):.3f} s; CPU ratio {cpu_ratio:.2f}x")  # fmt: skip
+        row = Row(
+            case,
+            product.name,
+            floor.name,
+            value,
+            limit,
+            "x",
+            note or f"{median(product.wall):.3f} s vs {median(floor.wall):.3f} s; CPU ratio {cpu_ratio:.2f}x",
+        )
         self.add(row)
         return row
 
@@ -244,8 +257,10 @@ class Bench:
         for size in self.growth_sizes:
             if size != n:
                 self.bodies[f"comments-{size}"] = json.dumps(comments_feed(size)).encode()
-        say(f"  generated feeds in {time.perf_counter() - started:.1f} s: " + ", ".join(
-            f"{k} {len(v) / 1e6:.1f} MB" for k, v in self.bodies.items()))  # fmt: skip
+        say(
+            f"  generated feeds in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{k} {len(v) / 1e6:.1f} MB" for k, v in self.bodies.items())
+        )
 
     # -- cases ---------------------------------------------------------------------------
 
@@ -259,11 +274,16 @@ class Bench:
         config = write_config(self.tmp / f"sync-{size}.toml", [("comments", url, "comment")])
         db = self.tmp / f"cold-{size}.db"
         floor_db = self.tmp / f"floor-{size}.db"
-        runs = self.timed([
-            (f"floor_sync[{label}]", [PY, str(HERE / "floor_sync.py"), url, str(floor_db)],
-             lambda n: remove_db(floor_db)),
-            (f"clp-tui sync cold[{label}]", self.sync_argv(config, db), lambda n: remove_db(db)),
-        ])  # fmt: skip
+        runs = self.timed(
+            [
+                (
+                    f"floor_sync[{label}]",
+                    [PY, str(HERE / "floor_sync.py"), url, str(floor_db)],
+                    lambda n: remove_db(floor_db),
+                ),
+                (f"clp-tui sync cold[{label}]", self.sync_argv(config, db), lambda n: remove_db(db)),
+            ]
+        )
         template = copy_db(db, self.tmp / f"synced-{size}.db")
         self.extra.setdefault("sync_output", {})[label] = self.series[f"clp-tui sync cold[{label}]"].runs[-1].stdout
         return runs[f"clp-tui sync cold[{label}]"], runs[f"floor_sync[{label}]"], template
@@ -298,38 +318,71 @@ class Bench:
             return (watcher.execute("PRAGMA data_version").fetchone()[0], *files)
 
         before = stamp()
-        runs = self.timed([
-            ("floor_304 (httpx)", [PY, str(HERE / "floor_304.py"), url, etag], None),
-            ("clp-tui sync 304", self.sync_argv(config, db), None),
-        ])  # fmt: skip
+        runs = self.timed(
+            [
+                ("floor_304 (httpx)", [PY, str(HERE / "floor_304.py"), url, etag], None),
+                ("clp-tui sync 304", self.sync_argv(config, db), None),
+            ]
+        )
         after = stamp()
         watcher.close()
         product = runs["clp-tui sync 304"]
         self.ratio_row("2 re-sync 304 vs httpx conditional GET", product, runs["floor_304 (httpx)"], 1.5)
         not_modified = all("not modified" in r.stdout for r in product.runs)
-        self.add(Row("2 every re-sync answered 'not modified'", "", "", float(not_modified), None, "",
-                     passed=not_modified))  # fmt: skip
+        self.add(
+            Row("2 every re-sync answered 'not modified'", "", "", float(not_modified), None, "", passed=not_modified)
+        )
         unchanged = before == after
         self.extra["resync_stamps"] = {"before": before, "after": after}
-        self.add(Row("2 zero DB writes (data_version, mtimes)", "", "", float(unchanged), None, "",
-                     note=f"before {before} after {after}", passed=unchanged))  # fmt: skip
-        imports = check(run([PY, "-X", "importtime", CLP, "sync", "--config", str(config), "--db", str(db)],
-                            env=self.env, cwd=self.tmp), "importtime sync")  # fmt: skip
+        self.add(
+            Row(
+                "2 zero DB writes (data_version, mtimes)",
+                "",
+                "",
+                float(unchanged),
+                None,
+                "",
+                note=f"before {before} after {after}",
+                passed=unchanged,
+            )
+        )
+        imports = check(
+            run(
+                [PY, "-X", "importtime", CLP, "sync", "--config", str(config), "--db", str(db)],
+                env=self.env,
+                cwd=self.tmp,
+            ),
+            "importtime sync",
+        )
         modules = [
             line.split("|")[-1].strip() for line in imports.stderr.splitlines() if line.startswith("import time:")
         ]
         textual_mods = [m for m in modules if m == "textual" or m.startswith("textual.")]
-        self.extra["sync_imports"] = {"count": len(modules), "textual": textual_mods,
-                                      "heaviest": _heaviest_imports(imports.stderr)}  # fmt: skip
-        self.add(Row("2 sync process did not import textual", "", "", float(not textual_mods), None, "",
-                     note=f"{len(modules)} modules imported", passed=not textual_mods))  # fmt: skip
+        self.extra["sync_imports"] = {
+            "count": len(modules),
+            "textual": textual_mods,
+            "heaviest": _heaviest_imports(imports.stderr),
+        }
+        self.add(
+            Row(
+                "2 sync process did not import textual",
+                "",
+                "",
+                float(not textual_mods),
+                None,
+                "",
+                note=f"{len(modules)} modules imported",
+                passed=not textual_mods,
+            )
+        )
 
         say(f"\n[3] re-sync with 1% changed (HTTP 200), {n:,} comments")
         db3 = self.tmp / "mutated.db"
         self.bodies["comments"] = self.mutated
         try:
-            runs = self.timed([("clp-tui sync 1% changed", self.sync_argv(config, db3),
-                                lambda k: copy_db(self.synced, db3))])  # fmt: skip
+            runs = self.timed(
+                [("clp-tui sync 1% changed", self.sync_argv(config, db3), lambda k: copy_db(self.synced, db3))]
+            )
         finally:
             self.bodies["comments"] = json.dumps(self.feeds["comments"]).encode()
         product = runs["clp-tui sync 1% changed"]
@@ -338,12 +391,15 @@ class Bench:
 
     def build_full_cache(self) -> None:
         say("\n    building the full cache (all four feeds, one `clp-tui sync`)")
-        self.full_config = write_config(self.tmp / "full.toml", [
-            ("comments", self.server.url("comments"), "comment"),
-            ("plan", self.server.url("plan"), "milestone"),
-            ("activity", self.server.url("activity"), "activity"),
-            ("press", self.server.url("press"), "press"),
-        ])  # fmt: skip
+        self.full_config = write_config(
+            self.tmp / "full.toml",
+            [
+                ("comments", self.server.url("comments"), "comment"),
+                ("plan", self.server.url("plan"), "milestone"),
+                ("activity", self.server.url("activity"), "activity"),
+                ("press", self.server.url("press"), "press"),
+            ],
+        )
         self.full_db = self.tmp / "full.db"
         remove_db(self.full_db)
         r = check(run(self.sync_argv(self.full_config, self.full_db), env=self.env, cwd=self.tmp), "full sync")
@@ -353,8 +409,20 @@ class Bench:
             say(f"      {line}")
 
     def snapshot_argv(self, screen: str, config: Path, db: Path, out: Path) -> list[str]:
-        return [CLP, "snapshot", "--config", str(config), "--db", str(db), "--screen", screen, "--size", SIZE,
-                "--output", str(out)]  # fmt: skip
+        return [
+            CLP,
+            "snapshot",
+            "--config",
+            str(config),
+            "--db",
+            str(db),
+            "--screen",
+            screen,
+            "--size",
+            SIZE,
+            "--output",
+            str(out),
+        ]
 
     def case_snapshots(self) -> None:
         say("\n[4][5] snapshots at 140x45 over the full cache vs a bare Textual DataTable app")
@@ -364,25 +432,52 @@ class Bench:
             ("floor_textual", [PY, str(HERE / "floor_textual.py"), str(self.tmp / "floor.svg"), SIZE], None)
         ]
         for screen in screens:
-            rounds.append((f"snapshot {screen}",
-                           self.snapshot_argv(screen, self.full_config, self.full_db, self.tmp / f"{screen}.svg"),
-                           None))  # fmt: skip
+            rounds.append(
+                (
+                    f"snapshot {screen}",
+                    self.snapshot_argv(screen, self.full_config, self.full_db, self.tmp / f"{screen}.svg"),
+                    None,
+                )
+            )
         runs = self.timed(rounds)
         svg = (self.tmp / "inbox.svg").read_text(encoding="utf-8")
         if f"{self.args.items:,}&#160;comments" not in svg:
             say("    WARNING: the inbox snapshot does not show the expected comment count")
         for number, screen in zip(("4", "5", "5", "5"), screens, strict=True):
-            self.ratio_row(f"{number} snapshot {screen} vs bare Textual", runs[f"snapshot {screen}"],
-                           runs["floor_textual"], 1.5)  # fmt: skip
+            self.ratio_row(
+                f"{number} snapshot {screen} vs bare Textual", runs[f"snapshot {screen}"], runs["floor_textual"], 1.5
+            )
 
     def case_keys(self) -> None:
         say(f"\n[6] keypress -> repaint in the inbox, {self.args.items:,} comments (Pilot, in-process)")
         db = copy_db(self.full_db, self.tmp / "keys.db")
         j, a, frames = self.args.j, self.args.a, self.args.frames
-        floor = check(run([PY, str(HERE / "keys.py"), "floor", "--j", str(j), "--frames", str(frames)],
-                          env=self.env, cwd=self.tmp), "keys floor")  # fmt: skip
-        inbox = check(run([PY, str(HERE / "keys.py"), "inbox", str(self.full_config), str(db), "--j", str(j),
-                           "--a", str(a), "--frames", str(frames)], env=self.env, cwd=self.tmp), "keys inbox")  # fmt: skip
+        floor = check(
+            run(
+                [PY, str(HERE / "keys.py"), "floor", "--j", str(j), "--frames", str(frames)], env=self.env, cwd=self.tmp
+            ),
+            "keys floor",
+        )
+        inbox = check(
+            run(
+                [
+                    PY,
+                    str(HERE / "keys.py"),
+                    "inbox",
+                    str(self.full_config),
+                    str(db),
+                    "--j",
+                    str(j),
+                    "--a",
+                    str(a),
+                    "--frames",
+                    str(frames),
+                ],
+                env=self.env,
+                cwd=self.tmp,
+            ),
+            "keys inbox",
+        )
         f = json.loads(floor.stdout)
         k = json.loads(inbox.stdout)
         self.extra["keys"] = {"inbox": k, "floor": f, "inbox_rss_mib": inbox.maxrss_mib}
@@ -403,23 +498,68 @@ class Bench:
             floor_text = f"   floor p50 {median(f[floor_key]):.1f} p95 {p95(f[floor_key]):.1f}" if floor_key else ""
             say(f"    {label:<44} {median(values):8.1f} {p95(values):8.1f}{floor_text}")
         # The limit is on what a person feels: key to the frame that shows its effect.
-        self.add(Row("6 j: key -> first frame p95", "", "", p95(k["frame_j"]), KEY_LIMIT_MS, "ms",
-                     note=f"p50 {median(k['frame_j']):.1f} ms; bare DataTable p50 {median(f['frame_j']):.1f} "
-                          f"p95 {p95(f['frame_j']):.1f} ms; CPU/press p50 {median(k['cpu_j']):.1f} ms "
-                          f"(DataTable {median(f['cpu_j']):.1f})"))  # fmt: skip
-        self.add(Row("6 j: key -> settled incl. preview p95", "", "", p95(k["settled_j"]), KEY_LIMIT_MS, "ms",
-                     note=f"p50 {median(k['settled_j']):.1f} ms; the last frame before idle: preview pane drawn"))  # fmt: skip
-        self.add(Row("6 a: key -> list repainted p95", "", "", p95(k["frame_a"]), KEY_LIMIT_MS, "ms",
-                     note=f"p50 {median(k['frame_a']):.1f} ms; settled p95 {p95(k['settled_a']):.1f} ms "
-                          f"(the list re-orders {LANDED_NOTE}); CPU/press p50 {median(k['cpu_a']):.1f} ms"))  # fmt: skip
+        self.add(
+            Row(
+                "6 j: key -> first frame p95",
+                "",
+                "",
+                p95(k["frame_j"]),
+                KEY_LIMIT_MS,
+                "ms",
+                note=f"p50 {median(k['frame_j']):.1f} ms; bare DataTable p50 {median(f['frame_j']):.1f} "
+                f"p95 {p95(f['frame_j']):.1f} ms; CPU/press p50 {median(k['cpu_j']):.1f} ms "
+                f"(DataTable {median(f['cpu_j']):.1f})",
+            )
+        )
+        self.add(
+            Row(
+                "6 j: key -> settled incl. preview p95",
+                "",
+                "",
+                p95(k["settled_j"]),
+                KEY_LIMIT_MS,
+                "ms",
+                note=f"p50 {median(k['settled_j']):.1f} ms; the last frame before idle: preview pane drawn",
+            )
+        )
+        self.add(
+            Row(
+                "6 a: key -> list repainted p95",
+                "",
+                "",
+                p95(k["frame_a"]),
+                KEY_LIMIT_MS,
+                "ms",
+                note=f"p50 {median(k['frame_a']):.1f} ms; settled p95 {p95(k['settled_a']):.1f} ms "
+                f"(the list re-orders {LANDED_NOTE}); CPU/press p50 {median(k['cpu_a']):.1f} ms",
+            )
+        )
         # Not a limit: `await pilot.press(); await pilot.pause()` measures Pilot's idle
         # detection (20 ms sleeps, three per press+pause) as much as the app. The same loop
         # over the bare DataTable floor is printed beside it; the app's share is the difference.
-        self.add(Row("6 j: pilot press+pause p95 (info)", "", "", p95(k["pilot_j"]), None, "ms",
-                     note=f"p50 {median(k['pilot_j']):.1f}; bare DataTable in the same loop p50 "
-                          f"{median(f['pilot_j']):.1f} p95 {p95(f['pilot_j']):.1f}"))  # fmt: skip
-        self.add(Row("6 a: pilot press+pause p95 (info)", "", "", p95(k["pilot_a"]), None, "ms",
-                     note=f"p50 {median(k['pilot_a']):.1f}; includes waiting for the write to land"))  # fmt: skip
+        self.add(
+            Row(
+                "6 j: pilot press+pause p95 (info)",
+                "",
+                "",
+                p95(k["pilot_j"]),
+                None,
+                "ms",
+                note=f"p50 {median(k['pilot_j']):.1f}; bare DataTable in the same loop p50 "
+                f"{median(f['pilot_j']):.1f} p95 {p95(f['pilot_j']):.1f}",
+            )
+        )
+        self.add(
+            Row(
+                "6 a: pilot press+pause p95 (info)",
+                "",
+                "",
+                p95(k["pilot_a"]),
+                None,
+                "ms",
+                note=f"p50 {median(k['pilot_a']):.1f}; includes waiting for the write to land",
+            )
+        )
 
     def case_rss(self) -> None:
         how = "GNU time %M" if RSS_TRUSTED else "os.wait4 ru_maxrss, INFLATED by the bench's own RSS"
@@ -454,8 +594,9 @@ class Bench:
             series["floor_sync"][size] = floor
             config = self.tmp / f"sync-{size}.toml"
             name = f"snapshot inbox[{label}]"
-            runs = self.timed([(name, self.snapshot_argv("inbox", config, synced, self.tmp / f"inbox-{label}.svg"),
-                                None)])  # fmt: skip
+            runs = self.timed(
+                [(name, self.snapshot_argv("inbox", config, synced, self.tmp / f"inbox-{label}.svg"), None)]
+            )
             series["snapshot inbox"][size] = runs[name]
         sizes = self.growth_sizes
         self.extra["growth"] = {}
@@ -480,8 +621,10 @@ class Bench:
 
     def report(self, info: dict[str, Any], seconds: float) -> None:
         say("\n" + "=" * 110)
-        say(f"Results ({self.args.repeat} timed repeats after {self.args.warmup} warm-up; medians; "
-            f"ratios are product / floor)")  # fmt: skip
+        say(
+            f"Results ({self.args.repeat} timed repeats after {self.args.warmup} warm-up; medians; "
+            f"ratios are product / floor)"
+        )
         say(f"{'case':<46}{'value':>10}  {'limit':<11}{'result':<7} notes")
         say("-" * 110)
         for row in self.rows:
@@ -490,12 +633,16 @@ class Bench:
         say("-" * 110)
         say("Median wall / CPU seconds per command:")
         for s in self.series.values():
-            say(f"  {s.name:<36} wall {median(s.wall):7.3f} s (min {min(s.wall):.3f}, max {max(s.wall):.3f})"
-                f"   cpu {median(s.cpu):7.3f} s   peak RSS {s.rss:6.0f} MiB   runs {len(s.runs)}")  # fmt: skip
+            say(
+                f"  {s.name:<36} wall {median(s.wall):7.3f} s (min {min(s.wall):.3f}, max {max(s.wall):.3f})"
+                f"   cpu {median(s.cpu):7.3f} s   peak RSS {s.rss:6.0f} MiB   runs {len(s.runs)}"
+            )
         failed = [r.case for r in self.rows if r.verdict() == "FAIL"]
         say(f"\n{len(failed)} limit(s) failed" + (": " + "; ".join(failed) if failed else ""))
-        say(f"load average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
-            f"whole run {seconds / 60:.1f} min")  # fmt: skip
+        say(
+            f"load average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
+            f"whole run {seconds / 60:.1f} min"
+        )
         if self.args.json:
             payload = {
                 "machine": info,
@@ -549,8 +696,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = machine()
     say("clp-tui bench")
-    say(f"  {info['nproc']} CPU x {info['cpu']}, {info['ram']} RAM; Python {info['python']}, "
-        f"Textual {info['textual']}, SQLite {info['sqlite']}")  # fmt: skip
+    say(
+        f"  {info['nproc']} CPU x {info['cpu']}, {info['ram']} RAM; Python {info['python']}, "
+        f"Textual {info['textual']}, SQLite {info['sqlite']}"
+    )
     load = os.getloadavg()
     say(f"  load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     bench = Bench(args)

@@ -186,8 +186,7 @@ class ClpApp(App[None]):
         unknown = sorted(set(keys) - all_binding_ids())
         if unknown:
             self.notify(
-                f"[keys] in the config names unknown binding id(s): {', '.join(unknown)}. "
-                "Press ? to see every id.",
+                f"[keys] in the config names unknown binding id(s): {', '.join(unknown)}. Press ? to see every id.",
                 severity="warning",
                 markup=False,
                 timeout=10,
@@ -203,8 +202,10 @@ class ClpApp(App[None]):
     def action_toggle_meeting(self) -> None:
         self.meeting = not self.meeting
         self._apply_meeting()
-        self.notify("Meeting mode: read-only, no names or comments on screen." if self.meeting
-                    else "Meeting mode off.", timeout=3)  # fmt: skip
+        self.notify(
+            "Meeting mode: read-only, no names or comments on screen." if self.meeting else "Meeting mode off.",
+            timeout=3,
+        )
 
     def _apply_meeting(self, *, reload: bool = True) -> None:
         """High contrast, read-only, no personal data, and the screens cycling on their own."""
@@ -252,8 +253,11 @@ class ClpApp(App[None]):
         finally:
             self.store.close()
         if result is not None and result.purged:
-            self.call_from_thread(self.notify, f"Retention: {result.purged} old decided comment(s) blanked "
-                                  f"(older than {result.retain_days} days).", markup=False)  # fmt: skip
+            self.call_from_thread(
+                self.notify,
+                f"Retention: {result.purged} old decided comment(s) blanked (older than {result.retain_days} days).",
+                markup=False,
+            )
             self.call_from_thread(self.data_changed)
 
     def on_resize(self) -> None:
@@ -359,8 +363,11 @@ class ClpApp(App[None]):
                 self._check_store()
             if config_path in paths:
                 self._reload_config(config_path)
-            touched = [f.name for f in self.config.feeds if urlsplit(f.url).scheme == "file"
-                       and Path(url2pathname(urlsplit(f.url).path)).resolve() in paths]  # fmt: skip
+            touched = [
+                f.name
+                for f in self.config.feeds
+                if urlsplit(f.url).scheme == "file" and Path(url2pathname(urlsplit(f.url).path)).resolve() in paths
+            ]
             for name in touched:
                 if name not in self._syncing:
                     self._syncing.add(name)
@@ -370,16 +377,16 @@ class ClpApp(App[None]):
         try:
             config = load_config(path)
         except ConfigError as exc:
-            self.notify(f"{exc}\nKeeping the settings already loaded.", severity="error", markup=False,
-                        timeout=10)  # fmt: skip
+            self.notify(f"{exc}\nKeeping the settings already loaded.", severity="error", markup=False, timeout=10)
             return
         self.config = config
         self._apply_keymap(config.keys)
         self._check_flags()
         self._watch_files()  # feeds may have been added: watch their folders too
         self._cycle_timer.stop()
-        self._cycle_timer = self.set_interval(config.meeting.cycle_seconds, self._cycle_screen,
-                                              pause=not (self.meeting and self.live))  # fmt: skip
+        self._cycle_timer = self.set_interval(
+            config.meeting.cycle_seconds, self._cycle_screen, pause=not (self.meeting and self.live)
+        )
         self.notify("Settings reloaded.", timeout=2)
         self.data_changed()
 
@@ -445,8 +452,9 @@ class ClpApp(App[None]):
             error = future.exception()
             if error is not None:
                 message = str(error) if isinstance(error, StoreError) else f"could not save: {error}"
-                self.notify(f"{message}\nThe decision was NOT recorded; try again.", severity="error",
-                            markup=False, timeout=10)  # fmt: skip
+                self.notify(
+                    f"{message}\nThe decision was NOT recorded; try again.", severity="error", markup=False, timeout=10
+                )
                 return
             self._data_version = self.store.data_version()
             if then is not None:
@@ -528,5 +536,15 @@ def all_binding_ids() -> set[str]:
     from clp_tui.screens.dialogs import AskChoice, AskText, TextScreen
     from clp_tui.widgets.rowlist import RowList
 
-    classes = [App, ClpApp, *ClpApp.MODES.values(), DashboardScreen, HelpScreen, RowList, AskText, AskChoice, TextScreen]
+    classes = [
+        App,
+        ClpApp,
+        *ClpApp.MODES.values(),
+        DashboardScreen,
+        HelpScreen,
+        RowList,
+        AskText,
+        AskChoice,
+        TextScreen,
+    ]
     return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}

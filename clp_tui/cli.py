@@ -34,10 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # No %(default)s here: the default is SUPPRESS (so a subcommand does not reset a
     # global --config), and argparse fails on %(default)s for a suppressed default.
-    common.add_argument("--config", type=Path, help=f"config file (default: {default_config_path()})",
-                        default=argparse.SUPPRESS)  # fmt: skip
-    common.add_argument("--db", type=Path, help=f"cache database file (default: {default_db_path()})",
-                        default=argparse.SUPPRESS)  # fmt: skip
+    common.add_argument(
+        "--config", type=Path, help=f"config file (default: {default_config_path()})", default=argparse.SUPPRESS
+    )
+    common.add_argument(
+        "--db", type=Path, help=f"cache database file (default: {default_db_path()})", default=argparse.SUPPRESS
+    )
     parser = argparse.ArgumentParser(
         prog="clp-tui",
         description="A terminal dashboard for CLP officers, fed by shared JSON feeds.",
@@ -45,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         "failed (the cache is kept), 2 bad usage or config.",
         parents=[common],
     )
-    parser.add_argument("--meeting", action="store_true",
-                        help="open in meeting mode: high contrast, read-only, no names or comments")  # fmt: skip
+    parser.add_argument(
+        "--meeting", action="store_true", help="open in meeting mode: high contrast, read-only, no names or comments"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", parents=[common], help="write a commented starter config")
@@ -62,13 +65,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check-feed", parents=[common], help="validate a feed against the contract")
     p.add_argument("source", metavar="URL_OR_FILE")
-    p.add_argument("--kind", choices=["milestone", "activity", "comment", "press"],
-                   help="kind for items without _clp.type")  # fmt: skip
+    p.add_argument(
+        "--kind", choices=["milestone", "activity", "comment", "press"], help="kind for items without _clp.type"
+    )
     p.add_argument("--json", action="store_true", help="problems as JSON lines")
 
     p = sub.add_parser("schema", parents=[common], help="print the feed JSON Schema")
-    p.add_argument("--kind", choices=["milestone", "activity", "comment", "press"],
-                   help="the schema of a feed configured as this kind (stricter)")  # fmt: skip
+    p.add_argument(
+        "--kind",
+        choices=["milestone", "activity", "comment", "press"],
+        help="the schema of a feed configured as this kind (stricter)",
+    )
 
     p = sub.add_parser("feed", parents=[common], help="make feeds (see: feed from-csv)")
     feed_sub = p.add_subparsers(dest="feed_command", metavar="ACTION", required=True)
@@ -79,14 +86,19 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common], help="run the dashboard on a fictional CLP's live feeds")
     p.add_argument("--tick", type=float, default=4.0, help="seconds between changes in the demo feeds")
-    p.add_argument("--print", dest="print_only", action="store_true",
-                   help="sync the demo feeds once, print the result and exit")  # fmt: skip
+    p.add_argument(
+        "--print", dest="print_only", action="store_true", help="sync the demo feeds once, print the result and exit"
+    )
 
     p = sub.add_parser("serve", parents=[common], help="show the dashboard (meeting mode) in a web browser")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
-    p.add_argument("--i-know-this-is-public", dest="public", action="store_true",
-                   help="allow a non-loopback address; there is no login")  # fmt: skip
+    p.add_argument(
+        "--i-know-this-is-public",
+        dest="public",
+        action="store_true",
+        help="allow a non-loopback address; there is no login",
+    )
 
     p = sub.add_parser("snapshot", parents=[common], help="render one screen from the cache to an SVG")
     p.add_argument("--screen", choices=["board", "branches", "inbox", "press"], required=True)
@@ -95,8 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--meeting", action="store_true", help="render as meeting mode shows it")
 
     p = sub.add_parser("report", parents=[common], help="write the report-back for a CLP meeting")
-    p.add_argument("--format", choices=["markdown", "html"],
-                   help="default: html if --output ends in .html, else markdown")  # fmt: skip
+    p.add_argument(
+        "--format", choices=["markdown", "html"], help="default: html if --output ends in .html, else markdown"
+    )
     p.add_argument("--since", type=_date_arg, metavar="DATE", help="start of the period (default: 28 days earlier)")
     p.add_argument("--as-of", type=_date_arg, metavar="DATE", help="the report's date (default: today)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
@@ -109,13 +122,20 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     q = export_sub.add_parser("escalation", parents=[common], help="a GLU evidence pack for one escalated comment")
     q.add_argument("item", metavar="ITEM", help="FEED/ID, or an ID that only one feed uses")
-    q.add_argument("--output", type=Path, required=True, metavar="DIR_OR_FILE",
-                   help="a folder (the file is named for you) or a file")  # fmt: skip
-    q.add_argument("--format", choices=["markdown", "html"],
-                   help="default: html if the file ends in .html, else markdown")  # fmt: skip
+    q.add_argument(
+        "--output",
+        type=Path,
+        required=True,
+        metavar="DIR_OR_FILE",
+        help="a folder (the file is named for you) or a file",
+    )
+    q.add_argument(
+        "--format", choices=["markdown", "html"], help="default: html if the file ends in .html, else markdown"
+    )
 
-    p = sub.add_parser("purge", parents=[common],
-                       help="blank personal data of reviewed comments older than [moderation] retain_days")  # fmt: skip
+    p = sub.add_parser(
+        "purge", parents=[common], help="blank personal data of reviewed comments older than [moderation] retain_days"
+    )
     p.add_argument("--dry-run", action="store_true", help="only count what would be blanked")
     return parser
 
@@ -202,8 +222,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "report":
         from clp_tui.commands.report import report_command
 
-        return report_command(config, _db_path(args), fmt=args.format, since=args.since, as_of=args.as_of,
-                              output=args.output)  # fmt: skip
+        return report_command(
+            config, _db_path(args), fmt=args.format, since=args.since, as_of=args.as_of, output=args.output
+        )
     if command == "export":
         from clp_tui.commands.export import export_decisions, export_escalation
 
@@ -259,8 +280,10 @@ def format_report(report: Any, width: int) -> str:
     c = report.counts
     name = report.feed.ljust(width)
     if report.status == "ok":
-        line = (f"{name}  ok            +{c.added} added  ~{c.updated} updated  ={c.unchanged} unchanged"
-                f"  -{c.removed} removed  !{c.skipped} skipped  ({report.seconds:.2f} s)")  # fmt: skip
+        line = (
+            f"{name}  ok            +{c.added} added  ~{c.updated} updated  ={c.unchanged} unchanged"
+            f"  -{c.removed} removed  !{c.skipped} skipped  ({report.seconds:.2f} s)"
+        )
         for problem in report.problems[:20]:
             line += "\n    " + one_line(problem.line(report.feed))
         if len(report.problems) > 20:

@@ -150,8 +150,7 @@ def parse_config(text: str, path: str = "<config>") -> Config:
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https", "file"):
             raise ConfigError(
-                f"{where}.url: scheme {scheme or '(none)'!r} is not supported; "
-                "use http://, https:// or file://"
+                f"{where}.url: scheme {scheme or '(none)'!r} is not supported; use http://, https:// or file://"
             )
         if scheme != "file" and not parts.hostname:
             raise ConfigError(f"{where}.url: {feed.url!r} has no host name")

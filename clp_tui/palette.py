@@ -15,8 +15,12 @@ from clp_tui.data.text import one_line
 if TYPE_CHECKING:
     from clp_tui.app import ClpApp
 
-_KINDS = {"milestone": ("board", "Milestone"), "activity": ("branches", "Branch"),
-          "comment": ("inbox", "Comment"), "press": ("press", "Press card")}  # fmt: skip
+_KINDS = {
+    "milestone": ("board", "Milestone"),
+    "activity": ("branches", "Branch"),
+    "comment": ("inbox", "Comment"),
+    "press": ("press", "Press card"),
+}
 _LIMIT = 12
 
 
@@ -65,6 +69,10 @@ class JumpProvider(Provider):
             )
 
     async def discover(self) -> Hits:
-        for mode, label in (("board", "Campaign board"), ("branches", "Branch activity"),
-                            ("inbox", "Moderation inbox"), ("press", "Press kanban")):  # fmt: skip
+        for mode, label in (
+            ("board", "Campaign board"),
+            ("branches", "Branch activity"),
+            ("inbox", "Moderation inbox"),
+            ("press", "Press kanban"),
+        ):
             yield DiscoveryHit(label, partial(self.clp.switch_mode, mode), help="Go to this screen")

@@ -34,8 +34,14 @@ def pytest_configure(config: pytest.Config) -> None:
 # -- running things ----------------------------------------------------------------------
 
 
-def sync(db: Path, feeds: list[dict[str, Any]], network: dict[str, Any] | None = None,
-         *, force: bool = False, env: dict[str, str] | None = None) -> list[FeedReport]:  # fmt: skip
+def sync(
+    db: Path,
+    feeds: list[dict[str, Any]],
+    network: dict[str, Any] | None = None,
+    *,
+    force: bool = False,
+    env: dict[str, str] | None = None,
+) -> list[FeedReport]:
     """Sync in this process: the real fetcher, parser and store, nothing mocked."""
     config = parse_config(config_toml(feeds, network))
     store = Store(db, clock=CLOCK)
@@ -84,21 +90,26 @@ class Cli:
         env.update(extra or {})
         return env
 
-    def write_config(self, feeds: list[dict[str, Any]], network: dict[str, Any] | None = None,
-                     **tables: Any) -> Path:  # fmt: skip
+    def write_config(self, feeds: list[dict[str, Any]], network: dict[str, Any] | None = None, **tables: Any) -> Path:
         self.config.write_text(config_toml(feeds, network, **tables), encoding="utf-8")
         return self.config
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None, timeout: float = 30,
-                 files: bool = True) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 30, files: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         """Run a command; `files=True` adds --config and --db for this test."""
         argv = [sys.executable, "-m", "clp_tui.cli", *args]
         if files:
             argv += ["--config", str(self.config), "--db", str(self.db)]
         return subprocess.run(
-            argv, capture_output=True, text=True, encoding="utf-8", env=self.env(env),
-            cwd=self.home, timeout=timeout,
-        )  # fmt: skip
+            argv,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=self.env(env),
+            cwd=self.home,
+            timeout=timeout,
+        )
 
     def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         argv = [sys.executable, "-m", "clp_tui.cli", *args, "--config", str(self.config), "--db", str(self.db)]

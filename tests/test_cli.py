@@ -120,11 +120,13 @@ def test_the_token_is_sent_but_never_printed_nor_stored(server: FeedServer, othe
     server.route("/moved", status=307, headers={"Location": other_server.url("/c")})
     server.route("/fails", status=401)
     other_server.route("/c", body=feed_bytes([comment("o1")]))
-    cli.write_config([
-        cfg(server, "own", "comment", "/c", token_env="FEED_TOKEN"),
-        cfg(server, "moved", "comment", "/moved", token_env="FEED_TOKEN"),
-        cfg(server, "fails", "comment", "/fails", token_env="FEED_TOKEN"),
-    ])  # fmt: skip
+    cli.write_config(
+        [
+            cfg(server, "own", "comment", "/c", token_env="FEED_TOKEN"),
+            cfg(server, "moved", "comment", "/moved", token_env="FEED_TOKEN"),
+            cfg(server, "fails", "comment", "/fails", token_env="FEED_TOKEN"),
+        ]
+    )
     for args in (("sync",), ("sync", "--json"), ("list", "comments", "--json")):
         result = cli(*args, env={"FEED_TOKEN": token})
         assert token not in result.stdout + result.stderr, args
@@ -148,10 +150,12 @@ def test_a_token_with_a_stray_line_break_is_trimmed(server: FeedServer, cli) -> 
 @pytest.mark.parametrize("token", ["SECRET-tok\nen-123456", "SECRÉT-token-123456"])
 def test_a_token_no_header_can_carry_fails_that_feed_only_and_is_not_shown(server: FeedServer, cli, token: str) -> None:
     server.route("/c", body=feed_bytes([comment("c1")]))
-    cli.write_config([
-        cfg(server, "own", "comment", "/c", token_env="FEED_TOKEN"),
-        cfg(server, "open", "comment", "/c"),
-    ])  # fmt: skip
+    cli.write_config(
+        [
+            cfg(server, "own", "comment", "/c", token_env="FEED_TOKEN"),
+            cfg(server, "open", "comment", "/c"),
+        ]
+    )
     result = cli("sync", env={"FEED_TOKEN": token})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "went wrong" not in result.stderr
@@ -199,11 +203,16 @@ def _every_field_comment(item_id: str) -> dict:
         "authors": [{"name": "Pat \x1b[5mBlink", "url": "https://facebook.example/pat", "avatar": "https://a/x.png"}],
         "tags": ["housing", "[i]x[/i]"],
         "_clp": {
-            "type": "comment", "platform": "facebook_group", "channel": "Anytown Matters",
-            "thread_id": "t1", "thread_title": "Bins", "in_reply_to": "c0", "state": "visible",
+            "type": "comment",
+            "platform": "facebook_group",
+            "channel": "Anytown Matters",
+            "thread_id": "t1",
+            "thread_title": "Bins",
+            "in_reply_to": "c0",
+            "state": "visible",
         },
         "_other_extension": {"kept": True},
-    }  # fmt: skip
+    }
 
 
 def test_list_json_prints_every_field_and_the_decision_byte_for_byte(server: FeedServer, cli, sync_now) -> None:
@@ -262,8 +271,11 @@ def test_list_json_shows_each_milestones_rag(server: FeedServer, cli, sync_now) 
     assert [r.status for r in sync_now(cli.db, [cfg(server, "plan", "milestone", "/m")])] == ["ok"]
     records = {r["id"]: r for r in map(json.loads, cli("list", "milestones", "--json").stdout.splitlines())}
     assert {k: r["rag"] for k, r in records.items()} == {
-        "late": "overdue", "fine": "on_track", "behind": "behind", "done": "done",
-    }  # fmt: skip
+        "late": "overdue",
+        "fine": "on_track",
+        "behind": "behind",
+        "done": "done",
+    }
     assert records["behind"]["_clp"]["target"] == 1000
 
 

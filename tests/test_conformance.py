@@ -29,10 +29,12 @@ def test_a_real_world_feed_syncs_as_comments_and_as_press(sample: str, server: F
     body = (CONFORMANCE / sample).read_bytes()
     doc = json.loads(body)
     url = server.route("/feed.json", body=body)
-    cli.write_config([
-        {"name": "mentions", "url": url, "kind": "comment"},
-        {"name": "news", "url": url, "kind": "press"},
-    ])  # fmt: skip
+    cli.write_config(
+        [
+            {"name": "mentions", "url": url, "kind": "comment"},
+            {"name": "news", "url": url, "kind": "press"},
+        ]
+    )
     result = cli("sync", "--json")
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stdout + result.stderr

@@ -94,23 +94,26 @@ def test_a_gzipped_body_is_decoded(server: FeedServer) -> None:
     assert "gzip" in server.requests_for("/feed.json")[0].headers["accept-encoding"]
 
 
-
 def test_a_gzip_body_of_several_members_is_decoded_whole(server: FeedServer) -> None:
     """`cat a.gz b.gz` is a valid gzip file; a decoder that stops at the first member's
     end would hand the parser half a feed."""
     half = len(BODY) // 2
-    url = server.route("/feed.json", body=gzip.compress(BODY[:half]) + gzip.compress(BODY[half:]),
-                       headers={"Content-Encoding": "gzip"})  # fmt: skip
+    url = server.route(
+        "/feed.json", body=gzip.compress(BODY[:half]) + gzip.compress(BODY[half:]), headers={"Content-Encoding": "gzip"}
+    )
     result = fetch(url)
     assert result.status == "ok", result.error
     assert result.pages == [BODY]
 
 
 def test_garbage_after_a_gzip_member_is_an_error(server: FeedServer) -> None:
-    url = server.route("/feed.json", body=gzip.compress(BODY) + b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    url = server.route(
+        "/feed.json", body=gzip.compress(BODY) + b"not gzip at all", headers={"Content-Encoding": "gzip"}
+    )
     result = fetch(url)
     assert result.status == "error"
     assert "compressed body" in result.error
+
 
 @pytest.mark.parametrize("framing", ["chunked", "close"])
 def test_bodies_without_content_length_are_read_whole(server: FeedServer, framing: str) -> None:

@@ -84,9 +84,16 @@ def test_a_sheet_round_trips_through_check_feed(cli, tmp_path: Path, made: dict,
 def test_milestone_columns_become_typed_fields(made: dict) -> None:
     items = {i["id"]: i for i in json.loads(made["milestone"]["stdout"])["items"]}
     assert items["doors-1"]["_clp"] == {
-        "type": "milestone", "due": "2030-04-30", "strand": "doorstep", "horizon": "short",
-        "owner": "Organiser", "start": "2030-01-06", "status": "on_track", "target": 5000, "achieved": 2100,
-    }  # fmt: skip
+        "type": "milestone",
+        "due": "2030-04-30",
+        "strand": "doorstep",
+        "horizon": "short",
+        "owner": "Organiser",
+        "start": "2030-01-06",
+        "status": "on_track",
+        "target": 5000,
+        "achieved": 2100,
+    }
     assert items["doors-1"]["title"] == "Knock 5,000 doors"
     assert items["doors-1"]["content_text"] == "First pass of the target wards"
     assert items["postal"]["_clp"]["depends_on"] == ["doors-1", "leaflets-1"]
@@ -116,8 +123,10 @@ def test_a_generated_feed_syncs_into_the_cache(made: dict, tmp_path: Path, serve
     (report,) = sync_now(tmp_path / "c.db", [{"name": "press", "url": server.url("/press.json"), "kind": "press"}])
     assert report.status == "ok" and report.counts.added == 3 and report.counts.skipped == 0
     assert sorted(sql(tmp_path / "c.db", "SELECT id, stage, owner FROM items")) == [
-        ("pr-1", "approved", "Comms"), ("pr-2", "idea", None), ("pr-3", "drafting", "Comms"),
-    ]  # fmt: skip
+        ("pr-1", "approved", "Comms"),
+        ("pr-2", "idea", None),
+        ("pr-3", "drafting", "Comms"),
+    ]
 
 
 def test_the_title_defaults_to_the_file_name_and_a_bom_is_ignored(cli, tmp_path: Path) -> None:

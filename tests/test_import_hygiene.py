@@ -48,13 +48,23 @@ def test_the_cli_commands_never_import_textual(cli, tmp_path: Path) -> None:
     sheet.write_text("id,title,format,stage\np1,Hello,statement,idea\n")
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(cli.config), str(cli.db), str(feed), str(sheet)],
-        capture_output=True, text=True, env=cli.env(), cwd=tmp_path, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=cli.env(),
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.splitlines()[-1])
     assert report["codes"] == {
-        "sync --help": 0, "sync": 0, "list": 0, "list milestones": 0, "check-feed": 0, "schema": 0, "from-csv": 0,
-    }  # fmt: skip
+        "sync --help": 0,
+        "sync": 0,
+        "list": 0,
+        "list milestones": 0,
+        "check-feed": 0,
+        "schema": 0,
+        "from-csv": 0,
+    }
     assert report["textual"] == []
     assert report["extras"] == []
 

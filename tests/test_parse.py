@@ -23,9 +23,18 @@ def only(page: ParsedPage) -> ItemRecord:
 
 
 def test_a_milestone_is_read_with_its_plan_fields() -> None:
-    item = milestone("m1", due="2030-05-01", strand="doorstep", horizon="short", owner="Organiser",
-                     start="2030-01-01", status="on_track", target=5000, achieved=2100,
-                     depends_on=["m0"])  # fmt: skip
+    item = milestone(
+        "m1",
+        due="2030-05-01",
+        strand="doorstep",
+        horizon="short",
+        owner="Organiser",
+        start="2030-01-01",
+        status="on_track",
+        target=5000,
+        achieved=2100,
+        depends_on=["m0"],
+    )
     record = only(parse_page(feed_bytes([item]), "milestone"))
     assert (record.id, record.kind, record.title) == ("m1", "milestone", "Milestone m1")
     assert (record.due, record.owner) == ("2030-05-01", "Organiser")
@@ -34,16 +43,31 @@ def test_a_milestone_is_read_with_its_plan_fields() -> None:
 
 
 def test_an_activity_row_is_read_with_its_metrics() -> None:
-    item = activity("a1", branch="Northside", week="2025-W09", ward="Abbey", target_ward=True,
-                    twinned_with="Southside", metrics={"doors": 310, "contacts": 95.5, "custom": 1})  # fmt: skip
+    item = activity(
+        "a1",
+        branch="Northside",
+        week="2025-W09",
+        ward="Abbey",
+        target_ward=True,
+        twinned_with="Southside",
+        metrics={"doors": 310, "contacts": 95.5, "custom": 1},
+    )
     record = only(parse_page(feed_bytes([item]), "activity"))
     assert (record.kind, record.branch, record.week) == ("activity", "Northside", "2025-W09")
     assert json.loads(record.ext)["metrics"] == {"doors": 310, "contacts": 95.5, "custom": 1}
 
 
 def test_a_comment_is_read_with_its_platform_thread_and_author() -> None:
-    item = comment("c1", "Great work", platform="x", channel="@clp", thread_id="t9",
-                   thread_title="Launch", in_reply_to="c0", state="hidden")  # fmt: skip
+    item = comment(
+        "c1",
+        "Great work",
+        platform="x",
+        channel="@clp",
+        thread_id="t9",
+        thread_title="Launch",
+        in_reply_to="c0",
+        state="hidden",
+    )
     record = only(parse_page(feed_bytes([item]), "comment"))
     assert (record.kind, record.body, record.author_name) == ("comment", "Great work", "A. Member")
     assert (record.platform, record.channel, record.thread_id) == ("x", "@clp", "t9")
@@ -52,10 +76,17 @@ def test_a_comment_is_read_with_its_platform_thread_and_author() -> None:
 
 
 def test_a_press_card_is_read_with_its_stage_and_signoffs() -> None:
-    item = press("p1", stage="approved", fmt="op_ed", candidate="Jo Bloggs", owner="Comms",
-                 consent={"by": "Jo Bloggs", "at": "2025-03-01"},
-                 regional_signoff={"by": "Regional office", "at": "2025-03-02T09:00:00Z"},
-                 outlets=["Echo", "Radio"], embargo="2025-03-03T00:01:00Z")  # fmt: skip
+    item = press(
+        "p1",
+        stage="approved",
+        fmt="op_ed",
+        candidate="Jo Bloggs",
+        owner="Comms",
+        consent={"by": "Jo Bloggs", "at": "2025-03-01"},
+        regional_signoff={"by": "Regional office", "at": "2025-03-02T09:00:00Z"},
+        outlets=["Echo", "Radio"],
+        embargo="2025-03-03T00:01:00Z",
+    )
     record = only(parse_page(feed_bytes([item]), "press"))
     assert (record.kind, record.stage, record.owner) == ("press", "approved", "Comms")
     ext = json.loads(record.ext)
@@ -102,13 +133,14 @@ def test_dates_are_normalised_to_utc_and_bad_ones_cost_only_the_field() -> None:
     ]
     page = parse_page(feed_bytes(items), "comment")
     assert [(r.id, r.published) for r in page.records] == [
-        ("a", "2025-03-01T10:00:00Z"), ("b", None), ("c", "2019-05-31T19:17:58Z"),
-    ]  # fmt: skip
+        ("a", "2025-03-01T10:00:00Z"),
+        ("b", None),
+        ("c", "2019-05-31T19:17:58Z"),
+    ]
     assert {(p.item_id, p.path, p.severity) for p in page.problems} == {
         ("b", "$.items[1].date_published", "warning"),
         ("c", "$.items[2].date_modified", "warning"),
     }
-
 
 
 def test_a_timestamp_in_the_stored_form_must_still_be_a_real_moment() -> None:
@@ -119,8 +151,12 @@ def test_a_timestamp_in_the_stored_form_must_still_be_a_real_moment() -> None:
         {"id": "d", "content_text": "x", "date_published": "\u0662\u0660\u0662\u0665-03-01T10:00:00Z"},
     ]
     page = parse_page(feed_bytes(items), "comment")
-    assert [(r.id, r.published) for r in page.records] == [("a", "2025-03-01T10:00:00Z"), ("b", None), ("c", None),
-                                                          ("d", None)]  # fmt: skip
+    assert [(r.id, r.published) for r in page.records] == [
+        ("a", "2025-03-01T10:00:00Z"),
+        ("b", None),
+        ("c", None),
+        ("d", None),
+    ]
     assert sorted(p.item_id for p in page.problems if p.severity == "warning") == ["b", "c", "d"]
 
 

@@ -33,8 +33,15 @@ def test_an_item_that_names_its_type_must_follow_that_types_rules() -> None:
     assert valid(None, feed({"id": "m1", "_clp": {"type": "milestone", "due": "2027-01-01"}}))
     assert not valid(None, feed({"id": "m2", "_clp": {"type": "milestone"}}))  # no due
     assert not valid(None, feed({"id": "p1", "_clp": {"type": "press", "format": "op_ed", "stage": "nowhere"}}))
-    assert not valid(None, feed({"id": "a1", "_clp": {"type": "activity", "branch": "Saltgate",
-                                                       "week": "2026-W60", "metrics": {"doors": 3}}}))  # fmt: skip
+    assert not valid(
+        None,
+        feed(
+            {
+                "id": "a1",
+                "_clp": {"type": "activity", "branch": "Saltgate", "week": "2026-W60", "metrics": {"doors": 3}},
+            }
+        ),
+    )
 
 
 def test_kind_makes_untyped_items_follow_that_kind() -> None:
@@ -62,8 +69,11 @@ def test_real_world_feeds_pass_as_comment_and_press(path: Path) -> None:
 def test_the_command_prints_the_kind_variant(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "clp_tui.cli", "schema", "--kind", "activity"],
-        capture_output=True, text=True, timeout=60, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
     assert printed["properties"]["items"]["items"] == {"$ref": "#/$defs/ActivityItem"}

@@ -192,8 +192,9 @@ def test_a_refresh_never_undoes_a_decision(server: FeedServer, db: Path, sync_no
     (report,) = sync_now(db, _cfg(server))
     assert report.counts.updated == 2
     assert sorted(sql(db, "SELECT item_id, field, value FROM decision_state")) == [
-        ("c1", "moderation", '"hide"'), ("p1", "stage", '"regional_review"'),
-    ]  # fmt: skip
+        ("c1", "moderation", '"hide"'),
+        ("p1", "stage", '"regional_review"'),
+    ]
     assert sql(db, "SELECT count(*) FROM decisions") == [(2,)]
     assert sorted(sql(db, "SELECT id, stage, body FROM items")) == [("c1", None, "edited"), ("p1", "idea", None)]
 
@@ -235,7 +236,7 @@ def test_three_processes_opening_a_new_cache_at_once_migrate_it_exactly_once(cli
             stderr=subprocess.PIPE,
             text=True,
             env=cli.env(),
-        )  # fmt: skip
+        )
         for _ in range(3)
     ]
     try:

@@ -38,8 +38,11 @@ def test_each_kind_is_synced_into_its_columns(server: FeedServer, db: Path, sync
     ]
     reports = sync_now(db, feeds)
     assert [(r.feed, r.status, r.counts.added) for r in reports] == [
-        ("plan", "ok", 1), ("grid", "ok", 1), ("inbox", "ok", 1), ("press", "ok", 1),
-    ]  # fmt: skip
+        ("plan", "ok", 1),
+        ("grid", "ok", 1),
+        ("inbox", "ok", 1),
+        ("press", "ok", 1),
+    ]
     assert sorted(
         sql(db, "SELECT feed, id, kind, due, branch, week, platform, thread_id, stage, owner FROM items")
     ) == [
@@ -50,8 +53,11 @@ def test_each_kind_is_synced_into_its_columns(server: FeedServer, db: Path, sync
     ]
     assert sql(db, "SELECT polling_day, title FROM feeds WHERE name = 'plan'") == [("2029-05-03", "Test feed")]
     assert sql(db, "SELECT feed, outcome, added FROM sync_log ORDER BY feed") == [
-        ("grid", "ok", 1), ("inbox", "ok", 1), ("plan", "ok", 1), ("press", "ok", 1),
-    ]  # fmt: skip
+        ("grid", "ok", 1),
+        ("inbox", "ok", 1),
+        ("plan", "ok", 1),
+        ("press", "ok", 1),
+    ]
 
 
 def test_a_changed_item_is_updated_and_unchanged_ones_are_counted(server: FeedServer, db: Path, sync_now, sql) -> None:
@@ -147,8 +153,9 @@ def test_a_failing_feed_keeps_its_cached_items_and_the_others_go_on(
     assert reports["b"].status == "ok" and reports["b"].counts.added == 1
     assert sql(db, "SELECT id, body FROM items WHERE feed = 'a'") == [("a1", "cached")]
     assert sql(db, "SELECT outcome, error IS NOT NULL FROM sync_log WHERE feed = 'a' ORDER BY seq") == [
-        ("ok", 0), ("error", 1),
-    ]  # fmt: skip
+        ("ok", 0),
+        ("error", 1),
+    ]
     (last_error,) = sql(db, "SELECT last_error FROM feeds WHERE name = 'a'")[0]
     assert reason in last_error
 
@@ -166,8 +173,10 @@ def test_bad_items_are_skipped_and_their_reasons_kept(server: FeedServer, db: Pa
         ("plan", None, "$.items[3].id", "error"),
     ]
     assert [p.line("plan").split(" at ")[0] for p in report.problems] == [
-        "plan: item 'm2'", "plan: item 'm1'", "plan: item without id",
-    ]  # fmt: skip
+        "plan: item 'm2'",
+        "plan: item 'm1'",
+        "plan: item without id",
+    ]
 
 
 def test_numeric_and_missing_ids_are_keys_that_survive_a_refresh(server: FeedServer, db: Path, sync_now, sql) -> None:
@@ -263,8 +272,9 @@ def test_the_token_reaches_its_own_origin_only_and_is_never_stored(
     reports = sync_now(db, feeds, env={"CLP_TEST_TOKEN": TOKEN})
     assert [r.status for r in reports] == ["ok", "ok"]
     assert {r.path: r.headers.get("authorization") for r in server.log()} == {
-        "/feed.json": f"Bearer {TOKEN}", "/own.json": f"Bearer {TOKEN}",
-    }  # fmt: skip
+        "/feed.json": f"Bearer {TOKEN}",
+        "/own.json": f"Bearer {TOKEN}",
+    }
     assert "authorization" not in other_server.log()[0].headers
     for suffix in ("", "-wal", "-shm"):
         path = Path(f"{db}{suffix}")
@@ -359,8 +369,9 @@ def test_two_processes_syncing_one_database_at_once_both_succeed(server: FeedSer
     conn = sqlite3.connect(cli.db)
     try:
         assert conn.execute("SELECT feed, count(*) FROM sync_log WHERE outcome = 'ok' GROUP BY feed").fetchall() == [
-            ("a", 2), ("b", 2),
-        ]  # fmt: skip
+            ("a", 2),
+            ("b", 2),
+        ]
         # each migration applied once, though two processes opened the new file at once
         assert conn.execute("SELECT version, count(*) FROM migrations GROUP BY version").fetchall() == [
             (v, 1) for v in range(1, SCHEMA_VERSION + 1)
@@ -421,8 +432,11 @@ def test_repeat_posting_counts_across_feeds_and_flags_what_was_already_cached(
     assert sql(db, "SELECT count(*) FROM items WHERE flagged = 1") == [(0,)]
     sync_now(db, [feed_cfg(server, "a", path="/a"), feed_cfg(server, "b", path="/b")])
     assert sql(db, "SELECT feed, id FROM items WHERE flagged = 1 ORDER BY id") == [
-        ("a", "a1"), ("a", "a2"), ("b", "b1"), ("b", "b2"),
-    ]  # fmt: skip
+        ("a", "a1"),
+        ("a", "a2"),
+        ("b", "b1"),
+        ("b", "b2"),
+    ]
 
 
 def test_an_edited_comment_is_not_counted_twice(server: FeedServer, db: Path, sync_now, sql) -> None:

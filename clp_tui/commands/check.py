@@ -49,8 +49,16 @@ def check_feed(source: str, kind: str | None, *, as_json: bool = False) -> int:
     taken = sum(1 for r in parsed.records if not r.deleted)
     # `ext` keeps `type` only when the item declared it (the struct omits defaults).
     guessed = kind is None and any(b'"type"' not in r.ext for r in parsed.records if not r.deleted)
-    return _report(source, parsed.title, taken, parsed.problems, "comment" if guessed else kind,
-                   as_json, len(pages), guessed=guessed)  # fmt: skip
+    return _report(
+        source,
+        parsed.title,
+        taken,
+        parsed.problems,
+        "comment" if guessed else kind,
+        as_json,
+        len(pages),
+        guessed=guessed,
+    )
 
 
 def _report(
@@ -69,8 +77,18 @@ def _report(
     if as_json:
         for p in problems:
             print(json_line({"item_id": p.item_id, "path": p.path, "reason": p.reason, "severity": p.severity}))
-        print(json_line({"summary": True, "title": title, "items_taken": taken, "errors": errors,
-                         "warnings": warnings, "pages": pages}))  # fmt: skip
+        print(
+            json_line(
+                {
+                    "summary": True,
+                    "title": title,
+                    "items_taken": taken,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "pages": pages,
+                }
+            )
+        )
     else:
         head = f"{one_line(title)!s}" if title is not None else "(not a feed)"
         print(f"{one_line(source)}: {head}")

@@ -26,7 +26,9 @@ def parse_size(size: str) -> tuple[int, int] | None:
     return columns, rows
 
 
-async def render_svg(config: Config, db_path: Path, screen: str, size: tuple[int, int], *, meeting: bool = False) -> str:
+async def render_svg(
+    config: Config, db_path: Path, screen: str, size: tuple[int, int], *, meeting: bool = False
+) -> str:
     from clp_tui.app import ClpApp
 
     app = ClpApp(config, db_path, meeting=meeting, live=False, mode=MODES[screen])

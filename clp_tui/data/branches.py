@@ -10,8 +10,7 @@ import msgspec
 from clp_tui.data.contract import ActivityExt
 from clp_tui.data.store import Store
 
-COMMON_METRICS = ("doors", "contacts", "leaflets", "calls", "volunteers", "voter_registrations",
-                  "postal_vote_requests")  # fmt: skip
+COMMON_METRICS = ("doors", "contacts", "leaflets", "calls", "volunteers", "voter_registrations", "postal_vote_requests")
 SORTS = ("total", "trend", "name", "target")
 # A branch with nothing recorded in this many latest weeks is "quiet".
 QUIET_WEEKS = 2

@@ -224,9 +224,7 @@ def json_schema(kind: str | None = None) -> dict[str, Any]:
     configured as), every item must be an item of that kind.
     """
     item_types = [MilestoneItem, ActivityItem, CommentItem, PressItem]
-    _, components = msgspec.json.schema_components(
-        [Feed, *item_types], ref_template="#/$defs/{name}"
-    )
+    _, components = msgspec.json.schema_components([Feed, *item_types], ref_template="#/$defs/{name}")
     envelope = components.pop("Feed")
     components.pop("Item", None)
     # Each kind's `_clp.type` may only name that kind: a typed item matches one branch.

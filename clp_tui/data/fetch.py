@@ -299,9 +299,7 @@ class Fetcher:
             return None
         absolute = _join(base, next_url, "next_url")
         if urlsplit(absolute).scheme.lower() != scheme:
-            raise FetchError(
-                f"next_url {redact(absolute)} changes the scheme from {scheme}; pagination refused"
-            )
+            raise FetchError(f"next_url {redact(absolute)} changes the scheme from {scheme}; pagination refused")
         return absolute
 
     async def _get(
@@ -315,8 +313,10 @@ class Fetcher:
     ) -> tuple[int, bytes, dict[str, str]]:
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
-            headers = {"Accept": "application/feed+json, application/json;q=0.9, */*;q=0.1",
-                       "Accept-Encoding": "gzip, deflate"}
+            headers = {
+                "Accept": "application/feed+json, application/json;q=0.9, */*;q=0.1",
+                "Accept-Encoding": "gzip, deflate",
+            }
             # The token goes to the feed's own origin only, never after a redirect elsewhere.
             if token and origin(url) == feed_origin:
                 headers["Authorization"] = f"Bearer {token}"
@@ -352,8 +352,11 @@ class Fetcher:
                     if status in (429, 503):
                         retry = parse_retry_after(response.headers.get("retry-after"))
                     phrase = response.reason_phrase or ""
-                    raise FetchError(f"HTTP {status} {phrase} from {redact(url)}".replace("  ", " "),
-                                     http_status=status, retry_after=retry)
+                    raise FetchError(
+                        f"HTTP {status} {phrase} from {redact(url)}".replace("  ", " "),
+                        http_status=status,
+                        retry_after=retry,
+                    )
                 body = await self._read_body(response, budget)
                 return status, body, dict(response.headers)
             finally:
@@ -382,9 +385,7 @@ class Fetcher:
             raise FetchError(f"connection failed while reading: {_reason(exc)}") from None
         return decoder.finish()
 
-    async def _read_file(
-        self, url: str, budget: int, etag: str | None
-    ) -> tuple[int, bytes, dict[str, str]]:
+    async def _read_file(self, url: str, budget: int, etag: str | None) -> tuple[int, bytes, dict[str, str]]:
         path = Path(url2pathname(urlsplit(url).path))
         try:
             info = await asyncio.to_thread(os.stat, path)

@@ -193,8 +193,9 @@ class Inbox:
         )
         return [_comment(r) for r in rows]
 
-    def position(self, key: tuple[str, str], view: str = "all", platform: str | None = None,
-                 flt: Filter | None = None) -> int | None:  # fmt: skip
+    def position(
+        self, key: tuple[str, str], view: str = "all", platform: str | None = None, flt: Filter | None = None
+    ) -> int | None:
         """Where a comment sits in a view (ids only: cheap even at 50,000 rows)."""
         where, params = self._where(view, platform, flt or Filter())
         rows = self.store.query(

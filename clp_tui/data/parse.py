@@ -219,10 +219,7 @@ def decode_envelope(body: bytes) -> Feed:
         hint = " (it looks like HTML)" if head == b"<" else ""
         raise FeedError(f"not JSON{hint}: {exc}") from None
     if not feed.version.startswith("https://jsonfeed.org/version/1"):
-        raise FeedError(
-            f"not a JSON Feed: version is {feed.version[:60]!r}, "
-            "expected https://jsonfeed.org/version/1.1"
-        )
+        raise FeedError(f"not a JSON Feed: version is {feed.version[:60]!r}, expected https://jsonfeed.org/version/1.1")
     return feed
 
 
@@ -307,14 +304,15 @@ def _parse_item(
         return None
     if len(item_id) > MAX_ID_LENGTH:
         problems.append(
-            Problem(item_id[:40] + "…", f"$.items[{index}].id",
-                    f"id is {len(item_id)} characters long (limit {MAX_ID_LENGTH}); skipped")
+            Problem(
+                item_id[:40] + "…",
+                f"$.items[{index}].id",
+                f"id is {len(item_id)} characters long (limit {MAX_ID_LENGTH}); skipped",
+            )
         )
         return None
     if item_id in seen:
-        problems.append(
-            Problem(item_id, f"$.items[{index}].id", "duplicate id; the first one is kept")
-        )
+        problems.append(Problem(item_id, f"$.items[{index}].id", "duplicate id; the first one is kept"))
         return None
     seen.add(item_id)
     if warning:
@@ -345,8 +343,11 @@ def _parse_item(
         if head.type is not None:
             if head.type not in KINDS:
                 problems.append(
-                    Problem(item_id, f"$.items[{index}]._clp.type",
-                            f"unknown type {head.type[:40]!r}; expected one of {', '.join(KINDS)}")
+                    Problem(
+                        item_id,
+                        f"$.items[{index}]._clp.type",
+                        f"unknown type {head.type[:40]!r}; expected one of {', '.join(KINDS)}",
+                    )
                 )
                 return item_id
             kind = head.type
@@ -367,8 +368,17 @@ def _parse_item(
     return _record(item, ext, item_id, kind, digest, raw, index, problems, has_clp=clp is not None)
 
 
-def _record(item: Item, ext: Any, item_id: str, kind: str, digest: bytes, raw: msgspec.Raw, index: int,
-            problems: list[Problem], has_clp: bool = True) -> ItemRecord:  # fmt: skip
+def _record(
+    item: Item,
+    ext: Any,
+    item_id: str,
+    kind: str,
+    digest: bytes,
+    raw: msgspec.Raw,
+    index: int,
+    problems: list[Problem],
+    has_clp: bool = True,
+) -> ItemRecord:
     """The record of a valid item whose `_clp` has been decoded as `kind` (or defaulted:
     a plain feed read as press has no gate to break)."""
     if item.content_text is not None:
@@ -386,12 +396,21 @@ def _record(item: Item, ext: Any, item_id: str, kind: str, digest: bytes, raw: m
     if value is not None and not _canonical(value):
         modified = _timestamp(value, item_id, index, "date_modified", problems)
     if kind == "press" and has_clp and ext.stage in GATED_STAGES:
-        missing = [name for name, value in (("consent", ext.consent), ("regional_signoff", ext.regional_signoff))
-                   if value is None]  # fmt: skip
+        missing = [
+            name
+            for name, value in (("consent", ext.consent), ("regional_signoff", ext.regional_signoff))
+            if value is None
+        ]
         if missing:
-            problems.append(Problem(item_id, f"$.items[{index}]._clp.stage",
-                                    f"stage {ext.stage} without {' and '.join(missing)}: the gate says a card "
-                                    "gets there only with both; shown flagged", "warning"))  # fmt: skip
+            problems.append(
+                Problem(
+                    item_id,
+                    f"$.items[{index}]._clp.stage",
+                    f"stage {ext.stage} without {' and '.join(missing)}: the gate says a card "
+                    "gets there only with both; shown flagged",
+                    "warning",
+                )
+            )
     record = ItemRecord(
         id=item_id,
         kind=kind,

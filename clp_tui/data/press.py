@@ -99,10 +99,8 @@ def load_cards(store: Store) -> list[Card]:
                 stage=stage,
                 consent_by=(consent or {}).get("by") or (ext.consent.by if ext.consent else None),
                 consent_at=(consent or {}).get("at") or (ext.consent.at if ext.consent else None),
-                signoff_by=(signoff or {}).get("by")
-                or (ext.regional_signoff.by if ext.regional_signoff else None),
-                signoff_at=(signoff or {}).get("at")
-                or (ext.regional_signoff.at if ext.regional_signoff else None),
+                signoff_by=(signoff or {}).get("by") or (ext.regional_signoff.by if ext.regional_signoff else None),
+                signoff_at=(signoff or {}).get("at") or (ext.regional_signoff.at if ext.regional_signoff else None),
                 stage_since=r["stage_at"] or r["modified"] or r["published"] or r["first_seen"],
                 local_stage=r["stage_value"] is not None,
             )

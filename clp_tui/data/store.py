@@ -41,8 +41,21 @@ PAGE_SIZE = 16384
 # Columns every item fills, then the ones each kind lifts out of `_clp`. A sync binds
 # only its kind's columns (binding 26 values per row where 19 do costs ~15 % of a
 # 50,000-item write); the rest stay NULL, and are set NULL if an item changes kind.
-_COMMON_FIELDS = ("id", "kind", "hash", "raw", "ext", "title", "body", "url", "author_name", "author_url",
-                  "published", "modified", "flagged")  # fmt: skip
+_COMMON_FIELDS = (
+    "id",
+    "kind",
+    "hash",
+    "raw",
+    "ext",
+    "title",
+    "body",
+    "url",
+    "author_name",
+    "author_url",
+    "published",
+    "modified",
+    "flagged",
+)
 _LIFTED = tuple(dict.fromkeys(name for names in LIFTED_BY_KIND.values() for name in names))
 _record_values = {kind: operator.attrgetter(*_COMMON_FIELDS, *extra) for kind, extra in LIFTED_BY_KIND.items()}
 _poster_fields = operator.attrgetter("kind", "author_name", "published")
@@ -67,13 +80,24 @@ class StoreError(Exception):
 def _migration_1(db: sqlite_utils.Database) -> None:
     db["feeds"].create(
         {
-            "name": str, "url": str, "kind": str, "title": str, "constituency": str,
-            "polling_day": str, "etag": str, "last_modified": str, "next_allowed_at": float,
-            "failures": int, "last_attempt_at": str, "last_ok_at": str, "last_outcome": str,
-            "http_status": int, "last_error": str,
+            "name": str,
+            "url": str,
+            "kind": str,
+            "title": str,
+            "constituency": str,
+            "polling_day": str,
+            "etag": str,
+            "last_modified": str,
+            "next_allowed_at": float,
+            "failures": int,
+            "last_attempt_at": str,
+            "last_ok_at": str,
+            "last_outcome": str,
+            "http_status": int,
+            "last_error": str,
         },
         pk="name",
-    )  # fmt: skip
+    )
     db.execute(
         """CREATE TABLE items (
             feed TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, hash BLOB, raw BLOB,
@@ -113,16 +137,23 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX decision_state_by_field ON decision_state (field, value)")
     db["sync_log"].create(
         {
-            "seq": int, "feed": str, "at": str, "outcome": str, "http_status": int, "added": int,
-            "updated": int, "unchanged": int, "removed": int, "skipped": int, "error": str,
+            "seq": int,
+            "feed": str,
+            "at": str,
+            "outcome": str,
+            "http_status": int,
+            "added": int,
+            "updated": int,
+            "unchanged": int,
+            "removed": int,
+            "skipped": int,
+            "error": str,
             "seconds": float,
         },
         pk="seq",
-    )  # fmt: skip
-    db.execute("CREATE INDEX sync_log_by_feed ON sync_log (feed, seq)")
-    db["problems"].create(
-        {"feed": str, "item_id": str, "path": str, "reason": str, "severity": str, "at": str}
     )
+    db.execute("CREATE INDEX sync_log_by_feed ON sync_log (feed, seq)")
+    db["problems"].create({"feed": str, "item_id": str, "path": str, "reason": str, "severity": str, "at": str})
     db.execute("CREATE INDEX problems_by_feed ON problems (feed)")
 
 
@@ -148,8 +179,10 @@ def _friendly(exc: sqlite3.Error, path: Path) -> StoreError:
     if "disk is full" in text or "database or disk is full" in text:
         return StoreError(f"the disk holding {path} is full; free some space and try again")
     if "disk I/O error" in text:
-        return StoreError(f"writing the cache {path} failed (disk I/O error): the disk may be full or failing; "
-                          "free some space and try again")  # fmt: skip
+        return StoreError(
+            f"writing the cache {path} failed (disk I/O error): the disk may be full or failing; "
+            "free some space and try again"
+        )
     if "locked" in text or "busy" in text:
         return StoreError(f"the cache {path} stayed busy for {BUSY_TIMEOUT_S:g} s; try again")
     if "malformed" in text or "not a database" in text:
@@ -202,9 +235,7 @@ class Store:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             # Takes effect only when this creates the file. Rows are about a kilobyte;
             # 16 KiB pages make a 50,000-item write a quarter cheaper than 4 KiB ones.
@@ -289,9 +320,7 @@ class Store:
         """hash -> id of the live items of a feed, so unchanged items are skipped unread."""
         with self._errors():
             return dict(
-                self.conn.execute(
-                    "SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)
-                ).fetchall()
+                self.conn.execute("SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)).fetchall()
             )
 
     def record_failure(
@@ -376,8 +405,9 @@ class Store:
             if repeat_posts is not None:
                 # Before the rows are built: a comment already known to be a repeat
                 # post is written flagged, so no second pass rewrites it.
-                _flag_repeat_posters(conn, feed, live, {r.id for r in live}.union(gone), repeat_posts,
-                                     any_cached=not no_comments_before)
+                _flag_repeat_posters(
+                    conn, feed, live, {r.id for r in live}.union(gone), repeat_posts, any_cached=not no_comments_before
+                )
             for item_kind in sorted({r.kind for r in live}):
                 values = _record_values[item_kind]
                 conn.executemany(
@@ -413,9 +443,18 @@ class Store:
             conn.execute(
                 """INSERT INTO sync_log (feed, at, outcome, http_status, added, updated, unchanged,
                        removed, skipped, seconds) VALUES (?, ?, 'ok', ?, ?, ?, ?, ?, ?, ?)""",
-                (feed, stamp, http_status, counts.added, counts.updated, counts.unchanged,
-                 counts.removed, counts.skipped, seconds),
-            )  # fmt: skip
+                (
+                    feed,
+                    stamp,
+                    http_status,
+                    counts.added,
+                    counts.updated,
+                    counts.unchanged,
+                    counts.removed,
+                    counts.skipped,
+                    seconds,
+                ),
+            )
         return counts
 
     @staticmethod
@@ -536,9 +575,20 @@ class Store:
             conn.execute(
                 """INSERT INTO items (feed, id, kind, raw, ext, title, published, stage, owner,
                        first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (LOCAL_FEED, item_id, kind, raw.encode(), json.dumps(ext), title, stamp,
-                 ext.get("stage"), ext.get("owner"), stamp, stamp),
-            )  # fmt: skip
+                (
+                    LOCAL_FEED,
+                    item_id,
+                    kind,
+                    raw.encode(),
+                    json.dumps(ext),
+                    title,
+                    stamp,
+                    ext.get("stage"),
+                    ext.get("owner"),
+                    stamp,
+                    stamp,
+                ),
+            )
             conn.execute(
                 """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason)
                    VALUES (?, ?, ?, ?, 'create', ?, NULL)""",
@@ -677,8 +727,13 @@ def poster_day(author_name: str | None, published: str | None) -> tuple[str, str
 
 
 def _flag_repeat_posters(
-    conn: sqlite3.Connection, feed: str, live: list[ItemRecord], replaced: set[str], repeat_posts: int,
-    *, any_cached: bool,
+    conn: sqlite3.Connection,
+    feed: str,
+    live: list[ItemRecord],
+    replaced: set[str],
+    repeat_posts: int,
+    *,
+    any_cached: bool,
 ) -> None:
     """Flag comments whose author posted `repeat_posts` or more times in one (UTC) day,
     counting across every feed. Called inside the feed's write transaction, before its

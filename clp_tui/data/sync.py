@@ -98,8 +98,7 @@ async def sync_one(
         return FeedReport(
             feed.name,
             "deferred",
-            error=f"the server asked us to wait; next try in {not_before - time.time():.0f} s "
-            "(use --force to try now)",
+            error=f"the server asked us to wait; next try in {not_before - time.time():.0f} s (use --force to try now)",
             next_allowed_at=not_before,
         )
     same_source = state.get("url") == feed.url and state.get("kind") == feed.kind
@@ -115,8 +114,7 @@ async def sync_one(
         # An unchanged feed costs one 304 and no writes, unless a backoff must be cleared.
         if state.get("failures"):
             await asyncio.to_thread(store.clear_failure, feed.name)
-        return FeedReport(feed.name, "not_modified", http_status=result.http_status,
-                          seconds=time.monotonic() - started)  # fmt: skip
+        return FeedReport(feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started)
     try:
         counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started, rules)
     except FeedError as exc:
@@ -243,8 +241,7 @@ def _take_now(
             "last_modified": result.last_modified,
         },
         problems=[
-            {"item_id": p.item_id, "path": p.path, "reason": p.reason, "severity": p.severity}
-            for p in parsed.problems
+            {"item_id": p.item_id, "path": p.path, "reason": p.reason, "severity": p.severity} for p in parsed.problems
         ],
         http_status=result.http_status,
         seconds=seconds,

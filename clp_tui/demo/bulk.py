@@ -65,34 +65,82 @@ _REPLY_SHARE = 0.2
 _EDIT_NOTES = (" [edited]", " Edit: sorted now, thanks.", " Edit: still waiting.", " (updated)")
 
 _STRANDS = (
-    "doorstep", "leaflets", "direct_mail", "phone_bank", "data_entry", "voter_registration",
-    "postal_votes", "digital", "press", "volunteers", "training", "fundraising",
-)  # fmt: skip
+    "doorstep",
+    "leaflets",
+    "direct_mail",
+    "phone_bank",
+    "data_entry",
+    "voter_registration",
+    "postal_votes",
+    "digital",
+    "press",
+    "volunteers",
+    "training",
+    "fundraising",
+)
 _OWNERS = (
-    "Campaign Co-ordinator", "Data Officer", "Volunteer Co-ordinator", "Press Officer",
-    "Treasurer", "Training Officer", "Postal Vote Lead", "Digital Officer",
-)  # fmt: skip
+    "Campaign Co-ordinator",
+    "Data Officer",
+    "Volunteer Co-ordinator",
+    "Press Officer",
+    "Treasurer",
+    "Training Officer",
+    "Postal Vote Lead",
+    "Digital Officer",
+)
 
 _PLACES = (
-    "Fernbridge", "Hollowmere", "Ashcombe", "Saltgate", "Kingsley", "Millbrook", "Brackenfield",
-    "Otterdale", "Rushby", "Quayside", "Larkspur", "Wealden", "Thornbury", "Harrowgate",
-    "Elmstead", "Cobble Hill", "Marsh End", "Ferrybank", "Stonecross", "Windle",
-)  # fmt: skip
+    "Fernbridge",
+    "Hollowmere",
+    "Ashcombe",
+    "Saltgate",
+    "Kingsley",
+    "Millbrook",
+    "Brackenfield",
+    "Otterdale",
+    "Rushby",
+    "Quayside",
+    "Larkspur",
+    "Wealden",
+    "Thornbury",
+    "Harrowgate",
+    "Elmstead",
+    "Cobble Hill",
+    "Marsh End",
+    "Ferrybank",
+    "Stonecross",
+    "Windle",
+)
 _QUARTERS = ("Central", "North", "South", "East", "West", "Park", "Village", "Green")
 
 _STAGES = (
-    "idea", "drafting", "candidate_consent", "regional_review", "approved", "pitched",
-    "published", "spiked",
-)  # fmt: skip
+    "idea",
+    "drafting",
+    "candidate_consent",
+    "regional_review",
+    "approved",
+    "pitched",
+    "published",
+    "spiked",
+)
 _GATED = {"approved", "pitched", "published"}
 _FORMATS = (
-    "press_release", "photo_call", "op_ed", "public_letter", "story_idea", "broadcast_bid",
+    "press_release",
+    "photo_call",
+    "op_ed",
+    "public_letter",
+    "story_idea",
+    "broadcast_bid",
     "statement",
-)  # fmt: skip
+)
 _OUTLETS = (
-    "Fernbridge Gazette", "Hollowmere Advertiser", "Wealdshire Evening Post",
-    "BBC Radio Hollowmere", "Fernbridge FM", "Valeside TV News",
-)  # fmt: skip
+    "Fernbridge Gazette",
+    "Hollowmere Advertiser",
+    "Wealdshire Evening Post",
+    "BBC Radio Hollowmere",
+    "Fernbridge FM",
+    "Valeside TV News",
+)
 _CANDIDATE = "Priya Okonkwo-Hart"
 _REGIONAL_COMMS = "Owen Latimer (Regional Communications)"
 
@@ -109,9 +157,7 @@ def comments_feed(n: int, seed: int = 1, today: date = _DEFAULT_TODAY) -> dict[s
     threads = []
     for t in range(max(1, n // _COMMENTS_PER_THREAD)):
         platform, channel = _CHANNELS[t % len(_CHANNELS)]
-        threads.append(
-            (platform, channel, f"t-{t + 1:05d}", f"{rng.choice(_THREAD_TOPICS)} ({t + 1})")
-        )
+        threads.append((platform, channel, f"t-{t + 1:05d}", f"{rng.choice(_THREAD_TOPICS)} ({t + 1})"))
     people = [
         {
             "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
@@ -218,9 +264,7 @@ def milestones_feed(n: int, seed: int = 1, today: date = _DEFAULT_TODAY) -> dict
     return envelope("bench-plan", f"Benchmark: {n} milestones", polling_day, items)
 
 
-def _milestone_status(
-    rng: random.Random, start: date, due: date, today: date, clp: dict[str, Any]
-) -> str:
+def _milestone_status(rng: random.Random, start: date, due: date, today: date, clp: dict[str, Any]) -> str:
     """A plausible status as a publisher would set it, sometimes out of date."""
     if rng.random() < 0.02:
         return "dropped"
@@ -233,9 +277,7 @@ def _milestone_status(
     return rng.choice(("on_track", "on_track", "on_track", "at_risk", "behind"))
 
 
-def activity_feed(
-    branches: int, weeks: int, seed: int = 1, today: date = _DEFAULT_TODAY
-) -> dict[str, Any]:
+def activity_feed(branches: int, weeks: int, seed: int = 1, today: date = _DEFAULT_TODAY) -> dict[str, Any]:
     """`branches` × `weeks` activity rows for the weeks up to and including today's.
 
     Every third branch is a target ward, helped by the branch before it.

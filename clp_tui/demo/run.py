@@ -30,8 +30,13 @@ def demo_config(server: FeedServer) -> str:
         'watch_words = ["locked up", "traitor", "address"]',
     ]
     for name, kind in FEEDS:
-        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{server.url(name)}"', f'kind = "{kind}"',
-                  f"refresh = {REFRESH[name]}"]  # fmt: skip
+        lines += [
+            "[[feeds]]",
+            f'name = "{name}"',
+            f'url = "{server.url(name)}"',
+            f'kind = "{kind}"',
+            f"refresh = {REFRESH[name]}",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -174,9 +174,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         except LookupError:
             body = None
         except Exception as exc:  # the provider is caller code; report, don't crash the thread
-            self._send_text(
-                HTTPStatus.INTERNAL_SERVER_ERROR, f"feed {name!r} failed: {exc!r}", send_body
-            )
+            self._send_text(HTTPStatus.INTERNAL_SERVER_ERROR, f"feed {name!r} failed: {exc!r}", send_body)
             return
         if body is None:
             self._send_text(HTTPStatus.NOT_FOUND, f"no feed called {name!r}", send_body)
@@ -201,9 +199,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
 
     def _send_validators(self, version: _Version) -> None:
         self.send_header("ETag", version.etag)
-        self.send_header(
-            "Last-Modified", email.utils.formatdate(version.last_modified, usegmt=True)
-        )
+        self.send_header("Last-Modified", email.utils.formatdate(version.last_modified, usegmt=True))
         # Readers may keep a copy but must revalidate it every time.
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Vary", "Accept-Encoding")

@@ -70,9 +70,7 @@ def polling_day_after(today: date) -> date:
         year += 1
 
 
-def envelope(
-    name: str, title: str, polling_day: date, items: list[dict[str, Any]]
-) -> dict[str, Any]:
+def envelope(name: str, title: str, polling_day: date, items: list[dict[str, Any]]) -> dict[str, Any]:
     """A JSON Feed 1.1 document with the CLP extension, as every demo feed is served."""
     return {
         "version": JSON_FEED_VERSION,
@@ -334,9 +332,7 @@ _NOTICEBOARD = "Fernbridge & Hollowmere Community Noticeboard"
 _THREADS: tuple[_Thread, ...] = (
     _Thread("fb-1001", "facebook", "Fernbridge Labour", "Priya's surgery dates for December"),
     _Thread("fb-1002", "facebook", "Fernbridge Labour", "Save the 42 bus: sign the petition"),
-    _Thread(
-        "fb-1003", "facebook", "Fernbridge Labour", "Photos from Saturday's Saltgate action day"
-    ),
+    _Thread("fb-1003", "facebook", "Fernbridge Labour", "Photos from Saturday's Saltgate action day"),
     _Thread("fb-1004", "facebook", "Fernbridge Labour", "Volunteer evening at Fernbridge Central"),
     _Thread("fg-2001", "facebook_group", _NOTICEBOARD, "Bins missed again on Kingsley Road?"),
     _Thread("fg-2002", "facebook_group", _NOTICEBOARD, "What's happening with the old library?"),
@@ -427,10 +423,7 @@ _REPLIES = (
 # Each of these appears exactly once among the first comments: moderators must
 # see them, and the app must show them literally, never as markup, links,
 # actions or terminal control sequences.
-_DOXXING = (
-    "Her campaign manager lives at 14 Larkspur Close, Fernbridge FB3 9QZ. "
-    "Go round and tell him what you think."
-)
+_DOXXING = "Her campaign manager lives at 14 Larkspur Close, Fernbridge FB3 9QZ. Go round and tell him what you think."
 HOSTILE_TEXT = (
     "[bold red]FREE[/] money [@click=app.quit]click[/]",
     "Nice post \x1b[2J\x1b]0;pwned\x07 see you at the meeting",
@@ -741,9 +734,7 @@ class DemoWorld:
         people = []
         for n in range(_COMMENTERS):
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
-            people.append(
-                {"name": name, "url": f"https://example.invalid/profile/{slug(name)}-{n + 101}"}
-            )
+            people.append({"name": name, "url": f"https://example.invalid/profile/{slug(name)}-{n + 101}"})
         return people
 
     def _build_comments(self) -> None:
@@ -756,10 +747,7 @@ class DemoWorld:
         # Each thread's post went up some time in the last three weeks; its
         # comments follow it, so replies can only point at earlier comments.
         start = self._clock - timedelta(days=_COMMENT_DAYS)
-        posted = {
-            t.thread_id: start + timedelta(seconds=rng.randint(0, (_COMMENT_DAYS - 2) * 86400))
-            for t in _THREADS
-        }
+        posted = {t.thread_id: start + timedelta(seconds=rng.randint(0, (_COMMENT_DAYS - 2) * 86400)) for t in _THREADS}
         placed = []
         for text, kind in texts:
             thread = rng.choice(_THREADS)
@@ -849,11 +837,7 @@ class DemoWorld:
     def _bump_activity(self, count: int) -> None:
         rng = self._rng
         week = iso_week(self.today)
-        current = [
-            a
-            for a in self._activity
-            if a["_clp"]["week"] == week and a["_clp"]["branch"] not in _QUIET
-        ]
+        current = [a for a in self._activity if a["_clp"]["week"] == week and a["_clp"]["branch"] not in _QUIET]
         for item in rng.sample(current, min(count, len(current))):
             metrics = item["_clp"]["metrics"]
             doors = rng.randint(4, 30)

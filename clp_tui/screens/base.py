@@ -72,8 +72,7 @@ class DashboardScreen(Screen[None]):
         try:
             self.refresh_data()
         except StoreError as exc:
-            self.notify(f"{exc}\nShowing what was already on screen.", severity="error", markup=False,
-                        timeout=10)  # fmt: skip
+            self.notify(f"{exc}\nShowing what was already on screen.", severity="error", markup=False, timeout=10)
 
     def update_header(self) -> None:
         self.query_one(StatusHeader).show(self.clp.headline(self.TITLE))

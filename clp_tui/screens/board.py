@@ -127,8 +127,14 @@ class BoardScreen(DashboardScreen):
     def _matches(self, m: Milestone) -> bool:
         if not self.filter:
             return True
-        values = {"owner": m.ext.owner, "strand": m.ext.strand, "horizon": m.ext.horizon,
-                  "rag": m.rag, "status": m.status, "feed": m.feed}  # fmt: skip
+        values = {
+            "owner": m.ext.owner,
+            "strand": m.ext.strand,
+            "horizon": m.ext.horizon,
+            "rag": m.rag,
+            "status": m.status,
+            "feed": m.feed,
+        }
         return self.filter.matches(f"{m.title} {m.description} {m.ext.owner or ''}", values)
 
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
@@ -150,10 +156,17 @@ class BoardScreen(DashboardScreen):
         if m.description:
             t.append(clean(m.description) + "\n\n")
         imprint = self.clp.config.campaign.imprint
-        if m.ext.needs_imprint and m.status != "dropped" and not carries_imprint(f"{m.title}\n{m.description}", imprint):
-            t.append("⚠ IMPRINT: this goes out digitally and its text lacks the imprint"
-                     + ("" if imprint.strip() else " (none configured: [campaign] imprint)") + "\n\n",
-                     style="bold red")  # fmt: skip
+        if (
+            m.ext.needs_imprint
+            and m.status != "dropped"
+            and not carries_imprint(f"{m.title}\n{m.description}", imprint)
+        ):
+            t.append(
+                "⚠ IMPRINT: this goes out digitally and its text lacks the imprint"
+                + ("" if imprint.strip() else " (none configured: [campaign] imprint)")
+                + "\n\n",
+                style="bold red",
+            )
         field_rows = [
             ("Strand", (m.ext.strand or "-").replace("_", " ")),
             ("Horizon", m.ext.horizon or "-"),
@@ -230,8 +243,7 @@ class BoardScreen(DashboardScreen):
                 return
             number = float(value)
             amount: float | int = int(number) if number.is_integer() else number
-            self.clp.decide([(m.feed, m.id)], "progress", amount, reason="progress recorded",
-                            then=self.refresh_data)  # fmt: skip
+            self.clp.decide([(m.feed, m.id)], "progress", amount, reason="progress recorded", then=self.refresh_data)
 
         current = f"{m.achieved:g}" if m.achieved is not None else ""
         self.app.push_screen(AskText("Record progress", prompt, value=current, number=True), given)

@@ -131,8 +131,13 @@ class BranchesScreen(DashboardScreen):
         self._peak = max((b.value(w, metric) or 0 for b in self.shown for w in self.weeks), default=0)
         # Fixed widths: the grid never depends on which rows are on screen.
         self._widths = [24, *(6 for _ in self.weeks), 7, 6, 30]
-        header = [Text("Branch"), *(Text(week[5:], justify="right") for week in self.weeks),
-                  Text(f"{len(window)} wks", justify="right"), Text("Trend"), Text("Note")]  # fmt: skip
+        header = [
+            Text("Branch"),
+            *(Text(week[5:], justify="right") for week in self.weeks),
+            Text(f"{len(window)} wks", justify="right"),
+            Text("Trend"),
+            Text("Note"),
+        ]
         self.query_one("#grid-header", Static).update(_line(header, self._widths, style="bold"))
         index = next((i for i, b in enumerate(self.shown) if b.branch == keep), 0) if keep is not None else None
         rows.reload(keep=index)
@@ -146,8 +151,12 @@ class BranchesScreen(DashboardScreen):
     def _matches(self, b: BranchRow) -> bool:
         if not self.filter:
             return True
-        values = {"branch": b.branch, "ward": b.ward, "target": "yes" if b.target_ward else "no",
-                  "twinned": b.twinned_with}  # fmt: skip
+        values = {
+            "branch": b.branch,
+            "ward": b.ward,
+            "target": "yes" if b.target_ward else "no",
+            "twinned": b.twinned_with,
+        }
         return self.filter.matches(f"{b.branch} {b.ward or ''}", values)
 
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
@@ -180,8 +189,14 @@ class BranchesScreen(DashboardScreen):
         # every layout, a third of the time it took to open this screen.
         recent = self.weeks[-6:]
         names = [one_line(metric, 30).replace("_", " ") for metric in self.metrics]
-        rows = [[name, *("·" if (v := b.value(w, metric)) is None else f"{v:,.0f}" for w in recent),
-                 f"{b.total(self.window, metric):,.0f}"] for name, metric in zip(names, self.metrics, strict=True)]  # fmt: skip
+        rows = [
+            [
+                name,
+                *("·" if (v := b.value(w, metric)) is None else f"{v:,.0f}" for w in recent),
+                f"{b.total(self.window, metric):,.0f}",
+            ]
+            for name, metric in zip(names, self.metrics, strict=True)
+        ]
         header = ["Metric", *(week[5:] for week in recent), "Total"]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
         text = Text()

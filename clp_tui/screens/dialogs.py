@@ -18,8 +18,16 @@ class AskText(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, prompt: Text | str, *, value: str = "", placeholder: str = "",
-                 required: bool = True, number: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        title: str,
+        prompt: Text | str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        required: bool = True,
+        number: bool = False,
+    ) -> None:
         super().__init__()
         self.title_text = title
         # Prompts may quote feed text: always plain Text, never markup.
@@ -64,7 +72,9 @@ class AskChoice(ModalScreen[str | None]):
         Binding("k", "up", "Up", show=False, id="dialog.up"),
     ]
 
-    def __init__(self, title: str, prompt: Text | str, choices: list[tuple[str, str]], current: str | None = None) -> None:
+    def __init__(
+        self, title: str, prompt: Text | str, choices: list[tuple[str, str]], current: str | None = None
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.prompt = prompt if isinstance(prompt, Text) else Text(prompt)

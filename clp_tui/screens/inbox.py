@@ -203,8 +203,10 @@ class InboxScreen(DashboardScreen):
 
     def _meeting_summary(self) -> Text:
         t = Text("Moderation in numbers (names and comments are hidden in meeting mode)\n", style="bold")
-        for heading, counts in (("By decision", self.inbox.counts_by_decision()),
-                                ("By platform", self.inbox.counts_by_platform())):  # fmt: skip
+        for heading, counts in (
+            ("By decision", self.inbox.counts_by_decision()),
+            ("By platform", self.inbox.counts_by_platform()),
+        ):
             t.append(f"\n{heading}\n", style="bold")
             for name, count in sorted(counts.items()):
                 t.append(f"  {one_line(name, 20).replace('_', ' '):<20} {count:>7,}\n")

@@ -82,8 +82,7 @@ class PressScreen(DashboardScreen):
         Binding("z", "toggle_spiked", "Show spiked", id="press.show_spiked"),
         # priority: the focused card list would otherwise take left/right for scrolling.
         Binding("l,right", "next_column", "Next column", show=False, priority=True, id="press.next_column"),
-        Binding("h,left", "previous_column", "Previous column", show=False, priority=True,
-                id="press.previous_column"),
+        Binding("h,left", "previous_column", "Previous column", show=False, priority=True, id="press.previous_column"),
     ]
 
     def __init__(self) -> None:
@@ -157,14 +156,22 @@ class PressScreen(DashboardScreen):
         imprint = self.clp.config.campaign.imprint
         if why is None or carries_imprint(f"{card.title}\n{card.body}", imprint):
             return None
-        missing = "no imprint is configured ([campaign] imprint)" if not imprint.strip() else "its text lacks the imprint"
+        missing = (
+            "no imprint is configured ([campaign] imprint)" if not imprint.strip() else "its text lacks the imprint"
+        )
         return f"needs the digital imprint ({why}) but {missing}"
 
     def _matches(self, c: Card) -> bool:
         if not self.filter:
             return True
-        values = {"stage": c.stage, "format": c.ext.format, "candidate": c.ext.candidate,
-                  "owner": c.ext.owner, "outlet": " ".join(c.ext.outlets), "feed": c.feed}  # fmt: skip
+        values = {
+            "stage": c.stage,
+            "format": c.ext.format,
+            "candidate": c.ext.candidate,
+            "owner": c.ext.owner,
+            "outlet": " ".join(c.ext.outlets),
+            "feed": c.feed,
+        }
         return self.filter.matches(f"{c.title} {c.body}", values)
 
     def on_kanban_highlighted(self, event: Kanban.Highlighted) -> None:
@@ -190,10 +197,16 @@ class PressScreen(DashboardScreen):
         if embargo:
             t.append(f"  ⏱ {embargo} ({c.ext.embargo:%a %d %b %H:%M})", style="bold magenta")
         t.append("\n")
-        consent = f"✓ consent from {clean(c.consent_by)}" + (f" ({clean(c.consent_at)})" if c.consent_at else "") \
-            if c.consent_by else "✗ no candidate consent yet (c records it)"
-        signoff = f"✓ regional sign-off by {clean(c.signoff_by)}" + (f" ({clean(c.signoff_at)})" if c.signoff_at else "") \
-            if c.signoff_by else "✗ no regional sign-off yet (g records it)"
+        consent = (
+            f"✓ consent from {clean(c.consent_by)}" + (f" ({clean(c.consent_at)})" if c.consent_at else "")
+            if c.consent_by
+            else "✗ no candidate consent yet (c records it)"
+        )
+        signoff = (
+            f"✓ regional sign-off by {clean(c.signoff_by)}" + (f" ({clean(c.signoff_at)})" if c.signoff_at else "")
+            if c.signoff_by
+            else "✗ no regional sign-off yet (g records it)"
+        )
         t.append(consent + "   ", style="green" if c.consent_by else "yellow")
         t.append(signoff, style="green" if c.signoff_by else "yellow")
         problem = self.imprint_problem(c)
@@ -210,8 +223,7 @@ class PressScreen(DashboardScreen):
         if problem:
             self.notify(problem, severity="error", title="Gate", markup=False, timeout=8)
             return
-        self.clp.decide([card.key], "stage", target, reason=reason,
-                        then=lambda: self.refresh_data(follow=card.key))  # fmt: skip
+        self.clp.decide([card.key], "stage", target, reason=reason, then=lambda: self.refresh_data(follow=card.key))
 
     def action_move_forward(self) -> None:
         c = self.current()
@@ -263,11 +275,14 @@ class PressScreen(DashboardScreen):
 
     def action_consent(self) -> None:
         c = self.current()
-        self._record_signoff("consent", "Candidate's consent", "Who gave express consent for this?",
-                             (c.ext.candidate or "") if c else "")  # fmt: skip
+        self._record_signoff(
+            "consent", "Candidate's consent", "Who gave express consent for this?", (c.ext.candidate or "") if c else ""
+        )
 
     def action_signoff(self) -> None:
-        self._record_signoff("signoff", "Regional sign-off", "Who at the regional communications team signed it off?", "")
+        self._record_signoff(
+            "signoff", "Regional sign-off", "Who at the regional communications team signed it off?", ""
+        )
 
     def action_new_card(self) -> None:
         def given(title: str | None) -> None:

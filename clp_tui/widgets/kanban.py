@@ -79,8 +79,15 @@ class Kanban(Widget, can_focus=True):
         def control(self) -> Kanban:
             return self.kanban
 
-    def __init__(self, source: KanbanSource, *, card_height: int = 4, min_column_width: int = 20,
-                 id: str | None = None, classes: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        source: KanbanSource,
+        *,
+        card_height: int = 4,
+        min_column_width: int = 20,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.source = source
         self.card_height = card_height
@@ -214,8 +221,9 @@ class Kanban(Widget, can_focus=True):
         header.truncate(width, overflow="ellipsis", pad=True)
         return [Segment(s.text, base + s.style if s.style else base) for s in header.render(self.app.console)]
 
-    def _card_line(self, key: str, index: int, sub: int, width: int, is_cursor: bool, focused: bool,
-                   base: Style) -> Strip:  # fmt: skip
+    def _card_line(
+        self, key: str, index: int, sub: int, width: int, is_cursor: bool, focused: bool, base: Style
+    ) -> Strip:
         lines = self._cards.get((key, index, width))
         if lines is None:
             lines = self._cards[(key, index, width)] = self.source.render_card(key, index, width - 1)

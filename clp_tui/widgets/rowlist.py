@@ -63,9 +63,16 @@ class RowList(ScrollView, can_focus=True):
     class Chosen(Highlighted):
         """Enter was pressed on a row."""
 
-    def __init__(self, source: RowSource, *, row_height: int = 1, stripes: bool = False,
-                 on_cursor: Callable[[int], None] | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        source: RowSource,
+        *,
+        row_height: int = 1,
+        stripes: bool = False,
+        on_cursor: Callable[[int], None] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.source = source
         # Called as the cursor moves, before this repaint: what it updates (a preview)
@@ -205,4 +212,3 @@ class RowList(ScrollView, can_focus=True):
         index = (int(self.scroll_y) + event.y) // self.row_height
         if 0 <= index < self._count:
             self.cursor = index
-

@@ -50,14 +50,18 @@ HOSTILE: dict[str, str] = {
     "combining": "ZALGO" + "\u0351\u0310\u0300\u0301\u0302\u0303" * 8,
     "emoji": "EMOJI👩‍👩‍👧‍👦🏴‍☠️🇬🇧",
     "html": "<script>alert('HTMLMARK')</script><img src=x onerror=alert(2)>",
-    "csv": "=HYPERLINK(\"https://evil.example\",\"CSVMARK\")",
+    "csv": '=HYPERLINK("https://evil.example","CSVMARK")',
     "separators": "SEPMARK\u2028LS\u2029PS",
     "del_nul": "NULMARK\x7f\x00end",
 }
 EVIL = " ".join(HOSTILE.values())
 # The markup that must survive literally wherever feed text is shown in full.
-MARKUP_LITERALS = ("[bold]BOLDMARK[/bold]", "CLOSEMARK[/]", "[@click=app.quit]QUITMARK[/]",
-                   "[link=https://e.vl/]LINKMARK[/link]")  # fmt: skip
+MARKUP_LITERALS = (
+    "[bold]BOLDMARK[/bold]",
+    "CLOSEMARK[/]",
+    "[@click=app.quit]QUITMARK[/]",
+    "[link=https://e.vl/]LINKMARK[/link]",
+)
 # Bytes that must never leave clp-tui when they came from a feed: terminal
 # controls (ESC, BEL, backspace, NUL, DEL), C1 controls (CSI, OSC, ST) and bidi overrides.
 RAW_CONTROLS = ("\x1b", "\x07", "\x08", "\x00", "\x7f", "\x9b", "\x9c", "\x9d", "\u202e", "\u2067")
@@ -77,70 +81,173 @@ def hostile_docs() -> dict[str, tuple[str, dict[str, Any]]]:
     every text field, ids included, plus extreme but valid numbers and dates."""
     e = EVIL
     plan = {
-        "version": JSONFEED, "title": e, "_clp": {"constituency": e, "polling_day": "2027-05-06"},
+        "version": JSONFEED,
+        "title": e,
+        "_clp": {"constituency": e, "polling_day": "2027-05-06"},
         "items": [
-            {"id": "m-\x1b[2J" + HOSTILE["click"], "title": e, "content_text": e + "\n" + LONG_COMMENT,
-             "_clp": {"type": "milestone", "due": "2026-12-01", "start": "2026-11-01", "strand": e, "owner": e,
-                      "target": 1e308, "achieved": 1e307, "depends_on": [e, "m-far"], "status": "at_risk"}},
-            {"id": "m-far", "title": "far future " + HOSTILE["bold"],
-             "_clp": {"type": "milestone", "due": "9999-12-31", "strand": "doorstep",
-                      "target": 5e-324, "achieved": 0}},
-            {"id": "m-1970", "title": "epoch " + HOSTILE["link"],
-             "date_published": "1970-01-01T00:00:00Z",
-             "_clp": {"type": "milestone", "due": "1970-01-01", "strand": e}},
+            {
+                "id": "m-\x1b[2J" + HOSTILE["click"],
+                "title": e,
+                "content_text": e + "\n" + LONG_COMMENT,
+                "_clp": {
+                    "type": "milestone",
+                    "due": "2026-12-01",
+                    "start": "2026-11-01",
+                    "strand": e,
+                    "owner": e,
+                    "target": 1e308,
+                    "achieved": 1e307,
+                    "depends_on": [e, "m-far"],
+                    "status": "at_risk",
+                },
+            },
+            {
+                "id": "m-far",
+                "title": "far future " + HOSTILE["bold"],
+                "_clp": {
+                    "type": "milestone",
+                    "due": "9999-12-31",
+                    "strand": "doorstep",
+                    "target": 5e-324,
+                    "achieved": 0,
+                },
+            },
+            {
+                "id": "m-1970",
+                "title": "epoch " + HOSTILE["link"],
+                "date_published": "1970-01-01T00:00:00Z",
+                "_clp": {"type": "milestone", "due": "1970-01-01", "strand": e},
+            },
         ],
-    }  # fmt: skip
+    }
     grid = {
-        "version": JSONFEED, "title": e,
+        "version": JSONFEED,
+        "title": e,
         "items": [
-            {"id": f"a{n}-{e}", "title": e,
-             "_clp": {"type": "activity", "branch": e, "ward": e, "twinned_with": e, "target_ward": True,
-                      "week": week, "metrics": {"doors": 1e308, e: 3, "leaflets": 0}}}
+            {
+                "id": f"a{n}-{e}",
+                "title": e,
+                "_clp": {
+                    "type": "activity",
+                    "branch": e,
+                    "ward": e,
+                    "twinned_with": e,
+                    "target_ward": True,
+                    "week": week,
+                    "metrics": {"doors": 1e308, e: 3, "leaflets": 0},
+                },
+            }
             for n, week in enumerate(("2026-W47", "2026-W48", "2026-W46"))
-        ] + [
+        ]
+        + [
             # Two 1e308s in one week add up to infinity.
-            {"id": "second", "_clp": {"type": "activity", "branch": "Second", "week": "2026-W47",
-                                      "metrics": {"doors": 1e308}}},
+            {
+                "id": "second",
+                "_clp": {"type": "activity", "branch": "Second", "week": "2026-W47", "metrics": {"doors": 1e308}},
+            },
             # Weeks the pattern allows but the calendar does not have.
-            {"id": "year0", "_clp": {"type": "activity", "branch": HOSTILE["close"], "week": "0000-W01",
-                                     "metrics": {"doors": 5e-324}}},
-            {"id": "w53", "_clp": {"type": "activity", "branch": HOSTILE["close"], "week": "2025-W53",
-                                   "metrics": {"doors": 1}}},
+            {
+                "id": "year0",
+                "_clp": {
+                    "type": "activity",
+                    "branch": HOSTILE["close"],
+                    "week": "0000-W01",
+                    "metrics": {"doors": 5e-324},
+                },
+            },
+            {
+                "id": "w53",
+                "_clp": {"type": "activity", "branch": HOSTILE["close"], "week": "2025-W53", "metrics": {"doors": 1}},
+            },
         ],
-    }  # fmt: skip
+    }
     comments = {
-        "version": JSONFEED, "title": e,
+        "version": JSONFEED,
+        "title": e,
         "items": [
-            {"id": "c-" + e, "url": "https://evil.example/" + e, "title": e, "content_text": e,
-             "date_published": "2026-11-23T09:00:00Z",
-             "authors": [{"name": e, "url": "javascript:alert(1)//" + e}],
-             "_clp": {"type": "comment", "platform": e, "channel": e, "thread_id": "t1", "thread_title": e,
-                      "in_reply_to": "c-long"}},
-            {"id": "c-long", "content_text": LONG_COMMENT, "date_published": "2026-11-22T09:00:00Z",
-             "authors": [{"name": HOSTILE["click"]}],
-             "_clp": {"type": "comment", "platform": "facebook", "thread_id": "t1", "thread_title": e}},
-            {"id": "c-far", "content_html": "<p>" + e.replace("<", "&lt;") + "</p><script>x</script>",
-             "date_published": "9999-12-31T23:59:59-23:59",
-             "_clp": {"type": "comment", "platform": "x", "state": "hidden"}},
-            {"id": "c-1970", "content_text": "epoch " + HOSTILE["click"], "date_published": "1970-01-01T00:00:00Z",
-             "authors": [{"name": "\u202eevil"}], "_clp": {"type": "comment", "platform": "youtube"}},
-            {"id": 12345, "content_text": "numeric id " + HOSTILE["bold"], "date_published": "2026-11-20T09:00:00Z",
-             "_clp": {"type": "comment", "platform": "instagram"}},
+            {
+                "id": "c-" + e,
+                "url": "https://evil.example/" + e,
+                "title": e,
+                "content_text": e,
+                "date_published": "2026-11-23T09:00:00Z",
+                "authors": [{"name": e, "url": "javascript:alert(1)//" + e}],
+                "_clp": {
+                    "type": "comment",
+                    "platform": e,
+                    "channel": e,
+                    "thread_id": "t1",
+                    "thread_title": e,
+                    "in_reply_to": "c-long",
+                },
+            },
+            {
+                "id": "c-long",
+                "content_text": LONG_COMMENT,
+                "date_published": "2026-11-22T09:00:00Z",
+                "authors": [{"name": HOSTILE["click"]}],
+                "_clp": {"type": "comment", "platform": "facebook", "thread_id": "t1", "thread_title": e},
+            },
+            {
+                "id": "c-far",
+                "content_html": "<p>" + e.replace("<", "&lt;") + "</p><script>x</script>",
+                "date_published": "9999-12-31T23:59:59-23:59",
+                "_clp": {"type": "comment", "platform": "x", "state": "hidden"},
+            },
+            {
+                "id": "c-1970",
+                "content_text": "epoch " + HOSTILE["click"],
+                "date_published": "1970-01-01T00:00:00Z",
+                "authors": [{"name": "\u202eevil"}],
+                "_clp": {"type": "comment", "platform": "youtube"},
+            },
+            {
+                "id": 12345,
+                "content_text": "numeric id " + HOSTILE["bold"],
+                "date_published": "2026-11-20T09:00:00Z",
+                "_clp": {"type": "comment", "platform": "instagram"},
+            },
         ],
-    }  # fmt: skip
+    }
     press = {
-        "version": JSONFEED, "title": e,
+        "version": JSONFEED,
+        "title": e,
         "items": [
-            {"id": "p-" + e, "title": e, "content_text": e,
-             "_clp": {"type": "press", "format": "statement", "stage": "drafting", "candidate": e, "owner": e,
-                      "outlets": [e, e], "consent": {"by": e, "at": e}, "embargo": "9999-12-31T23:59:59-23:59"}},
-            {"id": "p-gate", "title": "gated " + HOSTILE["click"],
-             "_clp": {"type": "press", "format": "op_ed", "stage": "published", "candidate": e,
-                      "regional_signoff": {"by": e}, "embargo": "0001-01-01T00:00:00+23:59"}},
+            {
+                "id": "p-" + e,
+                "title": e,
+                "content_text": e,
+                "_clp": {
+                    "type": "press",
+                    "format": "statement",
+                    "stage": "drafting",
+                    "candidate": e,
+                    "owner": e,
+                    "outlets": [e, e],
+                    "consent": {"by": e, "at": e},
+                    "embargo": "9999-12-31T23:59:59-23:59",
+                },
+            },
+            {
+                "id": "p-gate",
+                "title": "gated " + HOSTILE["click"],
+                "_clp": {
+                    "type": "press",
+                    "format": "op_ed",
+                    "stage": "published",
+                    "candidate": e,
+                    "regional_signoff": {"by": e},
+                    "embargo": "0001-01-01T00:00:00+23:59",
+                },
+            },
         ],
-    }  # fmt: skip
-    return {"plan": ("milestone", plan), "grid": ("activity", grid), "comments": ("comment", comments),
-            "press": ("press", press)}  # fmt: skip
+    }
+    return {
+        "plan": ("milestone", plan),
+        "grid": ("activity", grid),
+        "comments": ("comment", comments),
+        "press": ("press", press),
+    }
 
 
 def feed_body(doc: dict[str, Any]) -> bytes:
@@ -226,10 +333,28 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return cert, key
 
 
@@ -290,13 +415,26 @@ def child_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]
     return env
 
 
-def run_python(script: str, home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60,
-               preexec: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def run_python(
+    script: str,
+    home: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    preexec: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run `script` in a fresh interpreter (argv[1:] = args) with a private HOME."""
     return subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, encoding="utf-8",
-        errors="replace", env=child_env(home, env), cwd=home, timeout=timeout, preexec_fn=preexec,
-    )  # fmt: skip
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=child_env(home, env),
+        cwd=home,
+        timeout=timeout,
+        preexec_fn=preexec,
+    )
 
 
 _PR_CAPBSET_DROP = 24

@@ -42,23 +42,33 @@ def items(sql, db: Path) -> list[str]:
     [
         pytest.param(b"this is not json at all", "not JSON", id="prose"),
         pytest.param(b"", "not JSON", id="empty"),
-        pytest.param(b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>",
-                     "looks like HTML", id="html-error-page"),  # fmt: skip
+        pytest.param(
+            b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>",
+            "looks like HTML",
+            id="html-error-page",
+        ),
         pytest.param(GOOD[: len(GOOD) // 2], "not JSON", id="truncated"),
         pytest.param(DEEP, "not a JSON", id="100k-deep-array"),
         pytest.param(b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested too deeply", id="100k-deep-object"),
         pytest.param(HEAD + b'"items": [' + DEEP + b"]}", "nested too deeply", id="100k-deep-item"),
-        pytest.param(HEAD + b'"items": [{"id": "a", "_clp": {"x": ' + DEEP + b"}}]}", "nested too deeply",
-                     id="100k-deep-clp"),  # fmt: skip
-        pytest.param(HEAD + b'"items": [{"id": "a", "_clp": {"type": "activity", "metrics": {"doors": NaN}}}]}',
-                     "not JSON", id="NaN"),  # fmt: skip
+        pytest.param(
+            HEAD + b'"items": [{"id": "a", "_clp": {"x": ' + DEEP + b"}}]}", "nested too deeply", id="100k-deep-clp"
+        ),
+        pytest.param(
+            HEAD + b'"items": [{"id": "a", "_clp": {"type": "activity", "metrics": {"doors": NaN}}}]}',
+            "not JSON",
+            id="NaN",
+        ),
         pytest.param(HEAD + b'"items": [{"id": "a", "achieved": Infinity}]}', "not JSON", id="Infinity"),
         pytest.param(HEAD + b'"items": [{"id": "a", "achieved": -Infinity}]}', "not JSON", id="-Infinity"),
         pytest.param(HEAD + b'"items": [{"id": "a", "title": "\xff\xfe\xc0\xaf"}]}', "UTF-8", id="invalid-utf8"),
         # Bytes the decoder never looks at (an unknown field, the raw _clp) must not slip into the cache.
         pytest.param(HEAD + b'"items": [{"id": "a", "_x": "\xc0\xaf"}]}', "UTF-8", id="invalid-utf8-unknown-field"),
-        pytest.param(HEAD + b'"items": [{"id": "a", "_clp": {"type": "comment", "channel": "\xed\xa0\x80"}}]}',
-                     "UTF-8", id="invalid-utf8-in-clp"),  # fmt: skip
+        pytest.param(
+            HEAD + b'"items": [{"id": "a", "_clp": {"type": "comment", "channel": "\xed\xa0\x80"}}]}',
+            "UTF-8",
+            id="invalid-utf8-in-clp",
+        ),
         pytest.param("\ufeff".encode("utf-16-le") + GOOD.decode().encode("utf-16-le"), "not", id="utf-16"),
         pytest.param(b"[1, 2, 3]", "not a JSON object", id="array"),
         pytest.param(b'"a feed"', "not a JSON object", id="string"),
@@ -96,20 +106,39 @@ def test_a_byte_order_mark_and_a_one_megabyte_string_are_taken(server: FeedServe
 
 def test_ids_of_every_shape(server: FeedServer, db: Path, sync_now, sql) -> None:
     hostile_ids = [
-        {"id": 12345}, {"id": 1.5}, {"id": 1e20}, {"id": -7}, {"id": 0},
-        {"id": True}, {"id": None}, {"id": [1]}, {"id": {"x": 1}},
-        {"id": ""}, {"id": "", "url": "https://example.org/only-a-url"},
-        {"id": "x" * 10_000}, {"id": "dup", "title": "first"}, {"id": "dup", "title": "second"},
-        {"id": "\x1b[2J[bold]id[/]\u202e"}, {"title": "no id at all"},
-    ]  # fmt: skip
+        {"id": 12345},
+        {"id": 1.5},
+        {"id": 1e20},
+        {"id": -7},
+        {"id": 0},
+        {"id": True},
+        {"id": None},
+        {"id": [1]},
+        {"id": {"x": 1}},
+        {"id": ""},
+        {"id": "", "url": "https://example.org/only-a-url"},
+        {"id": "x" * 10_000},
+        {"id": "dup", "title": "first"},
+        {"id": "dup", "title": "second"},
+        {"id": "\x1b[2J[bold]id[/]\u202e"},
+        {"title": "no id at all"},
+    ]
     docs = [{**i, "content_text": "text", "_clp": {"type": "comment"}} for i in hostile_ids]
     server.route("/f", body=feed_bytes(docs))
     (report,) = sync_now(db, [feed(server)])
     assert report.status == "ok"
     assert sorted(items(sql, db)) == sorted(
-        ["12345", "1.5", "100000000000000000000", "-7", "0", "https://example.org/only-a-url", "dup",
-         "\x1b[2J[bold]id[/]\u202e"]
-    )  # fmt: skip
+        [
+            "12345",
+            "1.5",
+            "100000000000000000000",
+            "-7",
+            "0",
+            "https://example.org/only-a-url",
+            "dup",
+            "\x1b[2J[bold]id[/]\u202e",
+        ]
+    )
     assert sql(db, "SELECT title FROM items WHERE id = 'dup'") == [("first",)]
     problems = sql(db, "SELECT item_id, path, reason, severity FROM problems")
     errors = [p for p in problems if p[3] == "error"]
@@ -215,8 +244,21 @@ def test_unknown_types_bad_dates_and_negative_metrics(server: FeedServer, db: Pa
     (report,) = sync_now(db, [feed(server)])
     assert report.status == "ok"
     kept = set(items(sql, db))
-    assert kept == {"d-words", "d-nonsense", "d-empty", "d-rfc822", "d-naive", "d-far", "d-overflow", "d-underflow",
-                    "d-1970", "m-9999", "a-empty", "a-w53", "p-embargo"}  # fmt: skip
+    assert kept == {
+        "d-words",
+        "d-nonsense",
+        "d-empty",
+        "d-rfc822",
+        "d-naive",
+        "d-far",
+        "d-overflow",
+        "d-underflow",
+        "d-1970",
+        "m-9999",
+        "a-empty",
+        "a-w53",
+        "p-embargo",
+    }
     dates = dict(sql(db, "SELECT id, published FROM items WHERE kind = 'comment'"))
     assert dates["d-rfc822"] == "2026-11-23T10:00:00Z" and dates["d-naive"] == "2026-11-23T10:00:00Z"
     assert dates["d-far"] == "9999-12-31T23:59:59Z" and dates["d-1970"] == "1970-01-01T00:00:00Z"

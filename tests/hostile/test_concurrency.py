@@ -39,8 +39,14 @@ def _changing_grid(server: FeedServer):
 
     def answer(request) -> Route:
         n = len(server.log())
-        return Route(body=feed_bytes([activity(f"a{b}", branch=f"Branch {b}", week="2026-W47",
-                                               metrics={"doors": n * 10 + b}) for b in range(40)]))  # fmt: skip
+        return Route(
+            body=feed_bytes(
+                [
+                    activity(f"a{b}", branch=f"Branch {b}", week="2026-W47", metrics={"doors": n * 10 + b})
+                    for b in range(40)
+                ]
+            )
+        )
 
     return answer
 
@@ -93,10 +99,16 @@ def test_three_processes_starting_at_once_on_a_new_cache(shared, tmp_path: Path)
         db = tmp_path / f"fresh{round_}.db"
         go = tmp_path / f"go{round_}"
         procs = [
-            subprocess.Popen([sys.executable, "-c", _ON_GO, str(go), what, str(config), str(db)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(home), cwd=home)
+            subprocess.Popen(
+                [sys.executable, "-c", _ON_GO, str(go), what, str(config), str(db)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=child_env(home),
+                cwd=home,
+            )
             for what in ("sync", "sync", "dashboard")
-        ]  # fmt: skip
+        ]
         for p in procs:  # every child has imported and is waiting
             assert p.stdout.readline() == "ready\n"
         go.touch()
@@ -189,15 +201,27 @@ async def test_two_syncs_and_two_dashboards_on_one_cache(shared, tmp_path: Path)
     stop = tmp_path / "stop"
     env = child_env(home)
     loops = [
-        subprocess.Popen([sys.executable, "-c", _SYNC_LOOP, str(stop), str(config_path), str(db)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=home)
+        subprocess.Popen(
+            [sys.executable, "-c", _SYNC_LOOP, str(stop), str(config_path), str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=home,
+        )
         for _ in range(2)
-    ]  # fmt: skip
+    ]
     officer_b = None
     try:
         await asyncio.sleep(0.5)
-        officer_b = subprocess.Popen([sys.executable, "-c", _OFFICER_B, str(config_path), str(db), str(DECISIONS)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=home)  # fmt: skip
+        officer_b = subprocess.Popen(
+            [sys.executable, "-c", _OFFICER_B, str(config_path), str(db), str(DECISIONS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=home,
+        )
         config = parse_config(config_path.read_text(), str(config_path))
         config.officer.name = "Officer A"
         app = ClpApp(config, db, live=True)
@@ -240,7 +264,9 @@ async def test_two_syncs_and_two_dashboards_on_one_cache(shared, tmp_path: Path)
 
     conn = sqlite3.connect(db)
     try:
-        expected = {i: (json.loads(v), o) for i, v, o in conn.execute("SELECT item_id, value, officer FROM decision_state")}
+        expected = {
+            i: (json.loads(v), o) for i, v, o in conn.execute("SELECT item_id, value, officer FROM decision_state")
+        }
     finally:
         conn.close()
     # Each officer decided on six comments of their own platform, and nothing else was decided.

@@ -164,8 +164,16 @@ def mortal(tmp_path: Path) -> None:
 
 def run_cli(cli, *args: str, db: Path | None = None, preexec=mere_mortal) -> subprocess.CompletedProcess[str]:
     argv = [sys.executable, "-m", "clp_tui.cli", *args, "--config", str(cli.config), "--db", str(db or cli.db)]
-    return subprocess.run(argv, capture_output=True, text=True, env=cli.env(), cwd=cli.home, timeout=60,
-                          preexec_fn=preexec, stdin=subprocess.DEVNULL)  # fmt: skip
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        env=cli.env(),
+        cwd=cli.home,
+        timeout=60,
+        preexec_fn=preexec,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 _DECIDE_AND_REPORT = r"""

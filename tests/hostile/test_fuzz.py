@@ -59,9 +59,23 @@ json_values = st.recursive(
 ITEM_KEYS = [f.encode_name for f in msgspec.structs.fields(Item)]
 EXT_KEYS = sorted({f.encode_name for ext in EXT_BY_KIND.values() for f in msgspec.structs.fields(ext)})
 plausible = json_values | st.sampled_from(
-    ["2026-11-23", "2026-W47", "2026-11-23T10:00:00Z", "9999-12-31", "0001-01-01T00:00:00+23:59", *KINDS,
-     "drafting", "published", "press_release", "visible", 1e308, -1, 0, ""]
-)  # fmt: skip
+    [
+        "2026-11-23",
+        "2026-W47",
+        "2026-11-23T10:00:00Z",
+        "9999-12-31",
+        "0001-01-01T00:00:00+23:59",
+        *KINDS,
+        "drafting",
+        "published",
+        "press_release",
+        "visible",
+        1e308,
+        -1,
+        0,
+        "",
+    ]
+)
 clp_objects = st.dictionaries(st.sampled_from(EXT_KEYS), plausible, max_size=8) | json_values
 items = st.dictionaries(st.sampled_from(ITEM_KEYS), plausible, max_size=8).flatmap(
     lambda item: st.builds(lambda clp: {**item, "_clp": clp}, clp_objects) | st.just(item)
@@ -70,44 +84,84 @@ items = st.dictionaries(st.sampled_from(ITEM_KEYS), plausible, max_size=8).flatm
 # numbers, hostile text. Then the same with one field swapped for anything at all.
 small_text = st.text(max_size=12) | st.sampled_from(["[bold]x[/]", "\x1b[2J", "\u202e", "=1+1", "a" * 3000])
 dates = st.dates().map(str)
-stamps = st.sampled_from(["2026-11-23T10:00:00Z", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59",
-                          "1970-01-01T00:00:00Z", "Mon, 23 Nov 2026 10:00:00 GMT", "soon", ""])  # fmt: skip
+stamps = st.sampled_from(
+    [
+        "2026-11-23T10:00:00Z",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+        "1970-01-01T00:00:00Z",
+        "Mon, 23 Nov 2026 10:00:00 GMT",
+        "soon",
+        "",
+    ]
+)
 amounts = st.floats(min_value=0, max_value=1e308, allow_nan=False) | st.integers(min_value=0, max_value=2**60)
 weeks = st.builds("{:04d}-W{:02d}".format, st.integers(0, 9999), st.integers(1, 53))
 signoff = st.fixed_dictionaries({"by": small_text}, optional={"at": st.none() | small_text})
-common = {"title": small_text, "content_text": small_text, "url": small_text, "date_published": stamps,
-          "date_modified": stamps, "authors": st.lists(st.fixed_dictionaries({}, optional={"name": small_text}), max_size=2)}  # fmt: skip
+common = {
+    "title": small_text,
+    "content_text": small_text,
+    "url": small_text,
+    "date_published": stamps,
+    "date_modified": stamps,
+    "authors": st.lists(st.fixed_dictionaries({}, optional={"name": small_text}), max_size=2),
+}
 clp_by_kind = {
     "milestone": st.fixed_dictionaries(
         {"type": st.just("milestone"), "due": dates},
-        optional={"start": dates, "target": amounts, "achieved": amounts, "strand": st.sampled_from(["doorstep", "x"]),
-                  "status": st.sampled_from(["done", "dropped", "at_risk", "behind"]), "owner": small_text,
-                  "depends_on": st.lists(st.sampled_from(["m0", "m1", "m2"]), max_size=3)},
+        optional={
+            "start": dates,
+            "target": amounts,
+            "achieved": amounts,
+            "strand": st.sampled_from(["doorstep", "x"]),
+            "status": st.sampled_from(["done", "dropped", "at_risk", "behind"]),
+            "owner": small_text,
+            "depends_on": st.lists(st.sampled_from(["m0", "m1", "m2"]), max_size=3),
+        },
     ),
     "activity": st.fixed_dictionaries(
-        {"type": st.just("activity"), "branch": small_text.filter(bool), "week": weeks,
-         "metrics": st.dictionaries(st.sampled_from(["doors", "calls", "x"]) | small_text, amounts, max_size=3)},
+        {
+            "type": st.just("activity"),
+            "branch": small_text.filter(bool),
+            "week": weeks,
+            "metrics": st.dictionaries(st.sampled_from(["doors", "calls", "x"]) | small_text, amounts, max_size=3),
+        },
         optional={"ward": small_text, "target_ward": st.booleans(), "twinned_with": small_text},
     ),
     "comment": st.fixed_dictionaries(
         {"type": st.just("comment")},
-        optional={"platform": small_text, "channel": small_text, "thread_id": st.sampled_from(["t1", "t2"]),
-                  "thread_title": small_text, "in_reply_to": small_text,
-                  "state": st.sampled_from(["visible", "hidden", "removed"])},
+        optional={
+            "platform": small_text,
+            "channel": small_text,
+            "thread_id": st.sampled_from(["t1", "t2"]),
+            "thread_title": small_text,
+            "in_reply_to": small_text,
+            "state": st.sampled_from(["visible", "hidden", "removed"]),
+        },
     ),
     "press": st.fixed_dictionaries(
-        {"type": st.just("press"), "format": st.sampled_from(["statement", "op_ed"]),
-         "stage": st.sampled_from(["idea", "drafting", "approved", "published", "spiked"])},
-        optional={"candidate": small_text, "consent": signoff, "regional_signoff": signoff, "owner": small_text,
-                  "outlets": st.lists(small_text, max_size=2), "embargo": stamps.filter(lambda s: "T" in s)},
+        {
+            "type": st.just("press"),
+            "format": st.sampled_from(["statement", "op_ed"]),
+            "stage": st.sampled_from(["idea", "drafting", "approved", "published", "spiked"]),
+        },
+        optional={
+            "candidate": small_text,
+            "consent": signoff,
+            "regional_signoff": signoff,
+            "owner": small_text,
+            "outlets": st.lists(small_text, max_size=2),
+            "embargo": stamps.filter(lambda s: "T" in s),
+        },
     ),
-}  # fmt: skip
+}
 
 
 def _valid_item(kind: str) -> st.SearchStrategy[dict[str, Any]]:
     ids = st.sampled_from([f"{kind[0]}{n}" for n in range(4)]) | st.integers(-5, 5) | small_text
-    return st.builds(lambda item, clp: {**item, "_clp": clp},
-                     st.fixed_dictionaries({"id": ids}, optional=common), clp_by_kind[kind])  # fmt: skip
+    return st.builds(
+        lambda item, clp: {**item, "_clp": clp}, st.fixed_dictionaries({"id": ids}, optional=common), clp_by_kind[kind]
+    )
 
 
 def _mutated(item: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
@@ -127,12 +181,16 @@ items = valid_items | valid_items | _mutated(valid_items) | items
 
 # Mostly a valid envelope (so the items are reached), sometimes not.
 feeds = st.fixed_dictionaries(
-    {"version": st.sampled_from([JSONFEED] * 8 + ["https://jsonfeed.org/version/1", "2.0"]),
-     "title": st.text(max_size=20) | st.text(max_size=20) | st.text(max_size=20) | json_values,
-     "items": st.lists(items, max_size=6)},
-    optional={"next_url": st.none() | json_values, "_clp": st.dictionaries(
-        st.sampled_from(["polling_day", "constituency", "snapshot"]), plausible) | json_values},
-)  # fmt: skip
+    {
+        "version": st.sampled_from([JSONFEED] * 8 + ["https://jsonfeed.org/version/1", "2.0"]),
+        "title": st.text(max_size=20) | st.text(max_size=20) | st.text(max_size=20) | json_values,
+        "items": st.lists(items, max_size=6),
+    },
+    optional={
+        "next_url": st.none() | json_values,
+        "_clp": st.dictionaries(st.sampled_from(["polling_day", "constituency", "snapshot"]), plausible) | json_values,
+    },
+)
 
 
 def _check(body: bytes, kind: str) -> None:
@@ -199,9 +257,15 @@ def test_clean_leaves_nothing_a_terminal_would_obey_and_is_idempotent(text: str)
 
 
 @FUZZ
-@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"),
-                                          blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"),
-                    max_size=200))  # fmt: skip
+@given(
+    text=st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs"),
+            blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029",
+        ),
+        max_size=200,
+    )
+)
 def test_text_without_controls_is_shown_exactly_as_written(text: str) -> None:
     assert clean(text) == text
     assert one_line(text) == text
@@ -241,11 +305,28 @@ def test_html_is_reduced_to_text_without_raising(fragment: str) -> None:
 # -- the config file -----------------------------------------------------------------------------
 
 toml_like = st.text(max_size=200) | st.lists(
-    st.sampled_from(["[[feeds]]", 'name = "a"', 'url = "http://127.0.0.1/x"', 'kind = "comment"', "refresh = 5",
-                     "[network]", "deadline = 1e400", "max_bytes = -1", '[keys]', '"a" = "b"', 'token_env = "9X"',
-                     'url = "ftp://x"', 'url = "http://[::1"', "[officer]", "name = 5", "feeds = 3"]),
+    st.sampled_from(
+        [
+            "[[feeds]]",
+            'name = "a"',
+            'url = "http://127.0.0.1/x"',
+            'kind = "comment"',
+            "refresh = 5",
+            "[network]",
+            "deadline = 1e400",
+            "max_bytes = -1",
+            "[keys]",
+            '"a" = "b"',
+            'token_env = "9X"',
+            'url = "ftp://x"',
+            'url = "http://[::1"',
+            "[officer]",
+            "name = 5",
+            "feeds = 3",
+        ]
+    ),
     max_size=12,
-).map("\n".join)  # fmt: skip
+).map("\n".join)
 
 
 @FUZZ
@@ -270,9 +351,13 @@ def test_the_secret_detector_answers_quickly_whatever_the_file_holds(text: str) 
 # -- what the parser takes, the rest of clp-tui can show ---------------------------------------
 
 valid_feeds = st.fixed_dictionaries(
-    {"version": st.just(JSONFEED), "title": small_text, "items": st.lists(valid_items | _mutated(valid_items), max_size=8)},
+    {
+        "version": st.just(JSONFEED),
+        "title": small_text,
+        "items": st.lists(valid_items | _mutated(valid_items), max_size=8),
+    },
     optional={"_clp": st.fixed_dictionaries({}, optional={"polling_day": dates, "constituency": small_text})},
-)  # fmt: skip
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -118,7 +118,7 @@ def test_a_content_length_over_the_cap_is_refused_before_a_byte_of_body_arrives(
     [
         pytest.param(b"SSH-2.0-OpenSSH_9.6\r\n", id="not-http"),
         pytest.param(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(64), id="tls-bytes"),
-        pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"version\":", id="body-cut-short"),
+        pytest.param(b'HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{"version":', id="body-cut-short"),
         pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n{}", id="negative-length"),
         pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 9\r\n\r\n{}", id="two-lengths"),
         pytest.param(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n", id="huge-header"),
@@ -295,9 +295,18 @@ def test_retry_after_as_an_http_date_is_kept_across_two_sync_runs_and_force_over
 
 @pytest.mark.parametrize(
     "header",
-    ["99999999999", "1e400", "inf", "-5", "0", "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT",
-     "tomorrow", "12" * 400],
-)  # fmt: skip
+    [
+        "99999999999",
+        "1e400",
+        "inf",
+        "-5",
+        "0",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "tomorrow",
+        "12" * 400,
+    ],
+)
 def test_an_absurd_retry_after_is_clamped_when_stored(server: FeedServer, db: Path, sync_now, sql, header: str) -> None:
     server.route("/c", status=429, headers={"Retry-After": header})
     (report,) = sync_now(db, [{"name": "inbox", "url": server.url("/c"), "kind": "comment"}])
@@ -369,11 +378,15 @@ def _gzip_bomb(inflated: int) -> bytes:
     crc = zlib.crc32(zeros)
     for _ in range(count - 1):
         crc = zlib.crc32(zeros, crc)
-    return head + unit * (count - 1) + tail + (crc.to_bytes(4, "little") + (count * block % 2**32).to_bytes(4, "little"))
+    return (
+        head + unit * (count - 1) + tail + (crc.to_bytes(4, "little") + (count * block % 2**32).to_bytes(4, "little"))
+    )
 
 
 @pytest.mark.parametrize("shape", ["endless", "gzip-bomb", "deflate-bomb"])
-def test_memory_stays_bounded_while_a_hostile_body_is_cut_at_the_cap(server: FeedServer, home: Path, shape: str) -> None:
+def test_memory_stays_bounded_while_a_hostile_body_is_cut_at_the_cap(
+    server: FeedServer, home: Path, shape: str
+) -> None:
     server.route("/warm", body=GOOD)
     if shape == "endless":
         server.route("/evil", endless=b'{"items":["' + b"x" * 65_000 + b'",')

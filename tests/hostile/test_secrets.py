@@ -71,9 +71,11 @@ def test_the_token_is_used_and_leaves_no_trace(
     server.route("/private", dynamic=_authorised(TOKEN))
     server.route("/moved", status=307, headers={"Location": other_server.url("/elsewhere")})
     other_server.route("/elsewhere", body=feed_bytes([comment("m1")]))
-    with RawServer(_echo("status")) as status, RawServer(_echo("location")) as location, RawServer(
-        _echo("next")
-    ) as next_page:
+    with (
+        RawServer(_echo("status")) as status,
+        RawServer(_echo("location")) as location,
+        RawServer(_echo("next")) as next_page,
+    ):
         feeds = [
             {"name": "private", "url": server.url("/private"), "kind": "comment", "token_env": "FEED_TOKEN"},
             {"name": "moved", "url": server.url("/moved"), "kind": "comment", "token_env": "FEED_TOKEN"},
@@ -150,10 +152,13 @@ def _crash_files(home: Path) -> list[Path]:
     return sorted((home / ".local" / "state" / "clp-tui").glob("crash-*.txt"))
 
 
-@pytest.mark.parametrize(("script", "args", "error"), [
-    (_CRASH_IN_SYNC, ["sync"], "RuntimeError: boom inside the sync"),
-    (_CRASH_IN_SCREEN, [], "ValueError: boom on the board"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("script", "args", "error"),
+    [
+        (_CRASH_IN_SYNC, ["sync"], "RuntimeError: boom inside the sync"),
+        (_CRASH_IN_SCREEN, [], "ValueError: boom on the board"),
+    ],
+)
 def test_a_crash_report_names_the_frames_but_no_local_variable(
     server: FeedServer, cli, script: str, args: list[str], error: str
 ) -> None:
@@ -185,7 +190,7 @@ def test_a_crash_report_names_the_frames_but_no_local_variable(
         pytest.param('url = "https://alex:hunter2hunter2@feeds.example/c.json"', id="password-in-url"),
         pytest.param('url = "https://feeds.example/ghp_abcdefghijklmnopqrstuvwx/c.json"', id="github-token"),
         pytest.param('url = "https://feeds.example/c.json?k=glpat-abcdefghijklmnopqrst"', id="gitlab-token"),
-        pytest.param('# Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N', id="jwt"),
+        pytest.param("# Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N", id="jwt"),
         pytest.param('# token = "9f8e7d6c5b4a3210"', id="commented-token"),
     ],
 )
@@ -223,8 +228,13 @@ def test_the_token_is_not_in_the_process_arguments(server: FeedServer, cli) -> N
     """`ps` shows every user's command lines: the token comes from the environment only."""
     server.route("/c", dynamic=_authorised(TOKEN))
     cli.write_config([{"name": "inbox", "url": server.url("/c"), "kind": "comment", "token_env": "FEED_TOKEN"}])
-    proc = subprocess.Popen([sys.executable, "-m", "clp_tui.cli", "sync", "--config", str(cli.config), "--db",
-                             str(cli.db)], env=cli.env(ENV), cwd=cli.home, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clp_tui.cli", "sync", "--config", str(cli.config), "--db", str(cli.db)],
+        env=cli.env(ENV),
+        cwd=cli.home,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     cmdline = Path(f"/proc/{proc.pid}/cmdline")
     seen = cmdline.read_bytes() if cmdline.exists() else b""
     out, _ = proc.communicate(timeout=60)

@@ -216,8 +216,9 @@ async def test_clicking_where_feed_markup_would_act_does_nothing(cache: Cache) -
                     clicked += 1
                     assert not app._exit and app.return_code is None, f"a click on comment row {row} quit the app"
             await pilot.pause(0.2)  # the detail pane follows the cursor after a short debounce
-            hits = [(y, m.start()) for y, (text, _) in enumerate(screen_lines(app))
-                    for m in re.finditer("QUITMARK", text)]  # fmt: skip
+            hits = [
+                (y, m.start()) for y, (text, _) in enumerate(screen_lines(app)) for m in re.finditer("QUITMARK", text)
+            ]
             assert hits, f"no QUITMARK on the {mode} screen"
             for y, x in hits[:2]:
                 # Where "[@click=app.quit]QUITMARK[/]" would act if it were read as markup.

@@ -28,14 +28,22 @@ WORDS = ["zanzibar-oyster-8814 says the council is useless", "periwinkle-gazebo-
 def _comments(world: DemoWorld) -> dict:
     feed = world.feed("comments")
     for n, (name, words) in enumerate(zip(NAMES * 2, WORDS * 3, strict=False)):
-        feed["items"].insert(0, {
-            "id": f"meeting-{n}",
-            "content_text": words,
-            "date_published": f"2026-11-23T0{n}:00:00Z",
-            "authors": [{"name": name, "url": f"https://example.invalid/{n}"}],
-            "_clp": {"type": "comment", "platform": "facebook", "channel": "Fernbridge Labour",
-                     "thread_id": "t-meet", "thread_title": f"Thread by {name}"},
-        })  # fmt: skip
+        feed["items"].insert(
+            0,
+            {
+                "id": f"meeting-{n}",
+                "content_text": words,
+                "date_published": f"2026-11-23T0{n}:00:00Z",
+                "authors": [{"name": name, "url": f"https://example.invalid/{n}"}],
+                "_clp": {
+                    "type": "comment",
+                    "platform": "facebook",
+                    "channel": "Fernbridge Labour",
+                    "thread_id": "t-meet",
+                    "thread_title": f"Thread by {name}",
+                },
+            },
+        )
     return feed
 
 
@@ -45,7 +53,7 @@ def cache(tmp_path: Path):
     bodies = {name: json.dumps(world.feed(name)).encode() for name in ("plan", "activity", "press")}
     bodies["comments"] = json.dumps(_comments(world)).encode()
     with FeedServer(bodies.get) as server:
-        text = "[officer]\nname = \"Test Officer\"\n" + "".join(
+        text = '[officer]\nname = "Test Officer"\n' + "".join(
             f'[[feeds]]\nname = "{n}"\nurl = "{server.url(n)}"\nkind = "{k}"\n'
             for n, k in (("plan", "milestone"), ("activity", "activity"), ("comments", "comment"), ("press", "press"))
         )
@@ -110,10 +118,28 @@ def test_snapshot_meeting_renders_without_names(cache, tmp_path: Path) -> None:
     _, db, config_path = cache
     out = tmp_path / "inbox.svg"
     result = subprocess.run(
-        [sys.executable, "-m", "clp_tui.cli", "--config", str(config_path), "--db", str(db),
-         "snapshot", "--screen", "inbox", "--meeting", "--size", "160x48", "--output", str(out)],
-        capture_output=True, text=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **ENV},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "clp_tui.cli",
+            "--config",
+            str(config_path),
+            "--db",
+            str(db),
+            "snapshot",
+            "--screen",
+            "inbox",
+            "--meeting",
+            "--size",
+            "160x48",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **ENV},
+    )
     assert result.returncode == 0, result.stderr
     svg = out.read_text()
     assert "meeting mode" in html.unescape(svg).replace("\u00a0", " ").lower()

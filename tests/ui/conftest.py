@@ -135,8 +135,12 @@ def build_env(tmp_path: Path, extra: dict[str, tuple[str, dict[str, Any]]] | Non
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Crash reports and any default paths land under tmp_path, never in the real HOME."""
     monkeypatch.setenv("HOME", str(tmp_path))
-    for name, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
-                      ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache")):  # fmt: skip
+    for name, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_CACHE_HOME", ".cache"),
+    ):
         monkeypatch.setenv(name, str(tmp_path / sub))
 
 

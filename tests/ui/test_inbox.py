@@ -193,8 +193,7 @@ async def test_cursor_lands_on_the_next_unreviewed_comment(env):
         await pilot.pause()
         for n, expected_next in enumerate(order[2:4], start=1):
             await pilot.press("a")
-            await settle(pilot, lambda n=n, k=expected_next: len(moderation(env)) == n
-                         and screen.current().key == k)  # fmt: skip
+            await settle(pilot, lambda n=n, k=expected_next: len(moderation(env)) == n and screen.current().key == k)
             assert screen.current().key == expected_next
             assert screen.current().decision is None
 

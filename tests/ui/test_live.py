@@ -115,9 +115,16 @@ async def test_the_running_app_notices_by_itself(env):
         officer = env.store()
         officer.decide([target.key], "moderation", "escalated", officer="Second Officer", reason="threat")
         officer.close()
-        await settle(pilot, lambda: screen.source.get(
-            next(i for i in range(screen.source.total) if screen.source.get(i).key == target.key)
-        ).decision == "escalated", timeout=3.0)  # fmt: skip
+        await settle(
+            pilot,
+            lambda: (
+                screen.source.get(
+                    next(i for i in range(screen.source.total) if screen.source.get(i).key == target.key)
+                ).decision
+                == "escalated"
+            ),
+            timeout=3.0,
+        )
 
 
 async def test_escalation_reason_lands_on_the_comment_it_was_written_for(env):

@@ -43,8 +43,16 @@ async def test_columns_and_h_l(env):
         screen = await open_press(pilot)
         assert screen.focused_stage() == "idea"
         counts = {s: len(src.cards) for s, src in screen.sources.items()}
-        assert counts == {"idea": 3, "drafting": 4, "candidate_consent": 3, "regional_review": 3,
-                          "approved": 3, "pitched": 3, "published": 4, "spiked": 2}  # fmt: skip
+        assert counts == {
+            "idea": 3,
+            "drafting": 4,
+            "candidate_consent": 3,
+            "regional_review": 3,
+            "approved": 3,
+            "pitched": 3,
+            "published": 4,
+            "spiked": 2,
+        }
         await pilot.press("l")
         assert screen.focused_stage() == "drafting"
         await pilot.press("l")
@@ -164,7 +172,11 @@ async def test_gate_names_what_is_missing_and_c_g_open_it(env):
             await settle(pilot, lambda stage=stage: card.key in column(screen, stage))
             assert screen.current().key == card.key
         assert [json.loads(r["value"]) for r in decisions(env.db, "stage")] == [
-            "regional_review", "approved", "pitched", "published"]  # fmt: skip
+            "regional_review",
+            "approved",
+            "pitched",
+            "published",
+        ]
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert len(decisions(env.db, "stage")) == 4

@@ -60,8 +60,7 @@ async def test_markup_and_escape_sequences_show_literally(make_env):
         assert "\x1b" not in row
 
         # what is actually painted: the list's lines and the preview
-        painted = "".join(seg.text for y in range(screen.rows.size.height)
-                          for seg in screen.rows.render_line(y))  # fmt: skip
+        painted = "".join(seg.text for y in range(screen.rows.size.height) for seg in screen.rows.render_line(y))
         assert "[bold red]x[/]" in painted and "␛[2J" in painted and "\x1b" not in painted
         detail = plain(screen.query_one("#inbox-detail"))
         assert "[bold red]x[/] ␛[2J" in detail and NAME in detail and "[reverse]chan[/]" in detail
