@@ -29,7 +29,7 @@ from textual.theme import Theme
 
 from clp_tui.clock import Clock, system_clock
 from clp_tui.config import Config, ConfigError, load_config
-from clp_tui.data.inbox import flags_current, refresh_flags
+from clp_tui.data.moderation import flags_current, refresh_flags
 from clp_tui.data.store import Store, StoreError
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.board import BoardScreen

@@ -467,7 +467,7 @@ def test_an_item_that_changes_kind_keeps_none_of_its_old_columns(server: FeedSer
 
 def test_the_text_rules_flag_watch_words_in_any_case_and_links() -> None:
     from clp_tui.config import Moderation
-    from clp_tui.data.inbox import text_flagger
+    from clp_tui.data.moderation import text_flagger
 
     flag = text_flagger(Moderation(watch_words=["locked up", " traitor ", ""], flag_links=True))
     assert flag("They should be LOCKED UP", None)
@@ -506,7 +506,7 @@ def test_the_collector_is_paused_only_while_feeds_are_taken_even_when_they_overl
 def test_a_first_sync_records_the_rules_its_flags_follow(server: FeedServer, db: Path, sync_now) -> None:
     """Otherwise the first dashboard after a command-line sync re-flags every comment."""
     from clp_tui.config import Moderation
-    from clp_tui.data.inbox import flags_current
+    from clp_tui.data.moderation import flags_current
 
     server.route("/a", body=feed_bytes([comment("a1")]))
     server.route("/b", body=feed_bytes([comment("b1")]))

@@ -7,22 +7,17 @@ then flagged, then newest. Flags come from the `[moderation]` rules.
 
 from __future__ import annotations
 
-import json
-import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from clp_tui.config import Moderation
 from clp_tui.data.filters import Filter
-from clp_tui.data.store import Store, poster_day
+from clp_tui.data.moderation import flag_reasons
+from clp_tui.data.store import Store
 
 DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
 VIEWS = ("unreviewed", "flagged", "escalated", "all")
 FILTER_FIELDS = {"platform", "channel", "author", "state", "decision", "thread", "feed"}
-_LINK_LOWER = r"https?://|www\."
-_LINK = re.compile(_LINK_LOWER, re.IGNORECASE)
 _FIELD_SQL = {
     "platform": "i.platform",
     "channel": "i.channel",
@@ -41,6 +36,7 @@ class Comment:
     author: str
     author_url: str | None
     body: str
+    title: str | None  # the thread title a feed gave the comment (flags read it too)
     platform: str
     channel: str
     thread_id: str | None
@@ -58,54 +54,6 @@ class Comment:
     @property
     def key(self) -> tuple[str, str]:
         return (self.feed, self.id)
-
-
-def text_flagger(rules: Moderation) -> Callable[[str | None, str | None], bool]:
-    """The part of the flag rules that looks only at a comment's own words: any watch
-    word (case-insensitive, anywhere) or, with `flag_links`, a link. One case-sensitive
-    regular expression over the lower-cased text: at a cold sync of 50,000 comments
-    that is half the cost of an IGNORECASE one."""
-    parts = [re.escape(w.strip().lower()) for w in rules.watch_words if w.strip()]
-    if rules.flag_links:
-        parts.insert(0, _LINK_LOWER)
-    if not parts:
-        return lambda body, title: False
-    search = re.compile("|".join(parts)).search
-
-    def flagged(body: str | None, title: str | None) -> bool:
-        text = (body or "") if title is None else f"{body or ''} {title}"
-        return search(text.lower()) is not None
-
-    return flagged
-
-
-def rules_signature(rules: Moderation) -> str:
-    return json.dumps([sorted(rules.watch_words), rules.flag_links, rules.repeat_posts])
-
-
-def refresh_flags(store: Store, rules: Moderation, feed: str | None = None) -> int:
-    """Recompute the `flagged` column of one feed's comments (or all, when the rules
-    changed) and write only the rows whose flag changed. Returns how many changed."""
-    text_flag = text_flagger(rules)
-    rows = store.query(
-        """SELECT feed, id, body, title, author_name, substr(published, 1, 10), flagged
-           FROM items WHERE kind = 'comment' AND archived = 0"""
-    )
-    keys = [poster_day(r[4], r[5]) for r in rows]
-    per_day = Counter(k for k in keys if k is not None)
-    changes = []
-    for r, key in zip(rows, keys, strict=True):
-        if feed is not None and r[0] != feed:
-            continue
-        new = int(text_flag(r[2], r[3]) or (key is not None and per_day[key] >= rules.repeat_posts))
-        if new != r[6]:
-            changes.append((new, r[0], r[1]))
-    store.set_flags(changes, rules_signature(rules))
-    return len(changes)
-
-
-def flags_current(store: Store, rules: Moderation) -> bool:
-    return store.meta("flag_rules") == rules_signature(rules)
 
 
 def _order(view: str) -> str:
@@ -128,14 +76,8 @@ class Inbox:
         self.rules = rules
 
     def flag_reasons(self, comment: Comment) -> list[str]:
-        """Why a comment is flagged, in words, for the preview pane."""
-        text = comment.body.lower()
-        reasons = [f"watch word {w!r}" for w in self.rules.watch_words if w.strip() and w.strip().lower() in text]
-        if self.rules.flag_links and _LINK.search(comment.body):
-            reasons.append("contains a link")
-        if comment.flagged and not reasons:
-            reasons.append(f"{self.rules.repeat_posts}+ comments from this name in one day")
-        return reasons
+        """Why a comment is flagged, in words, for the preview pane (data/moderation.py)."""
+        return flag_reasons(self.rules, comment.body, comment.title, comment.flagged)
 
     def _where(self, view: str, platform: str | None, flt: Filter) -> tuple[str, list[Any]]:
         clauses = ["i.kind = 'comment'", "i.archived = 0"]
@@ -251,6 +193,7 @@ def _comment(r: Any) -> Comment:
         author=r["author_name"] or "(no name)",
         author_url=r["author_url"],
         body=r["body"] or r["title"] or "",
+        title=r["title"],
         platform=r["platform"] or "-",
         channel=r["channel"] or "",
         thread_id=r["thread_id"],

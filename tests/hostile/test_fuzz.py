@@ -29,7 +29,8 @@ from clp_tui.data.board import load_milestones
 from clp_tui.data.branches import load_branches
 from clp_tui.data.contract import EXT_BY_KIND, KINDS, Item
 from clp_tui.data.fetch import FetchResult
-from clp_tui.data.inbox import Inbox, refresh_flags
+from clp_tui.data.inbox import Inbox
+from clp_tui.data.moderation import refresh_flags
 from clp_tui.data.parse import FeedError, parse_page, parse_timestamp
 from clp_tui.data.press import load_cards
 from clp_tui.data.report import build_report, nice_ticks, render_html, render_markdown
