@@ -1,78 +1,52 @@
-"""The dashboard App: four screens, global keys, and the live-refresh machinery.
+"""The dashboard App: wiring. The screens come from the registry, decisions go to
+the writer (writer.py), feeds and the cache are kept live by live.py, and every
+message those send is handled here, in one place each.
 
-I/O never runs on the event loop: feed polls run in thread workers (one per
-feed, so a slow feed delays nobody else), decisions are written by a single
-writer thread (so they land in the order they were made), and the store is
-watched with watchfiles plus a one-second `PRAGMA data_version` check, so a
-second officer's decisions appear within two seconds.
+I/O never runs on the event loop: polls run on their own loop and thread, the
+writer is one thread, and every worker's failure reaches `on_worker_state_changed`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
-import gc
-import threading
-import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
 from clp_tui.clock import Clock, system_clock
+from clp_tui.collector import CollectorTuning
 from clp_tui.config import Config, ConfigError, load_config
-from clp_tui.data.moderation import flags_current, refresh_flags
+from clp_tui.crash_screen import show_crash_report
+from clp_tui.data.health import Headline, build_headline
 from clp_tui.data.store import Store, StoreError
+from clp_tui.data.upkeep import daily_purge, reflag_if_rules_changed
+from clp_tui.keymap import apply_keymap
+from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
+from clp_tui.meeting import MeetingMode
+from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.screens.board import BoardScreen
-from clp_tui.screens.branches import BranchesScreen
-from clp_tui.screens.help import HelpScreen
-from clp_tui.screens.inbox import InboxScreen
-from clp_tui.screens.press import PressScreen
-from clp_tui.widgets.status import FeedHealth, Headline
+from clp_tui.screens.help import HelpScreen, help_rows
+from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
 
-# High contrast for a projector at the back of a room; symbols still carry every status.
-MEETING_THEME = Theme(
-    name="clp-meeting",
-    primary="#FFFFFF",
-    secondary="#FFD700",
-    accent="#FFD700",
-    foreground="#FFFFFF",
-    background="#000000",
-    surface="#000000",
-    panel="#1A1A1A",
-    warning="#FFD700",
-    error="#FF5555",
-    success="#55FF55",
-    dark=True,
-)
-
-# A feed not heard from in this many refresh intervals is shown as stale.
-STALE_AFTER_INTERVALS = 3
-GC_THRESHOLDS = (10_000, 20, 50)  # CPython 3.11 defaults: (700, 10, 10)
+UPKEEP_GROUPS = ("flags", "purge")
 
 
 class ClpApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "clp-tui"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {"board": BoardScreen, "branches": BranchesScreen, "inbox": InboxScreen, "press": PressScreen}
-    DEFAULT_MODE = "board"
+    MODES = {s.name: s.screen_class() for s in SCREENS}
+    DEFAULT_MODE = SCREENS[0].name
 
     BINDINGS = [
         # Shown as tabs in the status header rather than in the footer.
-        Binding("1", "switch_mode('board')", "Campaign board", show=False, id="app.board"),
-        Binding("2", "switch_mode('branches')", "Branch activity", show=False, id="app.branches"),
-        Binding("3", "switch_mode('inbox')", "Moderation inbox", show=False, id="app.inbox"),
-        Binding("4", "switch_mode('press')", "Press kanban", show=False, id="app.press"),
+        *(Binding(s.key, f"switch_mode('{s.name}')", s.title, show=False, id=f"app.{s.name}") for s in SCREENS),
         Binding("M", "toggle_meeting", "Meeting mode", id="app.meeting"),
         Binding("full_stop", "pause_cycle", "Pause cycling", id="app.meeting_pause"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -92,21 +66,19 @@ class ClpApp(App[None]):
         mode: str | None = None,
     ) -> None:
         if mode is not None:
-            # Start on the screen asked for, rather than building the board first.
-            self.DEFAULT_MODE = mode
+            BY_NAME[mode]  # noqa: B018 - an unknown screen name fails here, with its name
+            self.DEFAULT_MODE = mode  # start on the screen asked for, not the board
         super().__init__()
         self.config = config
         self.db_path = Path(db_path)
         self.store = Store(self.db_path, clock=clock or system_clock)
-        self.meeting = meeting
+        self.meeting_mode = MeetingMode(self, meeting, cycling=live)
         self.live = live
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-decisions")
-        self._undo: list[list[int]] = []
-        self._syncing: set[str] = set()
-        self._last_checked: dict[str, float] = {}
-        self._next_poll: dict[str, float] = {}
+        self.writer = DecisionWriter(self.store)
+        self.poller = Poller(self, self.store, config)
+        self.store_watch = StoreWatch(self.store)
+        self.collector = CollectorTuning()
         self._feed_rows: list[dict[str, Any]] = []
-        self._data_version: tuple[int, float] | None = None
         self._reload_feed_rows()
         from clp_tui.palette import JumpProvider
 
@@ -121,404 +93,177 @@ class ClpApp(App[None]):
         return self.now().date()
 
     def headline(self, screen_title: str) -> Headline:
-        constituency = next((r["constituency"] for r in self._feed_rows if r.get("constituency")), None)
-        polling = next((r["polling_day"] for r in self._feed_rows if r.get("polling_day")), None)
-        return Headline(
-            constituency=constituency,
-            polling_day=dt.date.fromisoformat(polling) if polling else None,
-            today=self.today(),
-            officer=f"{self.config.officer.name}" if self.config.officer.name else "",
+        return build_headline(
+            self.config,
+            self._feed_rows,
+            self.poller.last_heard,
+            self.now(),
             screen_title=screen_title,
-            feeds=self.feed_health(),
             meeting=self.meeting,
         )
-
-    def feed_health(self) -> list[FeedHealth]:
-        rows = {r["name"]: r for r in self._feed_rows}
-        now = self.now().timestamp()
-        health = []
-        for feed in self.config.feeds:
-            row = rows.get(feed.name, {})
-            last_ok = row.get("last_ok_at")
-            heard = self._last_checked.get(feed.name)
-            if last_ok:
-                stamp = dt.datetime.fromisoformat(last_ok).timestamp()
-                heard = max(heard or 0, stamp)
-            age = now - heard if heard else None
-            if row.get("last_outcome") == "error":
-                health.append(FeedHealth(feed.name, "error", age, row.get("last_error")))
-            elif age is None:
-                health.append(FeedHealth(feed.name, "never", None))
-            elif age > feed.refresh * STALE_AFTER_INTERVALS and age > 120:
-                health.append(FeedHealth(feed.name, "stale", age))
-            else:
-                health.append(FeedHealth(feed.name, "ok", age))
-        return health
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._apply_keymap(self.config.keys)
-        self.register_theme(MEETING_THEME)
-        self._normal_theme = self.theme
-        self._cycle_timer = self.set_interval(self.config.meeting.cycle_seconds, self._cycle_screen, pause=True)
-        self._apply_meeting(reload=False)  # the first screen loads itself when it is shown
+        apply_keymap(self, self.config.keys)
+        self.meeting_mode.mount(self.config.meeting.cycle_seconds)  # the first screen loads itself
         self._check_flags()
-        # Everything made so far (modules, widgets, styles) lives as long as the app: out
-        # of the collector's sight, a full collection takes a few ms, not 40-70 ms in the
-        # middle of a keypress. And a keypress makes thousands of short-lived objects, so
-        # with the default thresholds a full collection came every second or two of typing;
-        # these make young collections rarer and full ones far rarer (docs/performance.md).
-        self._gc_thresholds = gc.get_threshold()
-        gc.set_threshold(*GC_THRESHOLDS)
-        self.call_after_refresh(gc.freeze)
+        self.collector.apply()
+        self.call_after_refresh(self.collector.freeze_startup)
         if self.live:
             self.set_interval(1.0, self._tick)
             # Retention: blank old decided comments once a day (whichever dashboard gets there first).
             self.set_interval(3600, self._purge_if_due)
             self._purge_if_due()
             self._watch_files()
-            self._poll(force=False, all_feeds=True)
+            self.poller.due(every_feed=True)
 
-    def _apply_keymap(self, keys: dict[str, str]) -> None:
-        """Remap keys by binding id, and say which ids in [keys] mean nothing."""
-        self.set_keymap(keys)
-        unknown = sorted(set(keys) - all_binding_ids())
-        if unknown:
-            self.notify(
-                f"[keys] in the config names unknown binding id(s): {', '.join(unknown)}. Press ? to see every id.",
-                severity="warning",
-                markup=False,
-                timeout=10,
-            )
-
-    # -- meeting mode ----------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pause_cycle":
-            return self.meeting
-        return True
-
-    def action_toggle_meeting(self) -> None:
-        self.meeting = not self.meeting
-        self._apply_meeting()
-        self.notify(
-            "Meeting mode: read-only, no names or comments on screen." if self.meeting else "Meeting mode off.",
-            timeout=3,
-        )
-
-    def _apply_meeting(self, *, reload: bool = True) -> None:
-        """High contrast, read-only, no personal data, and the screens cycling on their own."""
-        self.set_class(self.meeting, "meeting")
-        self.theme = MEETING_THEME.name if self.meeting else self._normal_theme
-        self._cycle_paused = False
-        if self.meeting and self.live:
-            self._cycle_timer.resume()
-        else:
-            self._cycle_timer.pause()
-        self.refresh_bindings()
-        if reload:
-            self.data_changed()
-
-    def _cycle_screen(self) -> None:
-        if not self.meeting or self._cycle_paused:
-            return
-        order = ["board", "branches", "press"]
-        current = self.current_mode if self.current_mode in order else order[-1]
-        self.switch_mode(order[(order.index(current) + 1) % len(order)])
-
-    def action_pause_cycle(self) -> None:
-        self._cycle_paused = not self._cycle_paused
-        self.notify("Cycling paused." if self._cycle_paused else "Cycling resumed.", timeout=2)
-
-    @work(thread=True, group="flags", exclusive=True, exit_on_error=False)
-    def _check_flags(self) -> None:
-        """Re-flag every comment when the moderation rules differ from those last applied."""
-        rules = self.config.moderation
-        if flags_current(self.store, rules):
-            return
-        refresh_flags(self.store, rules)
-        self.store.close()
-        self.call_from_thread(self.data_changed)
-
-    @work(thread=True, group="purge", exclusive=True, exit_on_error=False)
-    def _purge_if_due(self) -> None:
-        from clp_tui.data.retention import purge_if_due
-
-        try:
-            result = purge_if_due(self.store, self.config.moderation.retain_days)
-        except StoreError as exc:
-            self.call_from_thread(self.notify, f"Daily purge skipped: {exc}", severity="warning", markup=False)
-            return
-        finally:
-            self.store.close()
-        if result is not None and result.purged:
-            self.call_from_thread(
-                self.notify,
-                f"Retention: {result.purged} old decided comment(s) blanked (older than {result.retain_days} days).",
-                markup=False,
-            )
-            self.call_from_thread(self.data_changed)
+    def on_unmount(self) -> None:
+        self.writer.close()
+        self.poller.close()
+        self.collector.restore()
 
     def on_resize(self) -> None:
         # Below this width the detail panes go under the lists instead of beside them.
         self.set_class(self.size.width < 110, "narrow")
 
-    def on_unmount(self) -> None:
-        self._writer.shutdown(wait=True)
-        gc.unfreeze()  # a process that runs several apps (tests) lets each one go
-        gc.set_threshold(*self._gc_thresholds)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's outcome, in one place: a failure is told to the officer, never
+        lost or fatal; an upkeep job that changed something shows it."""
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            name = worker.name or "a background job"
+            message = f"{name[:1].upper()}{name[1:]} did not finish: {worker.error}"
+            self.notify(message, severity="error", markup=False, timeout=10)
+        elif event.state == WorkerState.SUCCESS and worker.group in UPKEEP_GROUPS and worker.result:
+            if isinstance(worker.result, str):
+                self.notify(worker.result, markup=False)
+            self.data_changed()
+
+    # -- meeting mode ----------------------------------------------------------------------
+
+    @property
+    def meeting(self) -> bool:
+        return self.meeting_mode.on
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.meeting if action == "pause_cycle" else True
+
+    def action_toggle_meeting(self) -> None:
+        self.meeting_mode.toggle()
+        self.data_changed()
+
+    def action_pause_cycle(self) -> None:
+        self.meeting_mode.toggle_pause()
+
+    # -- background jobs ---------------------------------------------------------------------
+
+    def _check_flags(self) -> None:
+        self._in_background(reflag_if_rules_changed, self.config.moderation, group="flags", name="re-flagging comments")
+
+    def _purge_if_due(self) -> None:
+        self._in_background(daily_purge, self.config.moderation.retain_days, group="purge", name="the daily purge")
+
+    def _in_background(self, job: Callable[[Store, Any], Any], arg: Any, *, group: str, name: str) -> None:
+        """An upkeep job on a worker thread; its outcome arrives at on_worker_state_changed."""
+
+        def run() -> Any:
+            try:
+                return job(self.store, arg)
+            finally:
+                self.store.close()  # the worker thread's own connection
+
+        self.run_worker(run, thread=True, group=group, name=name, exclusive=True, exit_on_error=False)
+
+    @work(group="watch", exclusive=True, exit_on_error=False, name="watching files")
+    async def _watch_files(self) -> None:
+        await watch_files(self, self.db_path, self.config, self.poller)
+
+    # -- staying live ----------------------------------------------------------------------
 
     def _tick(self) -> None:
-        self._poll(force=False, all_feeds=False)
+        self.poller.due()
         self._check_store()
+
+    def _check_store(self) -> None:
+        """Refresh the visible screen when any other connection has committed to the store."""
+        if self.store_watch.changed():
+            self.data_changed()
+
+    def on_store_changed(self, _: StoreChanged) -> None:
+        self._check_store()
+
+    def on_feed_synced(self, message: FeedSynced) -> None:
+        self.poller.landed(message, self.now().timestamp())
+        if message.changed_data:
+            self.data_changed()
+        else:
+            self._update_header()  # a 304 changes only the feed's age: no re-query
+
+    def on_config_changed(self, message: ConfigChanged) -> None:
+        try:
+            config = load_config(message.path)
+        except ConfigError as exc:
+            self.notify(f"{exc}\nKeeping the settings already loaded.", severity="error", markup=False, timeout=10)
+            return
+        self.config = self.poller.config = config
+        apply_keymap(self, config.keys)
+        self._check_flags()
+        self._watch_files()  # feeds may have been added: watch their folders too
+        self.meeting_mode.restart(config.meeting.cycle_seconds)
+        self.notify("Settings reloaded.", timeout=2)
+        self.data_changed()
 
     def _reload_feed_rows(self) -> None:
         try:
             self._feed_rows = self.store.feed_states()
-            self._data_version = self.store.data_version()
         except StoreError as exc:
             if self.is_running:
                 self.notify(str(exc), severity="error", markup=False)
+        self.store_watch.mark_seen()
 
-    def _check_store(self) -> None:
-        """Refresh the visible screen when any process has committed to the store."""
-        try:
-            version = self.store.data_version()
-        except StoreError:
-            return
-        if version != self._data_version:
-            self._data_version = version
-            self.data_changed()
+    def _update_header(self) -> None:
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.update_header()
 
     def data_changed(self) -> None:
         self._reload_feed_rows()
-        screen = self.screen
-        if isinstance(screen, DashboardScreen):
-            screen.reload()
-
-    # -- polling feeds -------------------------------------------------------------------
-
-    def _poll(self, *, force: bool, all_feeds: bool) -> None:
-        now = time.monotonic()
-        for feed in self.config.feeds:
-            if feed.name in self._syncing:
-                continue
-            if all_feeds or now >= self._next_poll.get(feed.name, 0):
-                self._next_poll[feed.name] = now + feed.refresh
-                self._syncing.add(feed.name)
-                self._sync_feed(feed.name, force)
-
-    @work(thread=True, group="sync", exit_on_error=False)
-    def _sync_feed(self, name: str, force: bool) -> None:
-        # Imported here: the fetcher brings httpx, which a snapshot never needs.
-        from clp_tui.data.sync import FeedReport, sync_feeds
-
-        try:
-            reports = asyncio.run(sync_feeds(self.store, self.config, only=[name], force=force))
-        except Exception as exc:  # noqa: BLE001 - shown to the officer, never a crash
-            reports = [FeedReport(name, "error", error=f"sync failed: {exc}")]
-        finally:
-            self.store.close()
-        self.call_from_thread(self._synced, name, reports)
-
-    def _synced(self, name: str, reports: list[Any]) -> None:
-        self._syncing.discard(name)
-        for report in reports:
-            if report.status in ("ok", "not_modified"):
-                self._last_checked[report.feed] = self.now().timestamp()
-        self._reload_feed_rows()
-        self.data_changed()
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.reload()
 
     def action_refresh_now(self) -> None:
         self.notify("Refreshing every feed now…", timeout=2)
-        self._poll(force=True, all_feeds=True)
-
-    # -- watching files ------------------------------------------------------------------
-
-    def _watched_paths(self) -> tuple[set[Path], set[Path]]:
-        folders = {self.db_path.resolve().parent}
-        feed_files: set[Path] = set()
-        source = getattr(self.config, "source", "")
-        if source and Path(source).exists():
-            folders.add(Path(source).resolve().parent)
-        for feed in self.config.feeds:
-            if urlsplit(feed.url).scheme == "file":
-                path = Path(url2pathname(urlsplit(feed.url).path)).resolve()
-                feed_files.add(path)
-                if path.parent.exists():
-                    folders.add(path.parent)
-        return folders, feed_files
-
-    @work(group="watch", exclusive=True, exit_on_error=False)
-    async def _watch_files(self) -> None:
-        from watchfiles import awatch
-
-        folders, feed_files = self._watched_paths()
-        db_names = {self.db_path.name, f"{self.db_path.name}-wal"}
-        config_path = Path(getattr(self.config, "source", "") or "/nonexistent").resolve()
-        async for changes in awatch(*folders, debounce=200, step=50, recursive=False):
-            paths = {Path(p) for _, p in changes}
-            if any(p.name in db_names for p in paths):
-                self._check_store()
-            if config_path in paths:
-                self._reload_config(config_path)
-            touched = [
-                f.name
-                for f in self.config.feeds
-                if urlsplit(f.url).scheme == "file" and Path(url2pathname(urlsplit(f.url).path)).resolve() in paths
-            ]
-            for name in touched:
-                if name not in self._syncing:
-                    self._syncing.add(name)
-                    self._sync_feed(name, True)
-
-    def _reload_config(self, path: Path) -> None:
-        try:
-            config = load_config(path)
-        except ConfigError as exc:
-            self.notify(f"{exc}\nKeeping the settings already loaded.", severity="error", markup=False, timeout=10)
-            return
-        self.config = config
-        self._apply_keymap(config.keys)
-        self._check_flags()
-        self._watch_files()  # feeds may have been added: watch their folders too
-        self._cycle_timer.stop()
-        self._cycle_timer = self.set_interval(
-            config.meeting.cycle_seconds, self._cycle_screen, pause=not (self.meeting and self.live)
-        )
-        self.notify("Settings reloaded.", timeout=2)
-        self.data_changed()
+        self.poller.due(force=True, every_feed=True)
 
     # -- decisions -----------------------------------------------------------------------
 
-    def decide(
-        self,
-        items: Iterable[tuple[str, str]],
-        field: str,
-        value: Any,
-        *,
-        reason: str | None = None,
-        then: Callable[[], None] | None = None,
-    ) -> None:
-        """Record a decision on the writer thread; `then` runs on the UI when it has landed.
-
-        The writer is one thread, so decisions land in the order they were made, and
-        the undo stack is only ever touched there: `u` straight after `a` undoes it.
-        """
-        if self.meeting:
-            self.notify("Meeting mode is read-only.", severity="warning")
-            return
-        items = list(items)
-        officer = self.config.officer.name or "officer"
-
-        def job() -> list[int]:
-            seqs = self.store.decide(items, field, value, officer=officer, reason=reason)
-            self._undo.append(seqs)
-            return seqs
-
-        self._submit(job, then)
-
-    def undo_last(self, then: Callable[[], None] | None = None) -> None:
-        officer = self.config.officer.name or "officer"
-
-        def job() -> int | None:
-            if not self._undo:
-                return None
-            return self.store.undo(self._undo.pop(), officer=officer)
-
-        def after(result: Any) -> None:
-            if result is None:
-                self.notify("Nothing to undo in this session.", timeout=3)
-            if then is not None:
-                then()
-
-        self._submit(job, after, pass_result=True)
+    @property
+    def officer_name(self) -> str:
+        return self.config.officer.name or "officer"
 
     def writes_done(self) -> Future[None]:
-        """Resolves once every write queued so far has landed and been shown (its
-        `then` has run on the UI thread): what a test waits on before asserting
-        that a write did not happen."""
-        return self._writer.submit(lambda: None)
+        """Resolves once every write queued so far has landed and its message is posted:
+        what a test waits on before asserting that a write did not happen."""
+        return self.writer.drained()
 
-    def run_write(self, job: Callable[[], Any], then: Callable[[], None] | None = None) -> None:
-        """Any other write (e.g. a new local card) on the writer thread."""
-        self._submit(job, then)
+    def on_write_landed(self, message: WriteLanded) -> None:
+        # Our own commit is not "another officer's": the screen that asked reloads itself.
+        self.store_watch.mark_seen()
+        if message.action == "undo" and message.result is None:
+            self.notify("Nothing to undo in this session.", timeout=3)
 
-    def _submit(self, job: Callable[[], Any], then: Callable[..., None] | None, *, pass_result: bool = False) -> None:
-        future = self._writer.submit(job)
-
-        def land() -> None:
-            error = future.exception()
-            if error is not None:
-                message = str(error) if isinstance(error, StoreError) else f"could not save: {error}"
-                self.notify(
-                    f"{message}\nThe decision was NOT recorded; try again.", severity="error", markup=False, timeout=10
-                )
-                return
-            self._data_version = self.store.data_version()
-            if then is not None:
-                then(future.result()) if pass_result else then()
-
-        def done(_: Future[Any]) -> None:
-            if threading.get_ident() == self._thread_id:
-                # Already finished when the callback was attached: we are on the UI thread.
-                self.call_later(land)
-                return
-            # RuntimeError: the app is closing; the write itself has landed.
-            with contextlib.suppress(RuntimeError):
-                self.call_from_thread(land)
-
-        future.add_done_callback(done)
+    def on_write_failed(self, message: WriteFailed) -> None:
+        self.notify(f"{message.error}\nThe decision was NOT recorded; try again.", severity="error", markup=False)
 
     def _fatal_error(self) -> None:
-        """Textual's own crash screen prints every frame's local variables, tokens
-        included; ours writes a report without them and says where it is."""
-        from rich.text import Text
+        show_crash_report(self)  # never Textual's own, which prints local variables (tokens too)
 
-        from clp_tui.crash import report_crash
-
-        error = self._exception or RuntimeError("unknown error")
-        # A failed worker wraps the real error; report that one, with its own frames.
-        error = getattr(error, "error", error)
-        if not self._exit_renderables:  # `_exception` is the first error: report it once, not per repeat
-            self.bell()
-            self.error_console.soft_wrap = True  # one line, so the report's path can be copied whole
-            self._exit_renderables.append(Text(report_crash(error)))
-        self._close_messages_no_wait()
-
-    # -- help ------------------------------------------------------------------------------
+    # -- help and jumping ------------------------------------------------------------------
 
     def action_help(self) -> None:
         """Every key that works here now, as mapped now, grouped: this screen, lists, everywhere."""
-        found: dict[str, tuple[list[str], str, bool]] = {}
-        for active in self.active_bindings.values():
-            binding = active.binding
-            if not binding.id or not binding.description:
-                continue  # Textual's own scrolling and focus keys: not ours to document
-            keys, _, _ = found.setdefault(binding.id, ([], binding.description, active.enabled))
-            display = self.get_key_display(binding)
-            if display not in keys:
-                keys.append(display)
-        screen_prefix = getattr(self.screen, "TITLE", "").split(" ")[-1].lower()
-        order = {screen_prefix: 0, "screen": 1, "list": 2, "app": 3}
-
-        seen_order = {identifier: n for n, identifier in enumerate(found)}
-
-        def rank(identifier: str) -> tuple[int, int]:
-            return (order.get(identifier.split(".")[0], 0), seen_order[identifier])
-
-        rows = []
-        for identifier in sorted(found, key=rank):
-            keys, description, enabled = found[identifier]
-            note = "" if enabled else " (off in meeting mode)"
-            rows.append((", ".join(keys), description + note, identifier))
-        notes = [
-            "Filter with / : words match text; field:value matches the start of a field's words.",
-            "ctrl+p jumps to any milestone, branch, comment or press card by its text.",
-            "Links are never opened on this machine: copy them from the detail pane.",
-        ]
-        self.push_screen(HelpScreen(getattr(self.screen, "TITLE", ""), rows, notes))
+        title = getattr(self.screen, "TITLE", "")
+        self.push_screen(HelpScreen(title, help_rows(self, title.split(" ")[-1].lower())))
 
     def jump_to(self, mode: str, key: tuple[str, str]) -> None:
         self.switch_mode(mode)
@@ -529,22 +274,3 @@ def run_dashboard(config: Config, db_path: Path, *, meeting: bool = False) -> in
     app = ClpApp(config, db_path, meeting=meeting)
     app.run()
     return app.return_code or 0  # 1 after a crash (Textual sets it), so scripts can tell
-
-
-def all_binding_ids() -> set[str]:
-    """Every binding id a user may remap in [keys]."""
-    from clp_tui.screens.dialogs import AskChoice, AskText, TextScreen
-    from clp_tui.widgets.rowlist import RowList
-
-    classes = [
-        App,
-        ClpApp,
-        *ClpApp.MODES.values(),
-        DashboardScreen,
-        HelpScreen,
-        RowList,
-        AskText,
-        AskChoice,
-        TextScreen,
-    ]
-    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}

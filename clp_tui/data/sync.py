@@ -74,18 +74,22 @@ async def sync_feeds(
     force: bool = False,
     only: Sequence[str] | None = None,
     on_report: Callable[[FeedReport], None] | None = None,
+    fetcher: Fetcher | None = None,
 ) -> list[FeedReport]:
-    """Sync the configured feeds (or just `only`), all at once."""
+    """Sync the configured feeds (or just `only`), all at once. A long-lived caller (the
+    dashboard) passes its own `fetcher`, so one HTTP client serves every poll."""
+    if fetcher is None:
+        async with Fetcher(limits_from(config)) as own:
+            return await sync_feeds(store, config, force=force, only=only, on_report=on_report, fetcher=own)
     feeds = [f for f in config.feeds if only is None or f.name in only]
-    async with Fetcher(limits_from(config)) as fetcher:
 
-        async def one(feed: FeedConfig) -> FeedReport:
-            report = await sync_one(store, fetcher, feed, force=force, rules=config.moderation)
-            if on_report is not None:
-                on_report(report)
-            return report
+    async def one(feed: FeedConfig) -> FeedReport:
+        report = await sync_one(store, fetcher, feed, force=force, rules=config.moderation)
+        if on_report is not None:
+            on_report(report)
+        return report
 
-        return list(await asyncio.gather(*(one(f) for f in feeds)))
+    return list(await asyncio.gather(*(one(f) for f in feeds)))
 
 
 async def sync_one(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from clp_tui.data.filters import Filter, parse_filter
 from clp_tui.data.store import StoreError
 from clp_tui.widgets.footer import Footer
 from clp_tui.widgets.status import StatusHeader
+from clp_tui.writer import WriteFailed, WriteLanded
 
 if TYPE_CHECKING:
     from clp_tui.app import ClpApp
@@ -56,6 +58,36 @@ class DashboardScreen(Screen[None]):
         """Re-read what this screen shows from the store, keeping cursor and filter."""
         raise NotImplementedError
 
+    # -- decisions --------------------------------------------------------------------
+
+    def decide(self, items: Iterable[tuple[str, str]], field: str, value: Any, *, reason: str | None = None) -> None:
+        """Record a decision on the writer thread; this screen hears back with WriteLanded
+        or WriteFailed. Meeting mode is read-only."""
+        if self.clp.meeting:
+            self.notify("Meeting mode is read-only.", severity="warning")
+            return
+        self.clp.writer.decide(self, items, field, value, officer=self.clp.officer_name, reason=reason)
+
+    def undo_last(self) -> None:
+        """Undo this session's last decision."""
+        self.clp.writer.undo(self, officer=self.clp.officer_name)
+
+    # Textual calls a message's handler on every class of the MRO, so subclasses
+    # override these two methods rather than the handlers.
+
+    def on_write_landed(self, message: WriteLanded) -> None:
+        self.write_landed(message)  # and the message bubbles on to the App
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        self.write_failed(message)  # and the App tells the officer
+
+    def write_landed(self, message: WriteLanded) -> None:
+        """A write asked for here is in the cache: show it."""
+        self.refresh_data()
+
+    def write_failed(self, message: WriteFailed) -> None:
+        """A write asked for here was not saved: anything shown in advance goes back."""
+
     def focus_item(self, key: tuple[str, str]) -> None:
         """Put the cursor on an item (from the command palette)."""
 
@@ -75,7 +107,9 @@ class DashboardScreen(Screen[None]):
             self.notify(f"{exc}\nShowing what was already on screen.", severity="error", markup=False, timeout=10)
 
     def update_header(self) -> None:
-        self.query_one(StatusHeader).show(self.clp.headline(self.TITLE))
+        # A poll can land while the screen is still being built: its header shows it when mounted.
+        for header in self.query(StatusHeader):
+            header.show(self.clp.headline(self.TITLE))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Meeting mode is read-only: decision keys are switched off, not just hidden.

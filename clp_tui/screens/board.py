@@ -225,7 +225,7 @@ class BoardScreen(DashboardScreen):
 
             def reason_given(reason: str | None) -> None:
                 if reason:
-                    self.clp.decide([(m.feed, m.id)], "status", status, reason=reason, then=self.refresh_data)
+                    self.decide([(m.feed, m.id)], "status", status, reason=reason)
 
             self.app.push_screen(AskText("Set status", prompt, placeholder="reason (required)"), reason_given)
 
@@ -243,7 +243,7 @@ class BoardScreen(DashboardScreen):
                 return
             number = float(value)
             amount: float | int = int(number) if number.is_integer() else number
-            self.clp.decide([(m.feed, m.id)], "progress", amount, reason="progress recorded", then=self.refresh_data)
+            self.decide([(m.feed, m.id)], "progress", amount, reason="progress recorded")
 
         current = f"{m.achieved:g}" if m.achieved is not None else ""
         self.app.push_screen(AskText("Record progress", prompt, value=current, number=True), given)

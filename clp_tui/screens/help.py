@@ -4,11 +4,43 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+NOTES = (
+    "Filter with / : words match text; field:value matches the start of a field's words.",
+    "ctrl+p jumps to any milestone, branch, comment or press card by its text.",
+    "Links are never opened on this machine: copy them from the detail pane.",
+)
+
+
+def help_rows(app: App[object], screen_prefix: str) -> list[tuple[str, str, str]]:
+    """(keys, what it does, binding id) for every key that works here now, as mapped now:
+    this screen's first, then the screen's shared keys, the list's, then everywhere's."""
+    found: dict[str, tuple[list[str], str, bool]] = {}
+    for active in app.active_bindings.values():
+        binding = active.binding
+        if not binding.id or not binding.description:
+            continue  # Textual's own scrolling and focus keys: not ours to document
+        keys, _, _ = found.setdefault(binding.id, ([], binding.description, active.enabled))
+        display = app.get_key_display(binding)
+        if display not in keys:
+            keys.append(display)
+    order = {screen_prefix: 0, "screen": 1, "list": 2, "app": 3}
+    seen_order = {identifier: n for n, identifier in enumerate(found)}
+
+    def rank(identifier: str) -> tuple[int, int]:
+        return (order.get(identifier.split(".")[0], 0), seen_order[identifier])
+
+    rows = []
+    for identifier in sorted(found, key=rank):
+        keys, description, enabled = found[identifier]
+        note = "" if enabled else " (off in meeting mode)"
+        rows.append((", ".join(keys), description + note, identifier))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
@@ -16,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, title: str, rows: list[tuple[str, str, str]], notes: list[str]) -> None:
+    def __init__(self, title: str, rows: list[tuple[str, str, str]], notes: tuple[str, ...] = NOTES) -> None:
         super().__init__()
         self.title_text = title
         self.rows = rows

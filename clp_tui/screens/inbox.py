@@ -15,6 +15,7 @@ from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.rowlist import RowList
+from clp_tui.writer import WriteFailed, WriteLanded
 
 _BLOCK = 100
 # The preview shows this much of a comment; Enter opens the whole of it.
@@ -237,7 +238,7 @@ class InboxScreen(DashboardScreen):
             self.rows.refresh_row(self.rows.cursor)
             self._step_past_pending()
         self._update_title()
-        self.clp.decide(keys, "moderation", value, reason=reason, then=lambda: self._landed(keys))
+        self.decide(keys, "moderation", value, reason=reason)
 
     def _step_past_pending(self) -> None:
         """Move the cursor to the next comment not just decided (the next one to triage)."""
@@ -249,6 +250,19 @@ class InboxScreen(DashboardScreen):
             index += 1
         if index < self.source.total:
             self.rows.cursor = index
+
+    def write_landed(self, message: WriteLanded) -> None:
+        if message.action == "decide":
+            self._landed(message.keys)
+        else:
+            self.refresh_data()
+
+    def write_failed(self, message: WriteFailed) -> None:
+        # Not saved: the rows shown as decided go back to what the cache says. (The
+        # message goes on to the App, which tells the officer.)
+        for key in message.keys:
+            self.pending.pop(key, None)
+        self.refresh_data()
 
     def _landed(self, keys: list[tuple[str, str]]) -> None:
         # Saved. While the officer keeps triaging, the optimistic rows stand in; one
@@ -312,7 +326,7 @@ class InboxScreen(DashboardScreen):
         self.app.push_screen(AskText("Escalate to the GLU", prompt, placeholder="reason (required)"), done)
 
     def action_undo(self) -> None:
-        self.clp.undo_last(then=self.refresh_data)
+        self.undo_last()
 
     def action_toggle_select(self) -> None:
         c = self.current()

@@ -18,6 +18,7 @@ from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText
 from clp_tui.widgets.kanban import Kanban
+from clp_tui.writer import WriteLanded
 
 
 def embargo_words(embargo: dt.datetime | None, now: dt.datetime) -> str | None:
@@ -174,6 +175,10 @@ class PressScreen(DashboardScreen):
         }
         return self.filter.matches(f"{c.title} {c.body}", values)
 
+    def write_landed(self, message: WriteLanded) -> None:
+        # A moved card is followed to its new column.
+        self.refresh_data(follow=message.keys[0] if message.action == "decide" and message.keys else None)
+
     def on_kanban_highlighted(self, event: Kanban.Highlighted) -> None:
         self._show_detail()
 
@@ -223,7 +228,7 @@ class PressScreen(DashboardScreen):
         if problem:
             self.notify(problem, severity="error", title="Gate", markup=False, timeout=8)
             return
-        self.clp.decide([card.key], "stage", target, reason=reason, then=lambda: self.refresh_data(follow=card.key))
+        self.decide([card.key], "stage", target, reason=reason)
 
     def action_move_forward(self) -> None:
         c = self.current()
@@ -256,7 +261,7 @@ class PressScreen(DashboardScreen):
 
         def given(reason: str | None) -> None:
             if reason:
-                self.clp.decide([c.key], "stage", "spiked", reason=reason, then=self.refresh_data)
+                self.decide([c.key], "stage", "spiked", reason=reason)
 
         self.app.push_screen(AskText("Spike this card", prompt, placeholder="reason (required)"), given)
 
@@ -268,7 +273,7 @@ class PressScreen(DashboardScreen):
         def given(who: str | None) -> None:
             if who:
                 value = {"by": who, "at": stamp(self.clp.now())}
-                self.clp.decide([c.key], field, value, reason=title.lower(), then=self.refresh_data)
+                self.decide([c.key], field, value, reason=title.lower())
 
         prompt = Text(f"{question}\n{one_line(c.title, 70)}")
         self.app.push_screen(AskText(title, prompt, value=default), given)
@@ -291,9 +296,8 @@ class PressScreen(DashboardScreen):
             item_id = f"idea-{self.clp.now():%Y%m%d}-{uuid.uuid4().hex[:8]}"
             ext = {"format": "story_idea", "stage": "idea", "owner": self.clp.config.officer.name}
             officer = self.clp.config.officer.name or "officer"
-            self.clp.run_write(
-                lambda: self.clp.store.add_local_item("press", item_id, title, ext, officer=officer),
-                then=self.refresh_data,
+            self.clp.writer.run(
+                self, lambda: self.clp.store.add_local_item("press", item_id, title, ext, officer=officer)
             )
 
         self.app.push_screen(AskText("New idea", "A working title for the idea:", placeholder="title"), given)

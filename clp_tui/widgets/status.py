@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.widget import Widget
 
+from clp_tui.data.health import Headline
 from clp_tui.data.text import one_line
+from clp_tui.registry import SCREENS
 from clp_tui.widgets.badges import HEALTH
-
-
-@dataclass(slots=True)
-class FeedHealth:
-    name: str
-    state: str  # ok | stale | error | never
-    age_seconds: float | None
-    reason: str | None = None
-
-
-@dataclass(slots=True)
-class Headline:
-    constituency: str | None
-    polling_day: dt.date | None
-    today: dt.date
-    officer: str
-    screen_title: str
-    feeds: list[FeedHealth]
-    meeting: bool = False
 
 
 def age_words(seconds: float | None) -> str:
@@ -43,7 +23,7 @@ def age_words(seconds: float | None) -> str:
     return f"{seconds // 86400:.0f} days ago"
 
 
-TABS = ("1 Board", "2 Branches", "3 Inbox", "4 Press")
+TABS = tuple(s.tab_label for s in SCREENS)
 
 
 def short_age(seconds: float | None) -> str:

@@ -310,7 +310,7 @@ async def test_the_dashboard_says_a_decision_was_not_saved_when_the_disk_is_full
         app.store.conn.execute(f"PRAGMA max_page_count = {pages}")
 
     async with app.run_test(size=(120, 40)) as pilot:
-        app._writer.submit(fill_the_disk).result()
+        app.writer._pool.submit(fill_the_disk).result()
         await pilot.press("3")
         await pilot.pause()
         screen = app.screen

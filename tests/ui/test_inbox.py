@@ -291,13 +291,12 @@ class _WriteBeforeCallback(ThreadPoolExecutor):
 
 
 async def test_a_decision_that_lands_quickly_still_updates_the_screen(env):
-    """If the write completes before ClpApp.decide() adds its done-callback, the callback
-    runs on the UI thread, call_from_thread raises RuntimeError, and _written() suppresses
-    it: the decision is saved but the list, the cursor and the undo stack never hear of it.
-    (The ordinary thread pool hits this now and then; this executor hits it every time.)"""
+    """A write that finishes before `submit` returns must still reach the screen: the writer
+    posts its WriteLanded message from the writer thread whatever the timing. (A done-callback
+    design once lost these: the ordinary pool hit it now and then, this executor every time.)"""
     app = env.app(start="inbox")
-    app._writer.shutdown()
-    app._writer = _WriteBeforeCallback(max_workers=1)
+    app.writer._pool.shutdown()
+    app.writer._pool = _WriteBeforeCallback(max_workers=1)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         first = screen.current().key

@@ -1,0 +1,87 @@
+"""What the status header says: the campaign's facts and each feed's health, as pure
+functions of the config, the feeds table and when this dashboard last heard from
+each feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from clp_tui.config import Config, FeedConfig
+
+# A feed not heard from in this many refresh intervals (and two minutes) is stale.
+STALE_AFTER_INTERVALS = 3
+STALE_AT_LEAST_S = 120
+
+
+@dataclass(slots=True)
+class FeedHealth:
+    name: str
+    state: str  # ok | stale | error | never
+    age_seconds: float | None
+    reason: str | None = None
+
+
+def feed_health(
+    feeds: Iterable[FeedConfig],
+    rows: Mapping[str, Mapping[str, Any]],
+    last_checked: Mapping[str, float],
+    now: float,
+) -> list[FeedHealth]:
+    """`rows`: the feeds table by name; `last_checked`: when a poll last got an answer
+    (a 304 included, which writes nothing); `now`: a POSIX time."""
+    health = []
+    for feed in feeds:
+        row = rows.get(feed.name, {})
+        heard = last_checked.get(feed.name)
+        last_ok = row.get("last_ok_at")
+        if last_ok:
+            stamp = dt.datetime.fromisoformat(last_ok).timestamp()
+            heard = max(heard or 0, stamp)
+        age = now - heard if heard else None
+        if row.get("last_outcome") == "error":
+            health.append(FeedHealth(feed.name, "error", age, row.get("last_error")))
+        elif age is None:
+            health.append(FeedHealth(feed.name, "never", None))
+        elif age > feed.refresh * STALE_AFTER_INTERVALS and age > STALE_AT_LEAST_S:
+            health.append(FeedHealth(feed.name, "stale", age))
+        else:
+            health.append(FeedHealth(feed.name, "ok", age))
+    return health
+
+
+@dataclass(slots=True)
+class Headline:
+    constituency: str | None
+    polling_day: dt.date | None
+    today: dt.date
+    officer: str
+    screen_title: str
+    feeds: list[FeedHealth]
+    meeting: bool = False
+
+
+def build_headline(
+    config: Config,
+    rows: list[dict[str, Any]],
+    last_heard: Mapping[str, float],
+    now: dt.datetime,
+    *,
+    screen_title: str,
+    meeting: bool,
+) -> Headline:
+    """The header for one screen: the first feed that names the constituency and
+    polling day gives them (feeds agree, or the first configured wins)."""
+    constituency = next((r["constituency"] for r in rows if r.get("constituency")), None)
+    polling = next((r["polling_day"] for r in rows if r.get("polling_day")), None)
+    return Headline(
+        constituency=constituency,
+        polling_day=dt.date.fromisoformat(polling) if polling else None,
+        today=now.date(),
+        officer=config.officer.name or "",
+        screen_title=screen_title,
+        feeds=feed_health(config.feeds, {r["name"]: r for r in rows}, last_heard, now.timestamp()),
+        meeting=meeting,
+    )

@@ -1,0 +1,95 @@
+"""Meeting mode: the dashboard on a projector. High contrast, read-only, no
+commenters' names or words, and the screens taking turns on their own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.theme import Theme
+
+from clp_tui.registry import SCREENS
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.timer import Timer
+
+# High contrast for a projector at the back of a room; symbols still carry every status.
+MEETING_THEME = Theme(
+    name="clp-meeting",
+    primary="#FFFFFF",
+    secondary="#FFD700",
+    accent="#FFD700",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    warning="#FFD700",
+    error="#FF5555",
+    success="#55FF55",
+    dark=True,
+)
+
+# The screens meeting mode shows in turn (the inbox shows counts only, so it is left out).
+CYCLE = tuple(s.name for s in SCREENS if s.in_meeting_cycle)
+
+
+def next_in_cycle(current: str) -> str:
+    """The screen after `current` (from a screen outside the cycle: the first)."""
+    if current not in CYCLE:
+        return CYCLE[0]
+    return CYCLE[(CYCLE.index(current) + 1) % len(CYCLE)]
+
+
+def notice(on: bool) -> str:
+    return "Meeting mode: read-only, no names or comments on screen." if on else "Meeting mode off."
+
+
+class MeetingMode:
+    """Meeting mode on an App: its theme, its class (for the stylesheet), its read-only
+    bindings and the timer that cycles the screens."""
+
+    def __init__(self, app: App[Any], on: bool, *, cycling: bool) -> None:
+        self.app = app
+        self.on = on
+        self.cycling = cycling  # a live dashboard cycles; a snapshot or a test does not
+        self.paused = False
+        self._timer: Timer | None = None
+        self._normal_theme = ""
+
+    def mount(self, cycle_seconds: float) -> None:
+        self.app.register_theme(MEETING_THEME)
+        self._normal_theme = self.app.theme
+        self.restart(cycle_seconds)
+        self.apply()
+
+    def restart(self, cycle_seconds: float) -> None:
+        """(Re)start the cycle timer, e.g. after the config changed its period."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.app.set_interval(cycle_seconds, self._cycle, pause=not (self.on and self.cycling))
+
+    def toggle(self) -> None:
+        self.on = not self.on
+        self.apply()
+        self.app.notify(notice(self.on), timeout=3)
+
+    def apply(self) -> None:
+        """High contrast, read-only, no personal data, and the screens cycling on their own."""
+        app = self.app
+        app.set_class(self.on, "meeting")
+        app.theme = MEETING_THEME.name if self.on else self._normal_theme
+        self.paused = False
+        if self._timer is not None:
+            if self.on and self.cycling:
+                self._timer.resume()
+            else:
+                self._timer.pause()
+        app.refresh_bindings()
+
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self.app.notify("Cycling paused." if self.paused else "Cycling resumed.", timeout=2)
+
+    def _cycle(self) -> None:
+        if self.on and not self.paused:
+            self.app.switch_mode(next_in_cycle(self.app.current_mode))
