@@ -13,8 +13,9 @@ from clp_tui.config import Config
 
 
 def export_decisions(config: Config, db_path: Path, *, fmt: str, since: dt.date | None, output: Path | None) -> int:
-    from clp_tui.data.exports import decision_rows, decisions_csv, decisions_json
+    from clp_tui.data.decision_log import decision_rows
     from clp_tui.data.store import Store
+    from clp_tui.documents.decisions import decisions_csv, decisions_json
 
     if cache_missing(db_path):
         return EXIT_FAILED
@@ -37,9 +38,10 @@ def _pack_path(output: Path, default_name: str) -> Path:
 
 
 def export_escalation(config: Config, db_path: Path, ref: str, *, output: Path, fmt: str | None) -> int:
-    from clp_tui.data.exports import PackError, build_pack, pack_filename, pack_html, pack_markdown
+    from clp_tui.data.evidence import PackError, build_pack
     from clp_tui.data.store import Store
     from clp_tui.data.text import one_line
+    from clp_tui.documents.pack import pack_filename, pack_html, pack_markdown
 
     if cache_missing(db_path):
         return EXIT_FAILED

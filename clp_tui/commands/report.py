@@ -63,8 +63,9 @@ def report_command(
     as_of: dt.date | None,
     output: Path | None,
 ) -> int:
-    from clp_tui.data.report import build_report, render_html, render_markdown
+    from clp_tui.data.report import build_report
     from clp_tui.data.store import Store
+    from clp_tui.documents.report import render_html, render_markdown
 
     as_of = as_of or system_clock().date()
     if since is not None and since > as_of:

@@ -33,10 +33,12 @@ from clp_tui.data.inbox import Inbox
 from clp_tui.data.moderation import refresh_flags
 from clp_tui.data.parse import FeedError, parse_page, parse_timestamp
 from clp_tui.data.press import load_cards
-from clp_tui.data.report import build_report, nice_ticks, render_html, render_markdown
+from clp_tui.data.report import build_report
 from clp_tui.data.store import Store
 from clp_tui.data.sync import _take
 from clp_tui.data.text import clean, html_to_text, json_line, one_line
+from clp_tui.documents.charts import nice_ticks
+from clp_tui.documents.report import render_html, render_markdown
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,19 +12,13 @@ from pathlib import Path
 import pytest
 
 from clp_tui.config import Config
-from clp_tui.data.exports import (
-    DECISION_COLUMNS,
-    PackError,
-    build_pack,
-    decision_rows,
-    decisions_csv,
-    md_code,
-    md_fence,
-    pack_html,
-    pack_markdown,
-)
+from clp_tui.data.decision_log import DECISION_COLUMNS, decision_rows
+from clp_tui.data.evidence import PackError, build_pack
 from clp_tui.data.store import Store
 from clp_tui.data.text import clean
+from clp_tui.documents.decisions import decisions_csv
+from clp_tui.documents.markdown import md_code, md_fence
+from clp_tui.documents.pack import pack_html, pack_markdown
 
 from .conftest import (
     ESCALATION_REASON,

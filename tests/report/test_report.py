@@ -15,8 +15,10 @@ import pytest
 from clp_tui.config import Config
 from clp_tui.data.board import load_milestones
 from clp_tui.data.branches import last_weeks, load_branches
-from clp_tui.data.report import build_report, nice_ticks, render_html, render_markdown, weeks_between
+from clp_tui.data.report import build_report, weeks_between
 from clp_tui.data.store import Store
+from clp_tui.documents.charts import nice_ticks
+from clp_tui.documents.report import render_html, render_markdown
 
 from .conftest import (
     HOSTILE_MILESTONE,
@@ -165,7 +167,8 @@ def test_cli_report_without_a_cache(cli: Cli) -> None:
 def test_the_new_commands_do_not_load_textual() -> None:
     code = (
         "import sys, clp_tui.cli, clp_tui.commands.report, clp_tui.commands.export, clp_tui.commands.purge, "
-        "clp_tui.data.report, clp_tui.data.exports, clp_tui.data.imprint, clp_tui.data.retention; "
+        "clp_tui.data.report, clp_tui.data.decision_log, clp_tui.data.evidence, clp_tui.data.imprint, "
+        "clp_tui.data.retention, clp_tui.documents.report, clp_tui.documents.pack, clp_tui.documents.decisions; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)

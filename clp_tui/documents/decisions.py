@@ -1,0 +1,39 @@
+"""The decision log as text to hand on: CSV (safe to open in a spreadsheet) or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from clp_tui.data.decision_log import DECISION_COLUMNS
+from clp_tui.data.text import clean, json_line
+
+# A spreadsheet runs a cell that starts with one of these as a formula; item ids and
+# reasons can come from outside, so such cells get a leading apostrophe in the CSV.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: Any) -> Any:
+    if not isinstance(cell, str):
+        return cell
+    cell = clean(cell)  # a CSV is often looked at with `cat`: no terminal controls in it
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def decisions_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """The log as CSV with a header row; `value` is the JSON of the value (as stored)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(DECISION_COLUMNS)
+    for r in rows:
+        cells = {**r, "value": None if r["value"] is None else json.dumps(r["value"], ensure_ascii=False)}
+        writer.writerow(["" if cells[c] is None else csv_safe(cells[c]) for c in DECISION_COLUMNS])
+    return buffer.getvalue()
+
+
+def decisions_json(rows: Iterable[dict[str, Any]]) -> str:
+    """The log as a JSON array of objects, one per decision, in log order."""
+    return "[\n" + ",\n".join(json_line(r) for r in rows) + "\n]\n"
