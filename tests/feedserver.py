@@ -1,13 +1,18 @@
-"""A programmable HTTP server on 127.0.0.1 for the data-layer tests (stdlib only).
+"""The suite's one loopback HTTP server and its one config builder (stdlib only).
 
-Each test gets its own server (see the `server` and `other_server` fixtures in
-conftest.py; two servers are two origins). Routes are set per path:
+Every test that needs feeds over HTTP uses this `FeedServer`: the data-layer tests
+through the `server` and `other_server` fixtures in conftest.py (two servers are two
+origins), the UI, report and meeting fixtures by publishing whole feeds with
+`feed()`. (clp_tui/demo/server.py is the demo's own server: it ships in the package
+and runs under `clp-tui demo`, which cannot import from tests/; the tests do not use
+it.) Routes are set per path:
 
     server.route("/feed.json", body=b"...", etag='"v1"', gzip=True)
     server.route("/old", status=302, headers={"Location": other.url("/feed.json")})
     server.route("/slow", body=b"...", trickle=(16, 0.1))   # 16 bytes every 0.1 s
     server.route("/never", hang=True)                        # headers never sent
     server.route("/forever", endless=b"[" * 4096)            # chunked, never ends
+    server.feed("plan", body)   # /plan.json as a careful static host serves it
 
 Every request is logged (`server.requests`: method, path, headers) so a test can
 assert what was sent, e.g. that an Authorization header never reached another
@@ -17,7 +22,9 @@ origin, or that a conditional request was answered with 304.
 from __future__ import annotations
 
 import gzip as gzip_module
+import hashlib
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -111,6 +118,13 @@ class FeedServer:
         with self._lock:
             self.routes[path] = Route(**kwargs)
         return self.url(path)
+
+    def feed(self, name: str, body: bytes) -> str:
+        """Publish `body` as feed `name` at /NAME.json, the way a careful static host
+        does: a strong ETag taken from the bytes (a matching If-None-Match gets a 304),
+        gzip for clients that ask, revalidate every time. Returns the feed's URL."""
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        return self.route(f"/{name}.json", body=body, etag=etag, gzip=True, headers={"Cache-Control": "no-cache"})
 
     # -- what happened ------------------------------------------------------------------
 
@@ -269,22 +283,51 @@ def press(item_id: str, stage: str = "drafting", fmt: str = "press_release", **c
 # -- config ------------------------------------------------------------------------------
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quote, backslash and control characters escaped, the rest as is."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch != "\t" and (ord(ch) < 0x20 or ord(ch) == 0x7F):
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_key(key: str) -> str:
+    """A bare key when TOML allows one, else a quoted key (`"inbox.approve" = ...`)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(str(value))  # a TOML basic string is a JSON string
+    return _toml_string(str(value))
 
 
-def config_toml(feeds: list[dict[str, Any]], network: dict[str, Any] | None = None, **tables: Any) -> str:
+def config_toml(
+    feeds: list[dict[str, Any]], network: dict[str, Any] | None | bool = None, **tables: dict[str, Any]
+) -> str:
+    """The suite's one config.toml writer: a [[feeds]] table per dict in `feeds`, plus
+    any other tables as keyword arguments (officer=, moderation=, campaign=, keys=, ...).
+
+    [network] gets TEST_NETWORK's short timeouts with `network` laid over them;
+    `network=False` writes no [network] table at all, leaving clp-tui's defaults.
+    """
+    head: dict[str, dict[str, Any]] = {}
+    if network is not False:
+        head["network"] = {**TEST_NETWORK, **(network or {})}
     lines = []
-    for name, table in {"network": {**TEST_NETWORK, **(network or {})}, **tables}.items():
-        lines.append(f"[{name}]")
-        lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+    for name, table in {**head, **tables}.items():
+        lines.append(f"[{_toml_key(name)}]")
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
     for feed in feeds:
         lines.append("[[feeds]]")
-        lines += [f"{k} = {_toml_value(v)}" for k, v in feed.items()]
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in feed.items()]
     return "\n".join(lines) + "\n"

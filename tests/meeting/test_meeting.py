@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from appwait import drained
+from feedserver import FeedServer, config_toml
 from frozen import CLOCK, ENV, NOW
 
 from clp_tui.app import ClpApp
 from clp_tui.config import parse_config
 from clp_tui.data.store import Store
 from clp_tui.data.sync import sync_feeds
-from clp_tui.demo.server import FeedServer
 from clp_tui.demo.world import DemoWorld
 
 # Unique strings, so finding one on screen can only mean it leaked.
@@ -52,11 +52,12 @@ def cache(tmp_path: Path):
     world = DemoWorld(NOW.date())
     bodies = {name: json.dumps(world.feed(name)).encode() for name in ("plan", "activity", "press")}
     bodies["comments"] = json.dumps(_comments(world)).encode()
-    with FeedServer(bodies.get) as server:
-        text = '[officer]\nname = "Test Officer"\n' + "".join(
-            f'[[feeds]]\nname = "{n}"\nurl = "{server.url(n)}"\nkind = "{k}"\n'
+    with FeedServer() as server:
+        feeds = [
+            {"name": n, "url": server.feed(n, bodies[n]), "kind": k}
             for n, k in (("plan", "milestone"), ("activity", "activity"), ("comments", "comment"), ("press", "press"))
-        )
+        ]
+        text = config_toml(feeds, False, officer={"name": "Test Officer"})
         config_path = tmp_path / "config.toml"
         config_path.write_text(text)
         config = parse_config(text, str(config_path))

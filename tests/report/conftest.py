@@ -1,7 +1,7 @@
 """Fixtures for the report, export, imprint and purge tests.
 
 One real cache is built per session: the demo world of 23 November 2026, plus a
-few hostile and edge-case items of our own, served by the real FeedServer on
+few hostile and edge-case items of our own, served by tests/feedserver.py's FeedServer on
 127.0.0.1 and synced with the real fetcher, parser and store; then officers'
 decisions are recorded through the Store. Each test gets its own copy of that
 SQLite file under tmp_path, so tests that purge or export cannot affect others.
@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from feedserver import FeedServer, config_toml
 from frozen import CLOCK, ENV, TODAY
 from markdown_it import MarkdownIt
 
 from clp_tui.config import Config, parse_config
 from clp_tui.data.store import Store
 from clp_tui.data.sync import sync_feeds
-from clp_tui.demo.server import FeedServer
 from clp_tui.demo.world import FEEDS, DemoWorld
 
 REPO = Path(__file__).resolve().parents[2]
@@ -157,22 +157,14 @@ def build_feeds(world: DemoWorld) -> dict[str, dict[str, Any]]:
 
 
 def config_text(urls: dict[str, str], imprint: str = IMPRINT, retain_days: int = 90) -> str:
-    lines = [
-        "[officer]",
-        f'name = "{OFFICER}"',
-        'role = "Communications & Social Media Officer"',
-        "[moderation]",
-        f"retain_days = {retain_days}",
-        "[campaign]",
-        f"imprint = {json.dumps(imprint)}",
-        "[network]",
-        "connect_timeout = 2",
-        "read_timeout = 2",
-        "deadline = 10",
-    ]
-    for name, kind in FEEDS:
-        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{urls[name]}"', f'kind = "{kind}"']
-    return "\n".join(lines) + "\n"
+    """The report tests' config.toml: an officer with a role, a retention period, an imprint."""
+    return config_toml(
+        [{"name": name, "url": urls[name], "kind": kind} for name, kind in FEEDS],
+        {"deadline": 10},
+        officer={"name": OFFICER, "role": "Communications & Social Media Officer"},
+        moderation={"retain_days": retain_days},
+        campaign={"imprint": imprint},
+    )
 
 
 @dataclass
@@ -210,8 +202,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture]:
     folder = tmp_path_factory.mktemp("report-template")
     feeds = build_feeds(DemoWorld(TODAY))
     bodies = {name: json.dumps(doc).encode() for name, doc in feeds.items()}
-    with FeedServer(bodies.get) as server:
-        urls = {name: server.url(name) for name in feeds}
+    with FeedServer() as server:
+        urls = {name: server.feed(name, body) for name, body in bodies.items()}
         config = parse_config(config_text(urls))
         db = folder / "template.db"
         store = Store(db, clock=CLOCK)

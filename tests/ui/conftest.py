@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from feedserver import FeedServer, config_toml
 from frozen import CLOCK, NOW, TODAY  # noqa: F401 - NOW and TODAY are imported from here by the UI tests
 
 from clp_tui.app import ClpApp
 from clp_tui.config import Config, parse_config
 from clp_tui.data.store import Store
 from clp_tui.data.sync import sync_feeds
-from clp_tui.demo.server import FeedServer
 from clp_tui.demo.world import DemoWorld
 
 SIZE = (120, 40)
@@ -29,35 +29,12 @@ OFFICER = "Test Officer"
 
 
 def config_text(urls: dict[str, str], kinds: dict[str, str], keys: dict[str, str] | None = None) -> str:
-    lines = [
-        "[officer]",
-        f'name = "{OFFICER}"',
-        "",
-        "[moderation]",
-        'watch_words = ["locked up"]',
-        "",
-        "[network]",
-        "connect_timeout = 2",
-        "read_timeout = 2",
-        "deadline = 8",
-        "",
-    ]
+    """The UI tests' config.toml: an officer, one watch word, the suite's short timeouts."""
+    feeds = [{"name": name, "url": url, "kind": kinds[name]} for name, url in urls.items()]
+    tables: dict[str, dict[str, Any]] = {"officer": {"name": OFFICER}, "moderation": {"watch_words": ["locked up"]}}
     if keys:
-        lines.append("[keys]")
-        lines += [f"{json.dumps(k)} = {json.dumps(v)}" for k, v in keys.items()]
-        lines.append("")
-    for name, url in urls.items():
-        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', f'kind = "{kinds[name]}"', ""]
-    return "\n".join(lines)
-
-
-def _starting_on(mode: str) -> type[ClpApp]:
-    """ClpApp opening on `mode` (ClpApp reads DEFAULT_MODE in __init__, so a subclass)."""
-    import clp_tui.app
-
-    assert mode in ClpApp.MODES, mode
-    css = str(Path(clp_tui.app.__file__).with_name("app.tcss"))
-    return type(f"ClpApp_{mode}", (ClpApp,), {"DEFAULT_MODE": mode, "CSS_PATH": css})
+        tables["keys"] = keys
+    return config_toml(feeds, **tables)
 
 
 @dataclass
@@ -81,8 +58,9 @@ class Env:
         screen's worth of compose per test; test_shell.py presses 1-4 for real."""
         kwargs.setdefault("clock", CLOCK)
         kwargs.setdefault("live", False)
-        cls = ClpApp if start is None else _starting_on(start)
-        return cls(self.config, self.db, **kwargs)
+        if start is not None:
+            assert start in ClpApp.MODES, start
+        return ClpApp(self.config, self.db, mode=start, **kwargs)
 
     def with_keys(self, keys: dict[str, str]) -> Config:
         text = config_text(self.urls, self.kinds, keys)
@@ -116,12 +94,8 @@ def build_env(tmp_path: Path, extra: dict[str, tuple[str, dict[str, Any]]] | Non
     docs.update({name: doc for name, (_, doc) in extra.items()})
     kinds = {**KINDS, **{name: kind for name, (kind, _) in extra.items()}}
 
-    def provide(name: str) -> bytes | None:
-        doc = docs.get(name)
-        return None if doc is None else json.dumps(doc).encode()
-
-    with FeedServer(provide) as server:
-        urls = {name: server.url(name) for name in kinds}
+    with FeedServer() as server:
+        urls = {name: server.feed(name, json.dumps(docs[name]).encode()) for name in kinds}
         config_path = tmp_path / "config.toml"
         text = config_text(urls, kinds)
         config_path.write_text(text, encoding="utf-8")
