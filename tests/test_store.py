@@ -346,3 +346,33 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
         if "OFFSET" in sql:  # a page: no sorting every comment for it (a thread's few rows may be sorted)
             assert "TEMP B-TREE" not in plan, (sql, plan)
     assert any("items_by_thread" in plan for plan in plans.values())
+
+
+def _as_schema_1(db: Path, *, packs: bool) -> None:
+    """Turn a new cache back into one made before migration 2 (with the evidence-pack
+    table only if a pack had been exported: it was then made at write time)."""
+    conn = sqlite3.connect(db)
+    if not packs:
+        conn.execute("DROP TABLE exported_packs")
+    else:
+        conn.execute(
+            "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) "
+            "VALUES ('2024-01-01T00:00:00Z', 'Sam', 'inbox', 'c1', 'html', '/x')"
+        )
+    conn.execute("DELETE FROM migrations WHERE version > 1")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("packs", [False, True])
+def test_a_schema_1_cache_gains_the_evidence_pack_table_on_open(db: Path, sql, packs: bool) -> None:
+    Store(db).close()
+    _as_schema_1(db, packs=packs)
+    store = Store(db)
+    assert [dict(p)["item_id"] for p in store.exported_packs()] == (["c1"] if packs else [])
+    store.close()
+    assert sql(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert [row[0] for row in sql(db, "SELECT version FROM migrations")] == list(range(1, SCHEMA_VERSION + 1))
+    indexes = {row[0] for row in sql(db, "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "exported_packs_by_item" in indexes

@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from clp_tui.clock import Clock, system_clock
 from clp_tui.clock import stamp as stamp_of
+from clp_tui.data.migrations import MIGRATIONS, SCHEMA_VERSION
 from clp_tui.data.parse import CANONICAL_STAMP, LIFTED_BY_KIND, ItemRecord
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
 PAGE_SIZE = 16384
 
@@ -75,89 +75,6 @@ def _upsert_sql(kind: str, stamp: str) -> str:
 
 class StoreError(Exception):
     """The cache cannot be used; the message says what to do."""
-
-
-def _migration_1(db: sqlite_utils.Database) -> None:
-    db["feeds"].create(
-        {
-            "name": str,
-            "url": str,
-            "kind": str,
-            "title": str,
-            "constituency": str,
-            "polling_day": str,
-            "etag": str,
-            "last_modified": str,
-            "next_allowed_at": float,
-            "failures": int,
-            "last_attempt_at": str,
-            "last_ok_at": str,
-            "last_outcome": str,
-            "http_status": int,
-            "last_error": str,
-        },
-        pk="name",
-    )
-    db.execute(
-        """CREATE TABLE items (
-            feed TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, hash BLOB, raw BLOB,
-            ext TEXT NOT NULL DEFAULT '{}', title TEXT, body TEXT, url TEXT, author_name TEXT,
-            author_url TEXT, published TEXT, modified TEXT, platform TEXT, channel TEXT,
-            thread_id TEXT, in_reply_to TEXT, state TEXT, branch TEXT, week TEXT, stage TEXT,
-            owner TEXT, due TEXT, first_seen TEXT, updated_at TEXT,
-            archived INTEGER NOT NULL DEFAULT 0,
-            -- Derived, never from a feed: the current moderation decision (mirrors
-            -- decision_state) and the moderation rules' flag, so the inbox can page
-            -- through 50,000 comments in index order.
-            decision TEXT, flagged INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (feed, id)
-        )"""  # a rowid table: rows of a kilobyte or more are slow WITHOUT ROWID
-    )
-    db.execute(
-        """CREATE INDEX items_inbox ON items
-           (kind, archived, (decision IS NOT NULL), flagged DESC, published DESC)"""
-    )
-    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE INDEX items_by_thread ON items (thread_id)")
-    db.execute(
-        """CREATE TABLE decisions (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,
-            feed TEXT NOT NULL, item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
-            reason TEXT, undoes INTEGER REFERENCES decisions(seq)
-        )"""
-    )
-    db.execute("CREATE INDEX decisions_by_item ON decisions (feed, item_id, field)")
-    db.execute(
-        """CREATE TABLE decision_state (
-            feed TEXT NOT NULL, item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
-            seq INTEGER NOT NULL, at TEXT, officer TEXT, reason TEXT,
-            PRIMARY KEY (feed, item_id, field)
-        ) WITHOUT ROWID"""
-    )
-    db.execute("CREATE INDEX decision_state_by_field ON decision_state (field, value)")
-    db["sync_log"].create(
-        {
-            "seq": int,
-            "feed": str,
-            "at": str,
-            "outcome": str,
-            "http_status": int,
-            "added": int,
-            "updated": int,
-            "unchanged": int,
-            "removed": int,
-            "skipped": int,
-            "error": str,
-            "seconds": float,
-        },
-        pk="seq",
-    )
-    db.execute("CREATE INDEX sync_log_by_feed ON sync_log (feed, seq)")
-    db["problems"].create({"feed": str, "item_id": str, "path": str, "reason": str, "severity": str, "at": str})
-    db.execute("CREATE INDEX problems_by_feed ON problems (feed)")
-
-
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1}
 
 
 @dataclass(slots=True)
@@ -607,16 +524,9 @@ class Store:
 
     # -- evidence packs and retention (used by `export escalation` and `purge`) -------
 
-    _EXPORTED_PACKS = """CREATE TABLE IF NOT EXISTS exported_packs (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,
-        feed TEXT NOT NULL, item_id TEXT NOT NULL, format TEXT, path TEXT
-    )"""
-
     def record_exported_pack(self, feed: str, item_id: str, *, officer: str, fmt: str, path: str) -> int:
         """Note that an evidence pack for this item left the cache; purge keeps such items."""
         with self.write() as conn:
-            conn.execute(self._EXPORTED_PACKS)
-            conn.execute("CREATE INDEX IF NOT EXISTS exported_packs_by_item ON exported_packs (feed, item_id)")
             cur = conn.execute(
                 "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) VALUES (?, ?, ?, ?, ?, ?)",
                 (self.now_stamp(), officer, feed, item_id, fmt, path),
@@ -624,9 +534,7 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def exported_packs(self) -> list[dict[str, Any]]:
-        """Every evidence pack exported so far, oldest first (none if the table is not there yet)."""
-        if not self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exported_packs'"):
-            return []
+        """Every evidence pack exported so far, oldest first."""
         return [dict(r) for r in self.query("SELECT * FROM exported_packs ORDER BY seq")]
 
     def purge_personal_data(self, cutoff: str, *, dry_run: bool = False) -> dict[str, int]:
@@ -648,7 +556,7 @@ class Store:
                           OR i.raw IS NOT {minimal_raw})"""
         params = {"cutoff": cutoff}
 
-        def counts(conn: sqlite3.Connection, exported: str) -> dict[str, int]:
+        def counts(conn: sqlite3.Connection) -> dict[str, int]:
             to_purge = f"{decided} AND NOT {exported} AND {holds_data}"
             row = conn.execute(
                 f"""SELECT coalesce(sum({to_purge}), 0),
@@ -662,10 +570,8 @@ class Store:
             return dict(zip(names, map(int, row), strict=True))
 
         if dry_run:
-            # Read only: if no pack was ever exported the table may not exist yet.
-            has_packs = bool(self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exported_packs'"))
             with self._errors():
-                return counts(self.conn, exported if has_packs else "0")
+                return counts(self.conn)
         conn = self.conn
         with self._errors():
             # Overwrite freed bytes, so blanked text does not linger in the file's free space.
@@ -673,8 +579,7 @@ class Store:
             conn.execute("PRAGMA secure_delete = ON")
         try:
             with self.write() as conn:
-                conn.execute(self._EXPORTED_PACKS)
-                result = counts(conn, exported)
+                result = counts(conn)
                 conn.execute(
                     f"""UPDATE items AS i SET body = NULL, title = NULL, author_name = NULL,
                             author_url = NULL, url = NULL, raw = {minimal_raw},
