@@ -29,6 +29,7 @@ from textual.theme import Theme
 
 from clp_tui.clock import Clock, system_clock
 from clp_tui.config import Config, ConfigError, load_config
+from clp_tui.data.feed_writes import feed_states
 from clp_tui.data.inbox import flags_current, refresh_flags
 from clp_tui.data.store import Store, StoreError
 from clp_tui.screens.base import DashboardScreen
@@ -275,7 +276,7 @@ class ClpApp(App[None]):
 
     def _reload_feed_rows(self) -> None:
         try:
-            self._feed_rows = self.store.feed_states()
+            self._feed_rows = feed_states(self.store)
             self._data_version = self.store.data_version()
         except StoreError as exc:
             if self.is_running:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from clp_tui.config import Moderation
+from clp_tui.data.feed_writes import poster_day
 from clp_tui.data.filters import Filter
-from clp_tui.data.store import Store, poster_day
+from clp_tui.data.store import Store
 
 DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
 VIEWS = ("unreviewed", "flagged", "escalated", "all")
