@@ -29,6 +29,7 @@ from textual.theme import Theme
 
 from clp_tui.clock import Clock, system_clock
 from clp_tui.config import Config, ConfigError, load_config
+from clp_tui.data.decision_log import decide, undo
 from clp_tui.data.feed_writes import feed_states
 from clp_tui.data.inbox import flags_current, refresh_flags
 from clp_tui.data.store import Store, StoreError
@@ -414,7 +415,7 @@ class ClpApp(App[None]):
         officer = self.config.officer.name or "officer"
 
         def job() -> list[int]:
-            seqs = self.store.decide(items, field, value, officer=officer, reason=reason)
+            seqs = decide(self.store, items, field, value, officer=officer, reason=reason)
             self._undo.append(seqs)
             return seqs
 
@@ -426,7 +427,7 @@ class ClpApp(App[None]):
         def job() -> int | None:
             if not self._undo:
                 return None
-            return self.store.undo(self._undo.pop(), officer=officer)
+            return undo(self.store, self._undo.pop(), officer=officer)
 
         def after(result: Any) -> None:
             if result is None:

@@ -4,15 +4,12 @@ Rules this module keeps:
 - WAL, a busy timeout, and every write transaction opened with BEGIN IMMEDIATE
   (a deferred transaction that reads then writes fails at once with "database
   is locked" when another process is writing, whatever the timeout).
-- Decisions are appended, never updated; `decision_state` is the current value
-  per (item, field), rewritten from the log in the same transaction.
 - One connection per thread: the dashboard reads on the UI thread and writes
   from worker threads.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -173,84 +170,6 @@ class Store:
                 conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (step, self.now_stamp(), os.getpid()))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    # -- decisions --------------------------------------------------------------------
-
-    def decide(
-        self,
-        items: Iterable[tuple[str, str]],
-        field: str,
-        value: Any,
-        *,
-        officer: str,
-        reason: str | None = None,
-    ) -> list[int]:
-        """Append one decision per (feed, item id), all in one transaction. Returns seqs."""
-        stamp = self.now_stamp()
-        encoded = json.dumps(value, ensure_ascii=False)
-        seqs: list[int] = []
-        with self.write() as conn:
-            for feed, item_id in items:
-                cur = conn.execute(
-                    """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    (stamp, officer, feed, item_id, field, encoded, reason),
-                )
-                seq = int(cur.lastrowid or 0)
-                conn.execute(
-                    """INSERT OR REPLACE INTO decision_state
-                       (feed, item_id, field, value, seq, at, officer, reason)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (feed, item_id, field, encoded, seq, stamp, officer, reason),
-                )
-                _mirror(conn, feed, item_id, field, value)
-                seqs.append(seq)
-        return seqs
-
-    def undo(self, seqs: Iterable[int], *, officer: str) -> int:
-        """Append undo entries for these decisions and recompute what they changed."""
-        stamp = self.now_stamp()
-        undone = 0
-        with self.write() as conn:
-            for seq in seqs:
-                row = conn.execute(
-                    "SELECT feed, item_id, field FROM decisions WHERE seq = ? AND undoes IS NULL", (seq,)
-                ).fetchone()
-                already = conn.execute("SELECT 1 FROM decisions WHERE undoes = ?", (seq,)).fetchone()
-                if row is None or already:
-                    continue
-                feed, item_id, field = row
-                conn.execute(
-                    """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason, undoes)
-                       VALUES (?, ?, ?, ?, ?, NULL, 'undo', ?)""",
-                    (stamp, officer, feed, item_id, field, seq),
-                )
-                self._recompute_state(conn, feed, item_id, field)
-                undone += 1
-        return undone
-
-    @staticmethod
-    def _recompute_state(conn: sqlite3.Connection, feed: str, item_id: str, field: str) -> None:
-        latest = conn.execute(
-            """SELECT seq, value, at, officer, reason FROM decisions d
-               WHERE feed = ? AND item_id = ? AND field = ? AND undoes IS NULL
-                 AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.seq)
-               ORDER BY seq DESC LIMIT 1""",
-            (feed, item_id, field),
-        ).fetchone()
-        _mirror(conn, feed, item_id, field, json.loads(latest[1]) if latest and latest[1] else None)
-        if latest is None:
-            conn.execute(
-                "DELETE FROM decision_state WHERE feed = ? AND item_id = ? AND field = ?",
-                (feed, item_id, field),
-            )
-        else:
-            conn.execute(
-                """INSERT OR REPLACE INTO decision_state
-                   (feed, item_id, field, value, seq, at, officer, reason)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (feed, item_id, field, latest[1], latest[0], latest[2], latest[3], latest[4]),
-            )
-
     def set_flags(self, changes: Iterable[tuple[int, str, str]], rules: str) -> None:
         """Write the inbox's `flagged` column for (flag, feed, id) rows, and remember the rules."""
         with self.write() as conn:
@@ -260,36 +179,6 @@ class Store:
     def meta(self, key: str) -> str | None:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
-
-    def add_local_item(self, kind: str, item_id: str, title: str, ext: dict[str, Any], *, officer: str) -> None:
-        """A card an officer creates here (e.g. a press idea); kept in the reserved `local` feed."""
-        from clp_tui.config import LOCAL_FEED
-
-        stamp = self.now_stamp()
-        raw = json.dumps({"id": item_id, "title": title, "_clp": {"type": kind, **ext}}, ensure_ascii=False)
-        with self.write() as conn:
-            conn.execute(
-                """INSERT INTO items (feed, id, kind, raw, ext, title, published, stage, owner,
-                       first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    LOCAL_FEED,
-                    item_id,
-                    kind,
-                    raw.encode(),
-                    json.dumps(ext),
-                    title,
-                    stamp,
-                    ext.get("stage"),
-                    ext.get("owner"),
-                    stamp,
-                    stamp,
-                ),
-            )
-            conn.execute(
-                """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason)
-                   VALUES (?, ?, ?, ?, 'create', ?, NULL)""",
-                (stamp, officer, LOCAL_FEED, item_id, json.dumps(title, ensure_ascii=False)),
-            )
 
     def data_version(self) -> tuple[int, float]:
         """Something that changes whenever any process commits (for live refresh)."""
@@ -397,9 +286,3 @@ class Store:
                 else:
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_compact_pending', '1')")
         return done
-
-
-def _mirror(conn: sqlite3.Connection, feed: str, item_id: str, field: str, value: Any) -> None:
-    """Keep items.decision equal to the current moderation decision (for the inbox index)."""
-    if field == "moderation":
-        conn.execute("UPDATE items SET decision = ? WHERE feed = ? AND id = ?", (value, feed, item_id))

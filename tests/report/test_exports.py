@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from clp_tui.config import Config
+from clp_tui.data.decision_log import add_local_item, decide
 from clp_tui.data.exports import (
     DECISION_COLUMNS,
     PackError,
@@ -71,8 +72,8 @@ def test_cli_json_round_trip_to_file(cli: Cli, store: Store) -> None:
 
 
 def test_since_and_spreadsheet_formulas(store: Store, cli: Cli) -> None:
-    store.decide(
-        [("comments", "c-0001")], "moderation", "hidden", officer="=cmd|' /C calc'!A0", reason="@SUM(1+1) spam"
+    decide(
+        store, [("comments", "c-0001")], "moderation", "hidden", officer="=cmd|' /C calc'!A0", reason="@SUM(1+1) spam"
     )
     store.close()
     assert decision_rows(store, since=None)[-1]["officer"] == "=cmd|' /C calc'!A0"
@@ -179,7 +180,7 @@ def test_cli_pack_refused_writes_nothing(cli: Cli, store: Store, ref: str) -> No
 
 
 def test_ambiguous_bare_id(store: Store, config: Config, tmp_path: Path) -> None:
-    store.add_local_item("comment", HOSTILE_ID, "a local comment with the same id", {}, officer=OFFICER)
+    add_local_item(store, "comment", HOSTILE_ID, "a local comment with the same id", {}, officer=OFFICER)
     with pytest.raises(PackError, match="matches more than one comment"):
         build_pack(store, config, HOSTILE_ID)
     assert build_pack(store, config, f"comments/{HOSTILE_ID}").comment.feed == "comments"
