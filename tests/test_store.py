@@ -16,6 +16,7 @@ import pytest
 from feedserver import FeedServer, comment, feed_bytes, press
 
 from clp_tui.data.decision_log import add_local_item, decide, undo
+from clp_tui.data.packs import exported_packs
 from clp_tui.data.store import SCHEMA_VERSION, Store, StoreError
 
 
@@ -371,7 +372,7 @@ def test_a_schema_1_cache_gains_the_evidence_pack_table_on_open(db: Path, sql, p
     Store(db).close()
     _as_schema_1(db, packs=packs)
     store = Store(db)
-    assert [dict(p)["item_id"] for p in store.exported_packs()] == (["c1"] if packs else [])
+    assert [dict(p)["item_id"] for p in exported_packs(store)] == (["c1"] if packs else [])
     store.close()
     assert sql(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert [row[0] for row in sql(db, "SELECT version FROM migrations")] == list(range(1, SCHEMA_VERSION + 1))

@@ -39,6 +39,7 @@ from clp_tui.data.exports import (
 )
 from clp_tui.data.imprint import FORMAT_LABELS, ImprintProblem, imprint_problems
 from clp_tui.data.inbox import DECISIONS, Inbox
+from clp_tui.data.packs import exported_packs
 from clp_tui.data.press import STAGE_LABELS, Card, load_cards
 from clp_tui.data.store import Store
 
@@ -344,7 +345,7 @@ def _moderation(store: Store, config: Config, since: dt.date, until: str) -> Mod
             window,
         )
     }
-    packs = sum(1 for p in store.exported_packs() if window[0] <= p["at"] < window[1])
+    packs = sum(1 for p in exported_packs(store) if window[0] <= p["at"] < window[1])
     return ModerationNumbers(
         now=Inbox(store, config.moderation).counts_by_decision(),
         decided=decided,

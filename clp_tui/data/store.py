@@ -1,4 +1,9 @@
-"""The SQLite cache: feed items, the decision log overlaid on them, and sync history.
+"""The SQLite cache file: opening it, its connections and transactions, and its schema.
+
+Store(path) opens (and migrates, see migrations.py) the cache; what is read and
+written lives in modules named for their job: feed_writes (a synced feed),
+decision_log (officers' decisions), flags_store, packs, retention, and the
+readers (board, press, inbox, ...). They take the Store as first argument.
 
 Rules this module keeps:
 - WAL, a busy timeout, and every write transaction opened with BEGIN IMMEDIATE
@@ -6,6 +11,9 @@ Rules this module keeps:
   is locked" when another process is writing, whatever the timeout).
 - One connection per thread: the dashboard reads on the UI thread and writes
   from worker threads.
+- Migrations run once, in one transaction, even when several processes open a
+  new cache at once; a cache from a newer clp-tui is refused.
+- SQLite's errors leave here as a StoreError that says what to do.
 """
 
 from __future__ import annotations
@@ -170,12 +178,6 @@ class Store:
                 conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (step, self.now_stamp(), os.getpid()))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def set_flags(self, changes: Iterable[tuple[int, str, str]], rules: str) -> None:
-        """Write the inbox's `flagged` column for (flag, feed, id) rows, and remember the rules."""
-        with self.write() as conn:
-            conn.executemany("UPDATE items SET flagged = ? WHERE feed = ? AND id = ?", changes)
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('flag_rules', ?)", (rules,))
-
     def meta(self, key: str) -> str | None:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
@@ -189,100 +191,3 @@ class Store:
         except OSError:
             mtime = 0.0
         return int(version), mtime
-
-    # -- evidence packs and retention (used by `export escalation` and `purge`) -------
-
-    def record_exported_pack(self, feed: str, item_id: str, *, officer: str, fmt: str, path: str) -> int:
-        """Note that an evidence pack for this item left the cache; purge keeps such items."""
-        with self.write() as conn:
-            cur = conn.execute(
-                "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.now_stamp(), officer, feed, item_id, fmt, path),
-            )
-        return int(cur.lastrowid or 0)
-
-    def exported_packs(self) -> list[dict[str, Any]]:
-        """Every evidence pack exported so far, oldest first."""
-        return [dict(r) for r in self.query("SELECT * FROM exported_packs ORDER BY seq")]
-
-    def purge_personal_data(self, cutoff: str, *, dry_run: bool = False) -> dict[str, int]:
-        """Blank what identifies people in reviewed comments published before `cutoff`
-        (an RFC 3339 UTC stamp), in one transaction. The row, its decision and the
-        decision log stay, so counts survive; comments with an exported evidence pack
-        are kept whole. Returns counts: purged, escalated_purged (of those, how many
-        are escalated), kept_exported, kept_unreviewed (old comments with no decision
-        yet: kept until someone reviews them) and, unless a dry run, compacted (1 if the
-        file was rebuilt so no trace of the blanked text is left in it)."""
-        old = "i.kind = 'comment' AND coalesce(i.published, i.first_seen) < :cutoff"
-        decided = """EXISTS (SELECT 1 FROM decision_state d WHERE d.feed = i.feed
-                         AND d.item_id = i.id AND d.field = 'moderation')"""
-        exported = "EXISTS (SELECT 1 FROM exported_packs p WHERE p.feed = i.feed AND p.item_id = i.id)"
-        minimal_raw = "CAST(json_object('id', i.id) AS BLOB)"
-        holds_data = f"""(i.body IS NOT NULL OR i.title IS NOT NULL OR i.author_name IS NOT NULL
-                          OR i.author_url IS NOT NULL OR i.url IS NOT NULL
-                          OR json_extract(i.ext, '$.thread_title') IS NOT NULL
-                          OR i.raw IS NOT {minimal_raw})"""
-        params = {"cutoff": cutoff}
-
-        def counts(conn: sqlite3.Connection) -> dict[str, int]:
-            to_purge = f"{decided} AND NOT {exported} AND {holds_data}"
-            row = conn.execute(
-                f"""SELECT coalesce(sum({to_purge}), 0),
-                           coalesce(sum({to_purge} AND i.decision = 'escalated'), 0),
-                           coalesce(sum({decided} AND {exported}), 0),
-                           coalesce(sum(NOT {decided}), 0)
-                    FROM items i WHERE {old}""",
-                params,
-            ).fetchone()
-            names = ("purged", "escalated_purged", "kept_exported", "kept_unreviewed")
-            return dict(zip(names, map(int, row), strict=True))
-
-        if dry_run:
-            with self.errors():
-                return counts(self.conn)
-        conn = self.conn
-        with self.errors():
-            # Overwrite freed bytes, so blanked text does not linger in the file's free space.
-            previous = conn.execute("PRAGMA secure_delete").fetchone()[0]
-            conn.execute("PRAGMA secure_delete = ON")
-        try:
-            with self.write() as conn:
-                result = counts(conn)
-                conn.execute(
-                    f"""UPDATE items AS i SET body = NULL, title = NULL, author_name = NULL,
-                            author_url = NULL, url = NULL, raw = {minimal_raw},
-                            ext = json_remove(i.ext, '$.thread_title')
-                        WHERE {old} AND {decided} AND NOT {exported} AND {holds_data}""",
-                    params,
-                )
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_last_purge', ?)", (self.now_stamp(),))
-        finally:
-            with self.errors():
-                conn.execute(f"PRAGMA secure_delete = {('OFF', 'ON', 'FAST')[int(previous)]}")
-        result["compacted"] = int(self._compact_after_purge(result["purged"] > 0))
-        return result
-
-    def _compact_after_purge(self, purged: bool) -> bool:
-        """Rebuild the file (VACUUM) and empty the write-ahead log, so blanked text is not left
-        in free space or in old log frames. Skipped, and tried again at the next purge, while
-        another process is writing or reading the cache. Returns whether it was done."""
-        pending = self.meta("retention_compact_pending") == "1"
-        if not (purged or pending):
-            return True
-        conn = self.conn
-        with self.errors():
-            conn.execute("PRAGMA busy_timeout = 1000")
-            try:
-                conn.execute("VACUUM")
-                done = not conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            except sqlite3.OperationalError:
-                done = False
-            finally:
-                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        if done != (not pending):
-            with self.write() as conn:
-                if done:
-                    conn.execute("DELETE FROM meta WHERE key = 'retention_compact_pending'")
-                else:
-                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_compact_pending', '1')")
-        return done

@@ -24,6 +24,7 @@ from clp_tui.data.exports import (
     pack_html,
     pack_markdown,
 )
+from clp_tui.data.packs import exported_packs
 from clp_tui.data.store import Store
 from clp_tui.data.text import clean
 
@@ -156,7 +157,7 @@ def test_cli_pack_into_a_folder_is_recorded(cli: Cli, store: Store) -> None:
     assert files[0].stat().st_mode & 0o077 == 0
     assert_inert(read_html(files[0].read_text(encoding="utf-8")))
     assert HOSTILE_AUTHOR not in done.stdout  # the command's own output names no one
-    packs = store.exported_packs()
+    packs = exported_packs(store)
     assert [(p["feed"], p["item_id"], p["format"], p["officer"]) for p in packs] == [
         ("comments", HOSTILE_ID, "html", OFFICER)
     ]
@@ -176,7 +177,7 @@ def test_cli_pack_refused_writes_nothing(cli: Cli, store: Store, ref: str) -> No
     done = cli("export", "escalation", ref, "--output", str(out))
     assert done.returncode == 1
     assert "escalate it in the inbox first" in done.stderr or "no comment" in done.stderr
-    assert not out.exists() and store.exported_packs() == []
+    assert not out.exists() and exported_packs(store) == []
 
 
 def test_ambiguous_bare_id(store: Store, config: Config, tmp_path: Path) -> None:
