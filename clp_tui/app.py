@@ -23,6 +23,7 @@ from clp_tui.clock import Clock, system_clock
 from clp_tui.collector import CollectorTuning
 from clp_tui.config import Config, ConfigError, load_config
 from clp_tui.crash_screen import show_crash_report
+from clp_tui.data.feed_writes import feed_states
 from clp_tui.data.health import Headline, build_headline
 from clp_tui.data.store import Store, StoreError
 from clp_tui.data.upkeep import daily_purge, reflag_if_rules_changed
@@ -216,7 +217,7 @@ class ClpApp(App[None]):
 
     def _reload_feed_rows(self) -> None:
         try:
-            self._feed_rows = self.store.feed_states()
+            self._feed_rows = feed_states(self.store)
         except StoreError as exc:
             if self.is_running:
                 self.notify(str(exc), severity="error", markup=False)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from clp_tui.data.jump import find_items
 from clp_tui.data.text import one_line
 
 if TYPE_CHECKING:
@@ -32,23 +33,7 @@ class JumpProvider(Provider):
         return self.app  # type: ignore[return-value]
 
     def _find(self, words: list[str]) -> list[tuple[str, str, str, str]]:
-        clauses = " AND ".join(
-            "instr(lower(coalesce(title, '') || ' ' || coalesce(body, '') || ' ' || coalesce(branch, '') "
-            "|| ' ' || coalesce(author_name, '')), ?) > 0"
-            for _ in words
-        )
-        results = []
-        for kind in _KINDS:
-            if kind == "activity":
-                sql = f"""SELECT feed, branch, branch, 'activity' FROM items
-                          WHERE kind = 'activity' AND archived = 0 AND {clauses}
-                          GROUP BY branch LIMIT {_LIMIT}"""
-            else:
-                sql = f"""SELECT feed, id, coalesce(title, substr(body, 1, 120), id), kind FROM items
-                          WHERE kind = '{kind}' AND archived = 0 AND {clauses}
-                          ORDER BY published DESC LIMIT {_LIMIT}"""
-            results.extend(tuple(r) for r in self.clp.store.query(sql, words))
-        return results
+        return find_items(self.clp.store, words, limit=_LIMIT)
 
     async def search(self, query: str) -> Hits:
         words = [w.lower() for w in query.split() if w]

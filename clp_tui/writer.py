@@ -18,6 +18,7 @@ from typing import Any
 from textual.message import Message
 from textual.message_pump import MessagePump
 
+from clp_tui.data.decision_log import decide, undo
 from clp_tui.data.store import Store, StoreError
 
 Key = tuple[str, str]
@@ -65,7 +66,7 @@ class DecisionWriter:
         keys = list(items)
 
         def job() -> list[int]:
-            seqs = self.store.decide(keys, field, value, officer=officer, reason=reason)
+            seqs = decide(self.store, keys, field, value, officer=officer, reason=reason)
             self._undo.append(seqs)
             return seqs
 
@@ -75,7 +76,7 @@ class DecisionWriter:
         def job() -> int | None:
             if not self._undo:
                 return None
-            return self.store.undo(self._undo.pop(), officer=officer)
+            return undo(self.store, self._undo.pop(), officer=officer)
 
         self._submit(origin, "undo", [], job)
 

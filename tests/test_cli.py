@@ -16,6 +16,7 @@ from feedserver import FeedServer, activity, comment, feed_bytes, milestone, pre
 from frozen import TODAY
 
 from clp_tui.config import parse_config
+from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store
 
 HOSTILE = "[bold]x[/] \x1b[2J\x1b]0;owned\x07 \u202eevil\u202c <b>tag</b> \\n"
@@ -221,7 +222,7 @@ def test_list_json_prints_every_field_and_the_decision_byte_for_byte(server: Fee
     cli.write_config([cfg(server, "inbox", "comment", "/c")])
     assert [r.status for r in sync_now(cli.db, [cfg(server, "inbox", "comment", "/c")])] == ["ok"]
     store = Store(cli.db)
-    store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam", reason="abuse")
+    decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam", reason="abuse")
     store.close()
     result = cli("list", "comments", "--json")
     assert result.returncode == 0, result.stderr
@@ -239,7 +240,7 @@ def test_list_json_shows_the_press_stage_with_local_moves_applied(server: FeedSe
     cli.write_config([cfg(server, "press", "press", "/p")])
     assert [r.status for r in sync_now(cli.db, [cfg(server, "press", "press", "/p")])] == ["ok"]
     store = Store(cli.db)
-    store.decide([("press", "p1")], "stage", "candidate_consent", officer="Sam")
+    decide(store, [("press", "p1")], "stage", "candidate_consent", officer="Sam")
     store.close()
     records = {r["id"]: r for r in map(json.loads, cli("list", "press", "--json").stdout.splitlines())}
     assert records["p1"]["stage"] == "candidate_consent"
@@ -306,7 +307,7 @@ def test_list_leaves_out_archived_items(server: FeedServer, cli, sync_now) -> No
     cli.write_config(feeds)
     assert [r.status for r in sync_now(cli.db, feeds)] == ["ok"]
     store = Store(cli.db)
-    store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
+    decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
     store.close()
     server.route("/c", body=feed_bytes([comment("c2")], _clp={"snapshot": True}))
     assert [r.status for r in sync_now(cli.db, feeds)] == ["ok"]

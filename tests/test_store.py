@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from feedserver import FeedServer, comment, feed_bytes, press
 
+from clp_tui.data.decision_log import add_local_item, decide, undo
+from clp_tui.data.packs import exported_packs
 from clp_tui.data.store import SCHEMA_VERSION, Store, StoreError
 
 
@@ -47,9 +49,9 @@ class _open:
 
 
 def test_decisions_are_appended_never_rewritten(store: Store) -> None:
-    (first,) = store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam", reason="abuse")
+    (first,) = decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam", reason="abuse")
     before = [tuple(r) for r in store.query("SELECT * FROM decisions")]
-    (second,) = store.decide([("inbox", "c1")], "moderation", "approve", officer="Ali")
+    (second,) = decide(store, [("inbox", "c1")], "moderation", "approve", officer="Ali")
     assert second > first
     log = [tuple(r) for r in store.query("SELECT * FROM decisions ORDER BY seq")]
     assert log[0] == before[0], "an earlier decision was changed"
@@ -58,54 +60,54 @@ def test_decisions_are_appended_never_rewritten(store: Store) -> None:
 
 
 def test_one_decision_on_many_items_logs_one_entry_each(store: Store, db: Path, sql) -> None:
-    seqs = store.decide([("inbox", f"c{i}") for i in range(5)], "moderation", "approve", officer="Sam")
+    seqs = decide(store, [("inbox", f"c{i}") for i in range(5)], "moderation", "approve", officer="Sam")
     assert len(seqs) == len(set(seqs)) == 5
     assert sql(db, "SELECT count(*) FROM decision_state WHERE value = '\"approve\"'") == [(5,)]
 
 
 def test_undo_restores_the_previous_decision_by_appending(store: Store) -> None:
-    store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
-    (second,) = store.decide([("inbox", "c1")], "moderation", "approve", officer="Sam")
-    assert store.undo([second], officer="Sam") == 1
+    decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
+    (second,) = decide(store, [("inbox", "c1")], "moderation", "approve", officer="Sam")
+    assert undo(store, [second], officer="Sam") == 1
     assert state(store, "c1") == '"hide"'
     log = store.query("SELECT seq, value, reason, undoes FROM decisions ORDER BY seq")
     assert len(log) == 3 and tuple(log[2])[1:] == (None, "undo", second)
 
 
 def test_undoing_the_only_decision_leaves_no_state(store: Store) -> None:
-    (seq,) = store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
-    store.undo([seq], officer="Sam")
+    (seq,) = decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
+    undo(store, [seq], officer="Sam")
     assert state(store, "c1") is None
 
 
 def test_an_undo_is_not_repeated_and_an_undo_entry_cannot_be_undone(store: Store) -> None:
-    (seq,) = store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
-    assert store.undo([seq], officer="Sam") == 1
-    assert store.undo([seq], officer="Sam") == 0
+    (seq,) = decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
+    assert undo(store, [seq], officer="Sam") == 1
+    assert undo(store, [seq], officer="Sam") == 0
     (undo_seq,) = store.query("SELECT seq FROM decisions WHERE undoes = ?", (seq,))[0]
-    assert store.undo([undo_seq], officer="Sam") == 0
-    assert store.undo([999_999], officer="Sam") == 0
+    assert undo(store, [undo_seq], officer="Sam") == 0
+    assert undo(store, [999_999], officer="Sam") == 0
     assert store.query("SELECT count(*) FROM decisions")[0][0] == 2
 
 
 def test_undoing_an_older_decision_keeps_the_newer_one(store: Store) -> None:
-    (old,) = store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
-    store.decide([("inbox", "c1")], "moderation", "approve", officer="Sam")
-    store.undo([old], officer="Sam")
+    (old,) = decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
+    decide(store, [("inbox", "c1")], "moderation", "approve", officer="Sam")
+    undo(store, [old], officer="Sam")
     assert state(store, "c1") == '"approve"'
 
 
 def test_decision_values_keep_untrusted_text_exactly(store: Store) -> None:
     reason = "[red]boom[/] \x1b]0;pwned\x07 \u202e"
-    store.decide([("inbox", "c1")], "note", reason, officer="Sam", reason=reason)
+    decide(store, [("inbox", "c1")], "note", reason, officer="Sam", reason=reason)
     row = store.query("SELECT value, reason FROM decision_state WHERE item_id = 'c1'")[0]
     assert row["reason"] == reason
     assert json.loads(row["value"]) == reason
 
 
 def test_a_local_card_is_kept_in_the_local_feed_with_a_create_entry(store: Store) -> None:
-    store.add_local_item(
-        "press", "idea-1", "Pothole campaign", {"format": "story_idea", "stage": "idea"}, officer="Sam"
+    add_local_item(
+        store, "press", "idea-1", "Pothole campaign", {"format": "story_idea", "stage": "idea"}, officer="Sam"
     )
     (item,) = store.query("SELECT feed, kind, stage, title FROM items")
     assert tuple(item) == ("local", "press", "idea", "Pothole campaign")
@@ -126,7 +128,7 @@ def test_a_snapshot_archives_a_decided_item_and_deletes_an_undecided_one(
     server.route("/feed.json", body=feed_bytes([comment("keep"), comment("decided"), comment("plain")], clp=snap))
     sync_now(db, _cfg(server))
     with _open(db) as store:
-        store.decide([("inbox", "decided")], "moderation", "hide", officer="Sam")
+        decide(store, [("inbox", "decided")], "moderation", "hide", officer="Sam")
     server.route("/feed.json", body=feed_bytes([comment("keep")], clp=snap))
     (report,) = sync_now(db, _cfg(server))
     assert report.counts.removed == 2
@@ -158,7 +160,7 @@ def test_a_tombstone_archives_a_decided_item_and_deletes_an_undecided_one(
     server.route("/feed.json", body=feed_bytes([comment("decided"), comment("plain")]))
     sync_now(db, _cfg(server))
     with _open(db) as store:
-        store.decide([("inbox", "decided")], "moderation", "approve", officer="Sam")
+        decide(store, [("inbox", "decided")], "moderation", "approve", officer="Sam")
     gone = {"_clp": {"type": "comment", "deleted": True}}
     server.route("/feed.json", body=feed_bytes([{"id": "decided", **gone}, {"id": "plain", **gone}]))
     (report,) = sync_now(db, _cfg(server))
@@ -171,7 +173,7 @@ def test_an_archived_item_that_returns_is_live_again(server: FeedServer, db: Pat
     server.route("/feed.json", body=feed_bytes([comment("c1")], clp=snap))
     sync_now(db, _cfg(server))
     with _open(db) as store:
-        store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
+        decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
     server.route("/feed.json", body=feed_bytes([], clp=snap))
     sync_now(db, _cfg(server))
     assert sql(db, "SELECT archived FROM items") == [(1,)]
@@ -185,8 +187,8 @@ def test_a_refresh_never_undoes_a_decision(server: FeedServer, db: Path, sync_no
     server.route("/feed.json", body=feed_bytes([press("p1", stage="drafting"), comment("c1", "first")]))
     sync_now(db, _cfg(server))
     with _open(db) as store:
-        store.decide([("inbox", "p1")], "stage", "regional_review", officer="Sam")
-        store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
+        decide(store, [("inbox", "p1")], "stage", "regional_review", officer="Sam")
+        decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
     # The publisher edits both items, even moving the card and restoring the comment on the platform.
     server.route("/feed.json", body=feed_bytes([press("p1", stage="idea"), comment("c1", "edited", state="visible")]))
     (report,) = sync_now(db, _cfg(server))
@@ -308,7 +310,7 @@ def test_a_write_waits_for_another_writer_instead_of_failing(db: Path) -> None:
     try:
         threading.Timer(0.3, holder.execute, args=("COMMIT",)).start()
         started = time.monotonic()
-        store.decide([("inbox", "c1")], "moderation", "hide", officer="Sam")
+        decide(store, [("inbox", "c1")], "moderation", "hide", officer="Sam")
         assert time.monotonic() - started >= 0.25
     finally:
         store.close()
@@ -346,3 +348,33 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
         if "OFFSET" in sql:  # a page: no sorting every comment for it (a thread's few rows may be sorted)
             assert "TEMP B-TREE" not in plan, (sql, plan)
     assert any("items_by_thread" in plan for plan in plans.values())
+
+
+def _as_schema_1(db: Path, *, packs: bool) -> None:
+    """Turn a new cache back into one made before migration 2 (with the evidence-pack
+    table only if a pack had been exported: it was then made at write time)."""
+    conn = sqlite3.connect(db)
+    if not packs:
+        conn.execute("DROP TABLE exported_packs")
+    else:
+        conn.execute(
+            "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) "
+            "VALUES ('2024-01-01T00:00:00Z', 'Sam', 'inbox', 'c1', 'html', '/x')"
+        )
+    conn.execute("DELETE FROM migrations WHERE version > 1")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("packs", [False, True])
+def test_a_schema_1_cache_gains_the_evidence_pack_table_on_open(db: Path, sql, packs: bool) -> None:
+    Store(db).close()
+    _as_schema_1(db, packs=packs)
+    store = Store(db)
+    assert [dict(p)["item_id"] for p in exported_packs(store)] == (["c1"] if packs else [])
+    store.close()
+    assert sql(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert [row[0] for row in sql(db, "SELECT version FROM migrations")] == list(range(1, SCHEMA_VERSION + 1))
+    indexes = {row[0] for row in sql(db, "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "exported_packs_by_item" in indexes

@@ -39,6 +39,7 @@ def _pack_path(output: Path, default_name: str) -> Path:
 
 def export_escalation(config: Config, db_path: Path, ref: str, *, output: Path, fmt: str | None) -> int:
     from clp_tui.data.evidence import PackError, build_pack
+    from clp_tui.data.packs import record_exported_pack
     from clp_tui.data.store import Store
     from clp_tui.data.text import one_line
     from clp_tui.documents.pack import pack_filename, pack_html, pack_markdown
@@ -62,7 +63,7 @@ def export_escalation(config: Config, db_path: Path, ref: str, *, output: Path, 
     if not write_document(text, target, private=True):
         return EXIT_FAILED
     c = pack.comment
-    store.record_exported_pack(c.feed, c.id, officer=config.officer.name, fmt=fmt, path=str(target.resolve()))
+    record_exported_pack(store, c.feed, c.id, officer=config.officer.name, fmt=fmt, path=str(target.resolve()))
     print(
         f"wrote {target}: GLU evidence pack for {c.feed}/{one_line(c.id, 80)} ({fmt}); it holds personal data, "
         "so send it only to the GLU. `clp-tui purge` will keep this comment."

@@ -9,6 +9,7 @@ from typing import Any
 
 from clp_tui.config import Config
 from clp_tui.data.board import load_milestones
+from clp_tui.data.decision_log import local_join, local_or_feed
 from clp_tui.data.store import Store
 from clp_tui.data.text import json_line, one_line
 
@@ -17,15 +18,16 @@ _STATE_FIELD = {"comment": ("moderation", "decision"), "press": ("stage", "stage
 
 
 def _rows(store: Store, kind: str) -> list[Any]:
+    field = _STATE_FIELD[kind][0] if kind in _STATE_FIELD else None
     return store.query(
-        """SELECT i.feed, i.id, i.raw, i.title, i.body, i.author_name, i.published,
+        f"""SELECT i.feed, i.id, i.raw, i.title, i.body, i.author_name, i.published,
                   i.platform, i.stage AS feed_stage, i.owner, i.due, i.branch, i.week,
-                  d.value AS decided
+                  {"d.value" if field else "NULL"} AS decided
            FROM items i
-           LEFT JOIN decision_state d ON d.feed = i.feed AND d.item_id = i.id AND d.field = ?
+           {local_join(field, "d") if field else ""}
            WHERE i.kind = ? AND i.archived = 0
            ORDER BY i.published DESC, i.feed, i.id""",
-        (_STATE_FIELD.get(kind, ("", ""))[0], kind),
+        (kind,),
     )
 
 
@@ -38,9 +40,9 @@ def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> in
         item = json.loads(row["raw"]) if row["raw"] else {}
         record: dict[str, Any] = {**item, "id": row["id"], "feed": row["feed"]}
         if kind == "comment":
-            record["decision"] = json.loads(row["decided"]) if row["decided"] else None
+            record["decision"] = local_or_feed(row["decided"], None)
         elif kind == "press":
-            record["stage"] = json.loads(row["decided"]) if row["decided"] else row["feed_stage"]
+            record["stage"] = local_or_feed(row["decided"], row["feed_stage"])
         elif kind == "milestone":
             m = rag.get((row["feed"], row["id"]))
             record["rag"] = m.rag if m else None

@@ -13,12 +13,12 @@ RAG (documented in docs/board.md):
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 import msgspec
 
 from clp_tui.data.contract import MilestoneExt
+from clp_tui.data.decision_log import local_join, local_or_feed
 from clp_tui.data.store import Store
 
 RAG_ORDER = {"overdue": 0, "behind": 1, "at_risk": 2, "on_track": 3, "done": 4, "dropped": 5}
@@ -77,18 +77,18 @@ def derive_rag(m: Milestone, today: dt.date, margin: float, late_dependency: boo
 def load_milestones(store: Store, today: dt.date, margin: float = 0.15) -> list[Milestone]:
     """Every live milestone, RAG derived, overdue and behind first, then by due date."""
     rows = store.query(
-        """SELECT i.feed, i.id, i.title, i.body, i.ext,
+        f"""SELECT i.feed, i.id, i.title, i.body, i.ext,
                   s.value AS status_decision, p.value AS progress_decision
            FROM items i
-           LEFT JOIN decision_state s ON s.feed = i.feed AND s.item_id = i.id AND s.field = 'status'
-           LEFT JOIN decision_state p ON p.feed = i.feed AND p.item_id = i.id AND p.field = 'progress'
+           {local_join("status", "s")}
+           {local_join("progress", "p")}
            WHERE i.kind = 'milestone' AND i.archived = 0"""
     )
     milestones: dict[str, Milestone] = {}
     for row in rows:
         ext = _EXT.decode(row["ext"])
-        status = json.loads(row["status_decision"]) if row["status_decision"] else ext.status
-        achieved = json.loads(row["progress_decision"]) if row["progress_decision"] else ext.achieved
+        status = local_or_feed(row["status_decision"], ext.status)
+        achieved = local_or_feed(row["progress_decision"], ext.achieved)
         milestones[row["id"]] = Milestone(
             feed=row["feed"],
             id=row["id"],

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clp_tui.config import Moderation
-from clp_tui.data.store import Store, poster_day
+from clp_tui.data.feed_writes import poster_day
+from clp_tui.data.flags_store import set_flags
+from clp_tui.data.store import Store
 
 _LINK = r"https?://|www\."
 
@@ -96,5 +98,5 @@ def refresh_flags(store: Store, rules: Moderation, feed: str | None = None) -> i
         new = int(text_flag(r[2], r[3]) or (key is not None and per_day[key] >= rules.repeat_posts))
         if new != r[6]:
             changes.append((new, r[0], r[1]))
-    store.set_flags(changes, rules_signature(rules))
+    set_flags(store, changes, rules_signature(rules))
     return len(changes)

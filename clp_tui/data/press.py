@@ -4,12 +4,12 @@ and the gates that stop a card going out without them."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 import msgspec
 
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES, PressExt
+from clp_tui.data.decision_log import local_join, local_or_feed
 from clp_tui.data.store import Store
 
 BOARD_STAGES = tuple(s for s in PRESS_STAGES if s != "spiked")
@@ -73,22 +73,22 @@ def gate_problem(card: Card, target: str) -> str | None:
 
 def load_cards(store: Store) -> list[Card]:
     rows = store.query(
-        """SELECT i.feed, i.id, i.title, i.body, i.ext, i.published, i.modified, i.first_seen,
+        f"""SELECT i.feed, i.id, i.title, i.body, i.ext, i.published, i.modified, i.first_seen,
                   st.value AS stage_value, st.at AS stage_at,
                   c.value AS consent, s.value AS signoff
            FROM items i
-           LEFT JOIN decision_state st ON st.feed = i.feed AND st.item_id = i.id AND st.field = 'stage'
-           LEFT JOIN decision_state c ON c.feed = i.feed AND c.item_id = i.id AND c.field = 'consent'
-           LEFT JOIN decision_state s ON s.feed = i.feed AND s.item_id = i.id AND s.field = 'signoff'
+           {local_join("stage", "st")}
+           {local_join("consent", "c")}
+           {local_join("signoff", "s")}
            WHERE i.kind = 'press' AND i.archived = 0
            ORDER BY coalesce(i.modified, i.published) DESC, i.id"""
     )
     cards = []
     for r in rows:
         ext = _EXT.decode(r["ext"])
-        consent = json.loads(r["consent"]) if r["consent"] else None
-        signoff = json.loads(r["signoff"]) if r["signoff"] else None
-        stage = json.loads(r["stage_value"]) if r["stage_value"] else ext.stage
+        consent = local_or_feed(r["consent"], None)
+        signoff = local_or_feed(r["signoff"], None)
+        stage = local_or_feed(r["stage_value"], ext.stage)
         cards.append(
             Card(
                 feed=r["feed"],

@@ -20,6 +20,7 @@ from clp_tui.data.branches import BranchRow, iso_week, last_weeks, load_branches
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
 from clp_tui.data.imprint import ImprintProblem, imprint_problems
 from clp_tui.data.inbox import Inbox
+from clp_tui.data.packs import exported_packs
 from clp_tui.data.press import Card, load_cards
 from clp_tui.data.store import Store
 
@@ -308,7 +309,7 @@ def _moderation(store: Store, config: Config, since: dt.date, until: str) -> Mod
             window,
         )
     }
-    packs = sum(1 for p in store.exported_packs() if window[0] <= p["at"] < window[1])
+    packs = sum(1 for p in exported_packs(store) if window[0] <= p["at"] < window[1])
     return ModerationNumbers(
         now=Inbox(store, config.moderation).counts_by_decision(),
         decided=decided,

@@ -14,10 +14,11 @@ counts only: nothing here names a person. See docs/privacy.md.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 
 from clp_tui.clock import stamp
-from clp_tui.data.store import Store
+from clp_tui.data.store import BUSY_TIMEOUT_S, Store
 
 DEFAULT_INTERVAL = dt.timedelta(days=1)
 
@@ -41,12 +42,96 @@ def cutoff_for(now: dt.datetime, retain_days: int) -> str:
     return stamp(now - dt.timedelta(days=retain_days))
 
 
+def purge_personal_data(store: Store, cutoff: str, *, dry_run: bool = False) -> dict[str, int]:
+    """Blank what identifies people in reviewed comments published before `cutoff`
+    (an RFC 3339 UTC stamp), in one transaction. The row, its decision and the
+    decision log stay, so counts survive; comments with an exported evidence pack
+    are kept whole. Returns counts: purged, escalated_purged (of those, how many
+    are escalated), kept_exported, kept_unreviewed (old comments with no decision
+    yet: kept until someone reviews them) and, unless a dry run, compacted (1 if the
+    file was rebuilt so no trace of the blanked text is left in it)."""
+    old = "i.kind = 'comment' AND coalesce(i.published, i.first_seen) < :cutoff"
+    decided = """EXISTS (SELECT 1 FROM decision_state d WHERE d.feed = i.feed
+                     AND d.item_id = i.id AND d.field = 'moderation')"""
+    exported = "EXISTS (SELECT 1 FROM exported_packs p WHERE p.feed = i.feed AND p.item_id = i.id)"
+    minimal_raw = "CAST(json_object('id', i.id) AS BLOB)"
+    holds_data = f"""(i.body IS NOT NULL OR i.title IS NOT NULL OR i.author_name IS NOT NULL
+                      OR i.author_url IS NOT NULL OR i.url IS NOT NULL
+                      OR json_extract(i.ext, '$.thread_title') IS NOT NULL
+                      OR i.raw IS NOT {minimal_raw})"""
+    params = {"cutoff": cutoff}
+
+    def counts(conn: sqlite3.Connection) -> dict[str, int]:
+        to_purge = f"{decided} AND NOT {exported} AND {holds_data}"
+        row = conn.execute(
+            f"""SELECT coalesce(sum({to_purge}), 0),
+                       coalesce(sum({to_purge} AND i.decision = 'escalated'), 0),
+                       coalesce(sum({decided} AND {exported}), 0),
+                       coalesce(sum(NOT {decided}), 0)
+                FROM items i WHERE {old}""",
+            params,
+        ).fetchone()
+        names = ("purged", "escalated_purged", "kept_exported", "kept_unreviewed")
+        return dict(zip(names, map(int, row), strict=True))
+
+    if dry_run:
+        with store.errors():
+            return counts(store.conn)
+    conn = store.conn
+    with store.errors():
+        # Overwrite freed bytes, so blanked text does not linger in the file's free space.
+        previous = conn.execute("PRAGMA secure_delete").fetchone()[0]
+        conn.execute("PRAGMA secure_delete = ON")
+    try:
+        with store.write() as conn:
+            result = counts(conn)
+            conn.execute(
+                f"""UPDATE items AS i SET body = NULL, title = NULL, author_name = NULL,
+                        author_url = NULL, url = NULL, raw = {minimal_raw},
+                        ext = json_remove(i.ext, '$.thread_title')
+                    WHERE {old} AND {decided} AND NOT {exported} AND {holds_data}""",
+                params,
+            )
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_last_purge', ?)", (store.now_stamp(),))
+    finally:
+        with store.errors():
+            conn.execute(f"PRAGMA secure_delete = {('OFF', 'ON', 'FAST')[int(previous)]}")
+    result["compacted"] = int(_compact_after_purge(store, result["purged"] > 0))
+    return result
+
+
+def _compact_after_purge(store: Store, purged: bool) -> bool:
+    """Rebuild the file (VACUUM) and empty the write-ahead log, so blanked text is not left
+    in free space or in old log frames. Skipped, and tried again at the next purge, while
+    another process is writing or reading the cache. Returns whether it was done."""
+    pending = store.meta("retention_compact_pending") == "1"
+    if not (purged or pending):
+        return True
+    conn = store.conn
+    with store.errors():
+        conn.execute("PRAGMA busy_timeout = 1000")
+        try:
+            conn.execute("VACUUM")
+            done = not conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError:
+            done = False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if done != (not pending):
+        with store.write() as conn:
+            if done:
+                conn.execute("DELETE FROM meta WHERE key = 'retention_compact_pending'")
+            else:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_compact_pending', '1')")
+    return done
+
+
 def purge_comments(
     store: Store, retain_days: int, *, now: dt.datetime | None = None, dry_run: bool = False
 ) -> PurgeResult:
     """Blank the personal data of old reviewed comments (or count them, with `dry_run`)."""
     cutoff = cutoff_for(now or store.clock(), retain_days)
-    counts = store.purge_personal_data(cutoff, dry_run=dry_run)
+    counts = purge_personal_data(store, cutoff, dry_run=dry_run)
     compacted = bool(counts.pop("compacted", 1))
     return PurgeResult(cutoff=cutoff, retain_days=retain_days, dry_run=dry_run, compacted=compacted, **counts)
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clp_tui.config import Config, FeedConfig, Moderation, token_for
+from clp_tui.data.feed_writes import SyncCounts, apply_feed, clear_failure, feed_state, known_hashes, record_failure
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits, backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
 from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
-from clp_tui.data.store import Store, SyncCounts
+from clp_tui.data.store import Store
 
 
 @dataclass(slots=True)
@@ -96,7 +97,7 @@ async def sync_one(
     store: Store, fetcher: Fetcher, feed: FeedConfig, *, force: bool = False, rules: Moderation | None = None
 ) -> FeedReport:
     started = time.monotonic()
-    state = await asyncio.to_thread(store.feed_state, feed.name) or {}
+    state = await asyncio.to_thread(feed_state, store, feed.name) or {}
     not_before = state.get("next_allowed_at")
     if not force and not_before and not_before > time.time():
         return FeedReport(
@@ -117,7 +118,7 @@ async def sync_one(
     if result.status == "not_modified":
         # An unchanged feed costs one 304 and no writes, unless a backoff must be cleared.
         if state.get("failures"):
-            await asyncio.to_thread(store.clear_failure, feed.name)
+            await asyncio.to_thread(clear_failure, store, feed.name)
         return FeedReport(feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started)
     try:
         counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started, rules)
@@ -143,7 +144,8 @@ async def _failed(
         next_allowed = time.time() + delay
     seconds = time.monotonic() - started
     await asyncio.to_thread(
-        store.record_failure,
+        record_failure,
+        store,
         feed.name,
         feed.url,
         feed.kind,
@@ -218,7 +220,7 @@ def _take(
 def _take_now(
     store: Store, feed: FeedConfig, result: FetchResult, seconds: float, rules: Moderation | None = None
 ) -> tuple[SyncCounts, list[Problem]]:
-    known = store.known_hashes(feed.name)
+    known = known_hashes(store, feed.name)
     parsed = parse_pages(result.pages, feed.kind, known)
     if rules is not None:
         # A comment's own words are flagged here, before the write; repeat posting
@@ -228,7 +230,8 @@ def _take_now(
             if record.kind == "comment":
                 record.flagged = int(text_flag(record.body, record.title))
     ext = parsed.ext
-    counts = store.apply_feed(
+    counts = apply_feed(
+        store,
         feed.name,
         feed.url,
         feed.kind,

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from clp_tui.clock import stamp
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
+from clp_tui.data.decision_log import add_local_item
 from clp_tui.data.imprint import carries_imprint, press_needs_imprint
 from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, load_cards
 from clp_tui.data.text import clean, one_line
@@ -297,7 +298,7 @@ class PressScreen(DashboardScreen):
             ext = {"format": "story_idea", "stage": "idea", "owner": self.clp.config.officer.name}
             officer = self.clp.config.officer.name or "officer"
             self.clp.writer.run(
-                self, lambda: self.clp.store.add_local_item("press", item_id, title, ext, officer=officer)
+                self, lambda: add_local_item(self.clp.store, "press", item_id, title, ext, officer=officer)
             )
 
         self.app.push_screen(AskText("New idea", "A working title for the idea:", placeholder="title"), given)

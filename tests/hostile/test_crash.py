@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from feedserver import FeedServer, comment, feed_bytes
 
+from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store, StoreError
 
 from .conftest import mere_mortal, permissions_bite, run_python
@@ -279,11 +280,11 @@ def test_a_full_database_refuses_one_decision_and_the_next_one_lands(cli, server
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
         store.conn.execute(f"PRAGMA max_page_count = {pages}")  # this connection may not grow the file
         with pytest.raises(StoreError) as caught:
-            store.decide([("inbox", "c1")], "moderation", "hidden", officer="Sam", reason="x" * 50_000)
+            decide(store, [("inbox", "c1")], "moderation", "hidden", officer="Sam", reason="x" * 50_000)
         assert "full" in str(caught.value) and "\n" not in str(caught.value)
         assert not store.conn.in_transaction, "the failed write left its transaction open"
         store.conn.execute(f"PRAGMA max_page_count = {pages * 100}")
-        store.decide([("inbox", "c2")], "moderation", "approved", officer="Sam")
+        decide(store, [("inbox", "c2")], "moderation", "approved", officer="Sam")
     finally:
         store.close()
     conn = sqlite3.connect(cli.db)

@@ -22,6 +22,7 @@ import pytest
 from feedserver import FeedServer, Route, comment, feed_bytes
 
 from clp_tui.config import config_warnings
+from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store
 
 from .conftest import RawServer, read_request, run_python
@@ -91,7 +92,7 @@ def test_the_token_is_used_and_leaves_no_trace(
     assert all("authorization" not in r.headers for r in other_server.log())
 
     store = Store(cli.db)
-    store.decide([("private", "c1")], "moderation", "escalated", officer="Sam", reason="threat")
+    decide(store, [("private", "c1")], "moderation", "escalated", officer="Sam", reason="threat")
     store.close()
     out = tmp_path / "out"
     out.mkdir()

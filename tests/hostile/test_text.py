@@ -31,6 +31,7 @@ from textual.widgets import Input
 
 from clp_tui.app import ClpApp
 from clp_tui.config import Config, parse_config
+from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store
 from clp_tui.data.sync import sync_feeds
 from clp_tui.data.text import clean
@@ -91,10 +92,10 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cache]:
             reports = asyncio.run(sync_feeds(store, cache.config))
             assert [r.status for r in reports] == ["ok"] * 4, [r.error for r in reports]
             # An officer may paste a comment into a reason: the log carries hostile text too.
-            store.decide([ESCALATED], "moderation", "escalated", officer=OFFICER, reason=EVIL)
+            decide(store, [ESCALATED], "moderation", "escalated", officer=OFFICER, reason=EVIL)
             press_id = store.query("SELECT id FROM items WHERE kind = 'press' AND id LIKE 'p-[%'")[0][0]
-            store.decide([("press", press_id)], "stage", "candidate_consent", officer=OFFICER, reason=EVIL)
-            store.decide([("plan", "m-far")], "status", "at_risk", officer=OFFICER, reason=EVIL)
+            decide(store, [("press", press_id)], "stage", "candidate_consent", officer=OFFICER, reason=EVIL)
+            decide(store, [("plan", "m-far")], "status", "at_risk", officer=OFFICER, reason=EVIL)
         finally:
             store.close()
         yield cache

@@ -29,6 +29,7 @@ from frozen import CLOCK, ENV, TODAY
 from markdown_it import MarkdownIt
 
 from clp_tui.config import Config, parse_config
+from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store
 from clp_tui.data.sync import sync_feeds
 from clp_tui.demo.world import FEEDS, DemoWorld
@@ -186,15 +187,15 @@ def _decide(store: Store) -> None:
     """Officers' decisions, through the same Store calls the dashboard makes."""
     comments = [r["id"] for r in store.query("SELECT id FROM items WHERE feed = 'comments' ORDER BY id")]
     plain = [c for c in comments if c.startswith("c-0")]
-    store.decide([("comments", c) for c in plain[:40]], "moderation", "approved", officer=OFFICER)
-    store.decide([("comments", c) for c in plain[40:50]], "moderation", "hidden", officer=OFFICER, reason="spam")
-    store.decide([("comments", c) for c in plain[50:55]], "moderation", "needs_reply", officer=OFFICER)
-    store.decide([("comments", HOSTILE_ID)], "moderation", "hidden", officer=OFFICER, reason="first look")
-    store.decide([("comments", HOSTILE_ID)], "moderation", "escalated", officer=OFFICER, reason=ESCALATION_REASON)
-    store.decide([("comments", OLD_APPROVED_ID)], "moderation", "approved", officer=OFFICER)
-    store.decide([("comments", OLD_ESCALATED_ID)], "moderation", "escalated", officer=OFFICER, reason="old threat")
+    decide(store, [("comments", c) for c in plain[:40]], "moderation", "approved", officer=OFFICER)
+    decide(store, [("comments", c) for c in plain[40:50]], "moderation", "hidden", officer=OFFICER, reason="spam")
+    decide(store, [("comments", c) for c in plain[50:55]], "moderation", "needs_reply", officer=OFFICER)
+    decide(store, [("comments", HOSTILE_ID)], "moderation", "hidden", officer=OFFICER, reason="first look")
+    decide(store, [("comments", HOSTILE_ID)], "moderation", "escalated", officer=OFFICER, reason=ESCALATION_REASON)
+    decide(store, [("comments", OLD_APPROVED_ID)], "moderation", "approved", officer=OFFICER)
+    decide(store, [("comments", OLD_ESCALATED_ID)], "moderation", "escalated", officer=OFFICER, reason="old threat")
     # A milestone marked done here today, and a press card moved on.
-    store.decide([("plan", "m-014")], "status", "done", officer=OFFICER, reason="appeal went out")
+    decide(store, [("plan", "m-014")], "status", "done", officer=OFFICER, reason="appeal went out")
 
 
 @pytest.fixture(scope="session")

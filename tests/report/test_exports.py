@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from clp_tui.config import Config
-from clp_tui.data.decision_log import DECISION_COLUMNS, decision_rows
+from clp_tui.data.decision_log import DECISION_COLUMNS, add_local_item, decide, decision_rows
 from clp_tui.data.evidence import PackError, build_pack
+from clp_tui.data.packs import exported_packs
 from clp_tui.data.store import Store
 from clp_tui.data.text import clean
 from clp_tui.documents.decisions import decisions_csv
@@ -65,8 +66,8 @@ def test_cli_json_round_trip_to_file(cli: Cli, store: Store) -> None:
 
 
 def test_since_and_spreadsheet_formulas(store: Store, cli: Cli) -> None:
-    store.decide(
-        [("comments", "c-0001")], "moderation", "hidden", officer="=cmd|' /C calc'!A0", reason="@SUM(1+1) spam"
+    decide(
+        store, [("comments", "c-0001")], "moderation", "hidden", officer="=cmd|' /C calc'!A0", reason="@SUM(1+1) spam"
     )
     store.close()
     assert decision_rows(store, since=None)[-1]["officer"] == "=cmd|' /C calc'!A0"
@@ -149,7 +150,7 @@ def test_cli_pack_into_a_folder_is_recorded(cli: Cli, store: Store) -> None:
     assert files[0].stat().st_mode & 0o077 == 0
     assert_inert(read_html(files[0].read_text(encoding="utf-8")))
     assert HOSTILE_AUTHOR not in done.stdout  # the command's own output names no one
-    packs = store.exported_packs()
+    packs = exported_packs(store)
     assert [(p["feed"], p["item_id"], p["format"], p["officer"]) for p in packs] == [
         ("comments", HOSTILE_ID, "html", OFFICER)
     ]
@@ -169,11 +170,11 @@ def test_cli_pack_refused_writes_nothing(cli: Cli, store: Store, ref: str) -> No
     done = cli("export", "escalation", ref, "--output", str(out))
     assert done.returncode == 1
     assert "escalate it in the inbox first" in done.stderr or "no comment" in done.stderr
-    assert not out.exists() and store.exported_packs() == []
+    assert not out.exists() and exported_packs(store) == []
 
 
 def test_ambiguous_bare_id(store: Store, config: Config, tmp_path: Path) -> None:
-    store.add_local_item("comment", HOSTILE_ID, "a local comment with the same id", {}, officer=OFFICER)
+    add_local_item(store, "comment", HOSTILE_ID, "a local comment with the same id", {}, officer=OFFICER)
     with pytest.raises(PackError, match="matches more than one comment"):
         build_pack(store, config, HOSTILE_ID)
     assert build_pack(store, config, f"comments/{HOSTILE_ID}").comment.feed == "comments"

@@ -6,6 +6,7 @@ import msgspec
 import pytest
 
 from clp_tui.config import Campaign, Config
+from clp_tui.data.decision_log import add_local_item, decide
 from clp_tui.data.imprint import MISSING, NO_IMPRINT, carries_imprint, imprint_problems, press_needs_imprint
 from clp_tui.data.store import Store
 
@@ -43,7 +44,7 @@ def test_flags_follow_stage_format_and_the_feed(store: Store, config: Config) ->
 
 def test_needs_imprint_on_a_card_at_any_stage(store: Store, config: Config) -> None:
     ext = {"format": "story_idea", "stage": "idea", "needs_imprint": True}
-    store.add_local_item("press", "idea-1", "Sponsored post about the 42 bus", ext, officer=OFFICER)
+    add_local_item(store, "press", "idea-1", "Sponsored post about the 42 bus", ext, officer=OFFICER)
     problem = next(p for p in imprint_problems(store, config) if p.id == "idea-1")
     assert (problem.feed, problem.stage, problem.reason) == ("local", "idea", MISSING)
     assert problem.needs_because == "the feed marks it as needing an imprint"
@@ -52,9 +53,9 @@ def test_needs_imprint_on_a_card_at_any_stage(store: Store, config: Config) -> N
 def test_a_local_move_counts(store: Store, config: Config) -> None:
     photo_call = "p-15"  # "Priya at the Hollowmere youth club", approved in the feed
     assert photo_call not in flagged(store, config)
-    store.decide([("press", photo_call)], "stage", "pitched", officer=OFFICER)
+    decide(store, [("press", photo_call)], "stage", "pitched", officer=OFFICER)
     assert flagged(store, config)[photo_call] == MISSING
-    store.decide([("press", photo_call)], "stage", "spiked", officer=OFFICER)
+    decide(store, [("press", photo_call)], "stage", "spiked", officer=OFFICER)
     assert photo_call not in flagged(store, config)
 
 

@@ -15,6 +15,7 @@ import pytest
 from clp_tui.config import Config
 from clp_tui.data.board import load_milestones
 from clp_tui.data.branches import last_weeks, load_branches
+from clp_tui.data.decision_log import decide
 from clp_tui.data.report import build_report, weeks_between
 from clp_tui.data.store import Store
 from clp_tui.documents.charts import nice_ticks
@@ -177,7 +178,7 @@ def test_the_new_commands_do_not_load_textual() -> None:
 
 def test_a_card_past_the_gate_is_called_out(store: Store, config: Config) -> None:
     # p-08 waits on the candidate; a move to Approved without consent must not pass quietly.
-    store.decide([("press", "p-08")], "stage", "approved", officer="Pat Officer")
+    decide(store, [("press", "p-08")], "stage", "approved", officer="Pat Officer")
     report = build_report(store, config, TODAY)
     assert [(w.card.id, w.waits_on) for w in report.gate_breaches] == [
         ("p-08", ["the candidate's consent", "regional sign-off"])

@@ -13,6 +13,7 @@ from frozen import NOW
 
 from clp_tui.config import Config, parse_config
 from clp_tui.data.inbox import Inbox
+from clp_tui.data.packs import record_exported_pack
 from clp_tui.data.retention import describe, last_purge, purge_comments, purge_if_due
 from clp_tui.data.store import Store
 from clp_tui.data.sync import sync_feeds
@@ -55,7 +56,7 @@ def test_dry_run_counts_and_changes_nothing(store: Store, config: Config) -> Non
 
 
 def test_purge_blanks_people_and_keeps_the_numbers(store: Store, config: Config, db: Path) -> None:
-    store.record_exported_pack("comments", OLD_ESCALATED_ID, officer=OFFICER, fmt="markdown", path="/x/pack.md")
+    record_exported_pack(store, "comments", OLD_ESCALATED_ID, officer=OFFICER, fmt="markdown", path="/x/pack.md")
     counted = numbers(store, config)
     result = purge_comments(store, config.moderation.retain_days, now=NOW)
     assert (result.purged, result.escalated_purged, result.kept_exported, result.kept_unreviewed) == (1, 0, 1, 1)
@@ -116,7 +117,7 @@ def test_cli_purge(cli: Cli, store: Store) -> None:
     assert "1 old comment(s) kept: not reviewed yet" in done.stdout
     assert row(store, OLD_APPROVED_ID)["body"] == OLD_TEXT
 
-    store.record_exported_pack("comments", OLD_ESCALATED_ID, officer=OFFICER, fmt="html", path="/x/pack.html")
+    record_exported_pack(store, "comments", OLD_ESCALATED_ID, officer=OFFICER, fmt="html", path="/x/pack.html")
     store.close()
     done = cli("purge")
     assert done.returncode == 0, done.stderr

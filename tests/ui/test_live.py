@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from appwait import drained
 
+from clp_tui.data.decision_log import decide
 from clp_tui.screens.board import BoardScreen
 from clp_tui.screens.inbox import InboxScreen
 
@@ -43,7 +44,7 @@ async def test_another_officers_decision_appears_with_filter_and_cursor_kept(env
         assert other.decision is None
 
         officer = env.store()
-        officer.decide([other.key], "moderation", "hidden", officer="Second Officer", reason="spam")
+        decide(officer, [other.key], "moderation", "hidden", officer="Second Officer", reason="spam")
         officer.close()
 
         def shown() -> bool:
@@ -78,7 +79,7 @@ async def test_cursor_stays_on_its_comment_when_a_decision_lands_above_it(env):
         total = screen.source.total
 
         officer = env.store()
-        officer.decide([above], "moderation", "approved", officer="Second Officer")
+        decide(officer, [above], "moderation", "approved", officer="Second Officer")
         officer.close()
 
         await notice(pilot, lambda: screen.source.total == total - 1)
@@ -95,7 +96,7 @@ async def test_board_shows_another_officers_status_with_filter_kept(env):
         flt = screen.filter_text
         m = screen.current()
         officer = env.store()
-        officer.decide([(m.feed, m.id)], "status", "done", officer="Second Officer", reason="finished")
+        decide(officer, [(m.feed, m.id)], "status", "done", officer="Second Officer", reason="finished")
         officer.close()
         await notice(pilot, lambda: screen.milestones[m.id].rag == "done")
         assert screen.filter_text == flt
@@ -113,7 +114,7 @@ async def test_the_running_app_notices_by_itself(env):
         await settle(pilot, lambda: screen.source.total == 200)
         target = screen.source.get(3)
         officer = env.store()
-        officer.decide([target.key], "moderation", "escalated", officer="Second Officer", reason="threat")
+        decide(officer, [target.key], "moderation", "escalated", officer="Second Officer", reason="threat")
         officer.close()
         await settle(
             pilot,
@@ -140,7 +141,7 @@ async def test_escalation_reason_lands_on_the_comment_it_was_written_for(env):
         y = screen.source.get(1)
         await pilot.press("e")
         officer = env.store()
-        officer.decide([x.key], "moderation", "approved", officer="Second Officer")
+        decide(officer, [x.key], "moderation", "approved", officer="Second Officer")
         officer.close()
         app._check_store()
         await pilot.pause()

@@ -1,0 +1,114 @@
+"""The cache's schema: each migration, by number, that brings a cache from the version
+before it to its own. `Store` runs the ones a cache lacks, in order, in one
+transaction (see store.py); a migration, once released, is never edited:
+change the schema by adding the next one.
+
+Rules this module keeps:
+- Every table and index is made here, never at write time, so a reader may
+  rely on it being there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+SCHEMA_VERSION = 2
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["feeds"].create(
+        {
+            "name": str,
+            "url": str,
+            "kind": str,
+            "title": str,
+            "constituency": str,
+            "polling_day": str,
+            "etag": str,
+            "last_modified": str,
+            "next_allowed_at": float,
+            "failures": int,
+            "last_attempt_at": str,
+            "last_ok_at": str,
+            "last_outcome": str,
+            "http_status": int,
+            "last_error": str,
+        },
+        pk="name",
+    )
+    db.execute(
+        """CREATE TABLE items (
+            feed TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, hash BLOB, raw BLOB,
+            ext TEXT NOT NULL DEFAULT '{}', title TEXT, body TEXT, url TEXT, author_name TEXT,
+            author_url TEXT, published TEXT, modified TEXT, platform TEXT, channel TEXT,
+            thread_id TEXT, in_reply_to TEXT, state TEXT, branch TEXT, week TEXT, stage TEXT,
+            owner TEXT, due TEXT, first_seen TEXT, updated_at TEXT,
+            archived INTEGER NOT NULL DEFAULT 0,
+            -- Derived, never from a feed: the current moderation decision (mirrors
+            -- decision_state) and the moderation rules' flag, so the inbox can page
+            -- through 50,000 comments in index order.
+            decision TEXT, flagged INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (feed, id)
+        )"""  # a rowid table: rows of a kilobyte or more are slow WITHOUT ROWID
+    )
+    db.execute(
+        """CREATE INDEX items_inbox ON items
+           (kind, archived, (decision IS NOT NULL), flagged DESC, published DESC)"""
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE INDEX items_by_thread ON items (thread_id)")
+    db.execute(
+        """CREATE TABLE decisions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
+            reason TEXT, undoes INTEGER REFERENCES decisions(seq)
+        )"""
+    )
+    db.execute("CREATE INDEX decisions_by_item ON decisions (feed, item_id, field)")
+    db.execute(
+        """CREATE TABLE decision_state (
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
+            seq INTEGER NOT NULL, at TEXT, officer TEXT, reason TEXT,
+            PRIMARY KEY (feed, item_id, field)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX decision_state_by_field ON decision_state (field, value)")
+    db["sync_log"].create(
+        {
+            "seq": int,
+            "feed": str,
+            "at": str,
+            "outcome": str,
+            "http_status": int,
+            "added": int,
+            "updated": int,
+            "unchanged": int,
+            "removed": int,
+            "skipped": int,
+            "error": str,
+            "seconds": float,
+        },
+        pk="seq",
+    )
+    db.execute("CREATE INDEX sync_log_by_feed ON sync_log (feed, seq)")
+    db["problems"].create({"feed": str, "item_id": str, "path": str, "reason": str, "severity": str, "at": str})
+    db.execute("CREATE INDEX problems_by_feed ON problems (feed)")
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Evidence packs exported (see packs.py). Caches made before this had the table
+    only once a pack had been exported; IF NOT EXISTS keeps theirs as they were."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS exported_packs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, officer TEXT NOT NULL,
+        feed TEXT NOT NULL, item_id TEXT NOT NULL, format TEXT, path TEXT
+    )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS exported_packs_by_item ON exported_packs (feed, item_id)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
