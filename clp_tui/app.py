@@ -9,7 +9,6 @@ writer is one thread, and every worker's failure reaches `on_worker_state_change
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from clp_tui.crash_screen import show_crash_report
 from clp_tui.data.feed_writes import feed_states
 from clp_tui.data.health import Headline, build_headline
 from clp_tui.data.store import Store, StoreError
-from clp_tui.data.upkeep import daily_purge, reflag_if_rules_changed
+from clp_tui.jobs import start_purge, start_reflag, upkeep_result
 from clp_tui.keymap import apply_keymap
 from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
 from clp_tui.meeting import MeetingMode
@@ -34,8 +33,6 @@ from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.help import HelpScreen, help_rows
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
-
-UPKEEP_GROUPS = ("flags", "purge")
 
 
 class ClpApp(App[None]):
@@ -94,28 +91,22 @@ class ClpApp(App[None]):
         return self.now().date()
 
     def headline(self, screen_title: str) -> Headline:
-        return build_headline(
-            self.config,
-            self._feed_rows,
-            self.poller.last_heard,
-            self.now(),
-            screen_title=screen_title,
-            meeting=self.meeting,
-        )
+        facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
+        return build_headline(*facts, screen_title=screen_title, meeting=self.meeting)
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         apply_keymap(self, self.config.keys)
         self.meeting_mode.mount(self.config.meeting.cycle_seconds)  # the first screen loads itself
-        self._check_flags()
+        start_reflag(self)
         self.collector.apply()
         self.call_after_refresh(self.collector.freeze_startup)
         if self.live:
             self.set_interval(1.0, self._tick)
             # Retention: blank old decided comments once a day (whichever dashboard gets there first).
-            self.set_interval(3600, self._purge_if_due)
-            self._purge_if_due()
+            self.set_interval(3600, lambda: start_purge(self))
+            start_purge(self)
             self._watch_files()
             self.poller.due(every_feed=True)
 
@@ -136,10 +127,12 @@ class ClpApp(App[None]):
             name = worker.name or "a background job"
             message = f"{name[:1].upper()}{name[1:]} did not finish: {worker.error}"
             self.notify(message, severity="error", markup=False, timeout=10)
-        elif event.state == WorkerState.SUCCESS and worker.group in UPKEEP_GROUPS and worker.result:
-            if isinstance(worker.result, str):
-                self.notify(worker.result, markup=False)
-            self.data_changed()
+        elif event.state == WorkerState.SUCCESS:
+            changed, notice = upkeep_result(worker)
+            if notice:
+                self.notify(notice, markup=False)
+            if changed:
+                self.data_changed()
 
     # -- meeting mode ----------------------------------------------------------------------
 
@@ -156,25 +149,6 @@ class ClpApp(App[None]):
 
     def action_pause_cycle(self) -> None:
         self.meeting_mode.toggle_pause()
-
-    # -- background jobs ---------------------------------------------------------------------
-
-    def _check_flags(self) -> None:
-        self._in_background(reflag_if_rules_changed, self.config.moderation, group="flags", name="re-flagging comments")
-
-    def _purge_if_due(self) -> None:
-        self._in_background(daily_purge, self.config.moderation.retain_days, group="purge", name="the daily purge")
-
-    def _in_background(self, job: Callable[[Store, Any], Any], arg: Any, *, group: str, name: str) -> None:
-        """An upkeep job on a worker thread; its outcome arrives at on_worker_state_changed."""
-
-        def run() -> Any:
-            try:
-                return job(self.store, arg)
-            finally:
-                self.store.close()  # the worker thread's own connection
-
-        self.run_worker(run, thread=True, group=group, name=name, exclusive=True, exit_on_error=False)
 
     @work(group="watch", exclusive=True, exit_on_error=False, name="watching files")
     async def _watch_files(self) -> None:
@@ -209,7 +183,7 @@ class ClpApp(App[None]):
             return
         self.config = self.poller.config = config
         apply_keymap(self, config.keys)
-        self._check_flags()
+        start_reflag(self)
         self._watch_files()  # feeds may have been added: watch their folders too
         self.meeting_mode.restart(config.meeting.cycle_seconds)
         self.notify("Settings reloaded.", timeout=2)
@@ -269,9 +243,3 @@ class ClpApp(App[None]):
     def jump_to(self, mode: str, key: tuple[str, str]) -> None:
         self.switch_mode(mode)
         self.call_after_refresh(lambda: self.screen.focus_item(key))  # type: ignore[attr-defined]
-
-
-def run_dashboard(config: Config, db_path: Path, *, meeting: bool = False) -> int:
-    app = ClpApp(config, db_path, meeting=meeting)
-    app.run()
-    return app.return_code or 0  # 1 after a crash (Textual sets it), so scripts can tell

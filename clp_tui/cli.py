@@ -1,33 +1,39 @@
-"""The `clp-tui` command. Subcommands import only what they need, so `sync`,
-`list` and `check-feed` start without loading Textual.
-
-Exit codes: 0 ok; 1 a feed, an item or the cache failed (cached data is kept);
-2 bad usage or a bad config.
+"""The `clp-tui` command line: the arguments, and which module in
+`clp_tui/commands/` carries out each command (its `run(args)`). Commands import
+only what they need, so `sync`, `list` and `check-feed` start without loading
+Textual. Exit codes are in `clp_tui/exits.py`.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
-import json
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
-from typing import Any
 
-from clp_tui.config import (
-    STARTER,
-    Config,
-    ConfigError,
-    config_warnings,
-    default_config_path,
-    default_db_path,
-    load_config,
-)
+from clp_tui import exits
+from clp_tui.commands.listing import LIST_KINDS
+from clp_tui.config import ConfigError, default_config_path, default_db_path
+from clp_tui.registry import SCREEN_NAMES
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-LIST_KINDS = {"milestones": "milestone", "activity": "activity", "comments": "comment", "press": "press"}
+# Each command, and the module of clp_tui/commands/ whose `run(args)` carries it out.
+COMMANDS = {
+    "init": "init",
+    "sync": "sync",
+    "list": "listing",
+    "check-feed": "check",
+    "schema": "schema",
+    "feed": "feed_csv",
+    "demo": "dashboard:run_demo",
+    "serve": "serve",
+    "snapshot": "snapshot",
+    "report": "report",
+    "export": "export",
+    "purge": "purge",
+    None: "dashboard",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,8 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clp-tui",
         description="A terminal dashboard for CLP officers, fed by shared JSON feeds.",
-        epilog="Run with no command to open the dashboard. Exit codes: 0 ok, 1 a feed or item "
-        "failed (the cache is kept), 2 bad usage or config.",
+        epilog=f"Run with no command to open the dashboard. Exit codes: {exits.OK} ok, {exits.FAILED} a feed "
+        f"or item failed (the cache is kept), {exits.USAGE} bad usage or config.",
         parents=[common],
     )
     parser.add_argument(
@@ -101,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("snapshot", parents=[common], help="render one screen from the cache to an SVG")
-    p.add_argument("--screen", choices=["board", "branches", "inbox", "press"], required=True)
+    p.add_argument("--screen", choices=SCREEN_NAMES, required=True)
     p.add_argument("--size", default="140x45", help="COLUMNSxROWS (default %(default)s)")
     p.add_argument("--output", type=Path, required=True, metavar="FILE.svg")
     p.add_argument("--meeting", action="store_true", help="render as meeting mode shows it")
@@ -147,172 +153,34 @@ def _date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
 
 
-def _config(args: argparse.Namespace) -> Config:
-    path = getattr(args, "config", None)
-    config = load_config(path)
-    for warning in config_warnings(path or default_config_path()):
-        print(f"warning: {warning}", file=sys.stderr)
-    return config
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    return getattr(args, "db", None) or default_db_path()
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
     except ConfigError as exc:
         print(f"clp-tui: config error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exits.USAGE
     except KeyboardInterrupt:
-        return 130
+        return exits.INTERRUPTED
     except BrokenPipeError:
         # `clp-tui list | head`: the reader left; stop quietly, without a second error at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILED
+        return exits.FAILED
     except Exception as exc:  # noqa: BLE001 - the last line of defence for people
         from clp_tui.data.store import StoreError
 
         if isinstance(exc, StoreError):
             print(f"clp-tui: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+            return exits.FAILED
         from clp_tui.crash import report_crash
 
         print(report_crash(exc), file=sys.stderr)
-        return EXIT_FAILED
+        return exits.FAILED
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    command = args.command
-    if command == "init":
-        return cmd_init(args)
-    if command == "schema":
-        from clp_tui.data.contract import json_schema
-
-        print(json.dumps(json_schema(args.kind), indent=2))
-        return EXIT_OK
-    if command == "check-feed":
-        from clp_tui.commands.check import check_feed
-
-        return check_feed(args.source, args.kind, as_json=args.json)
-    if command == "feed":
-        return cmd_from_csv(args)
-    if command == "demo":
-        from clp_tui.demo.run import run_demo
-
-        return run_demo(tick=args.tick, print_only=args.print_only)
-    if command == "serve":
-        from clp_tui.commands.serve import serve
-
-        _config(args)  # a bad config is reported here, not in every browser tab
-        return serve(getattr(args, "config", None), _db_path(args), args.host, args.port, public=args.public)
-    config = _config(args)
-    if command == "sync":
-        return cmd_sync(config, _db_path(args), as_json=args.json, force=args.force)
-    if command == "list":
-        from clp_tui.commands.listing import list_items
-
-        return list_items(config, _db_path(args), LIST_KINDS[args.what], as_json=args.json)
-    if command == "snapshot":
-        from clp_tui.commands.snapshot import snapshot
-
-        return snapshot(config, _db_path(args), args.screen, args.size, args.output, meeting=args.meeting)
-    if command == "report":
-        from clp_tui.commands.report import report_command
-
-        return report_command(
-            config, _db_path(args), fmt=args.format, since=args.since, as_of=args.as_of, output=args.output
-        )
-    if command == "export":
-        from clp_tui.commands.export import export_decisions, export_escalation
-
-        if args.export_command == "decisions":
-            return export_decisions(config, _db_path(args), fmt=args.format, since=args.since, output=args.output)
-        return export_escalation(config, _db_path(args), args.item, output=args.output, fmt=args.format)
-    if command == "purge":
-        from clp_tui.commands.purge import purge_command
-
-        return purge_command(config, _db_path(args), dry_run=args.dry_run)
-    from clp_tui.app import run_dashboard
-
-    return run_dashboard(config, _db_path(args), meeting=args.meeting)
-
-
-def cmd_init(args: argparse.Namespace) -> int:
-    path: Path = getattr(args, "config", None) or default_config_path()
-    if path.exists() and not args.force:
-        print(f"clp-tui: {path} already exists; pass --force to overwrite it", file=sys.stderr)
-        return EXIT_USAGE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(STARTER, encoding="utf-8")
-    path.chmod(0o600)
-    print(f"wrote {path}: edit the [[feeds]] entries, then run `clp-tui sync`")
-    return EXIT_OK
-
-
-def cmd_sync(config: Config, db_path: Path, *, as_json: bool, force: bool) -> int:
-    from clp_tui.data.store import Store
-    from clp_tui.data.sync import FeedReport, sync_feeds
-    from clp_tui.data.text import json_line
-
-    if not config.feeds:
-        where = getattr(config, "source", "the config")
-        print(f"clp-tui: no feeds configured in {where}; add [[feeds]] (see `clp-tui init`)", file=sys.stderr)
-        return EXIT_USAGE
-    store = Store(db_path)
-    width = max(len(f.name) for f in config.feeds)
-
-    def show(report: FeedReport) -> None:
-        if as_json:
-            print(json_line(report.as_json()), flush=True)
-        else:
-            print(format_report(report, width), flush=True)
-
-    reports = asyncio.run(sync_feeds(store, config, force=force, on_report=show))
-    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
-
-
-def format_report(report: Any, width: int) -> str:
-    from clp_tui.data.text import one_line
-
-    c = report.counts
-    name = report.feed.ljust(width)
-    if report.status == "ok":
-        line = (
-            f"{name}  ok            +{c.added} added  ~{c.updated} updated  ={c.unchanged} unchanged"
-            f"  -{c.removed} removed  !{c.skipped} skipped  ({report.seconds:.2f} s)"
-        )
-        for problem in report.problems[:20]:
-            line += "\n    " + one_line(problem.line(report.feed))
-        if len(report.problems) > 20:
-            line += f"\n    … and {len(report.problems) - 20} more (clp-tui check-feed shows all)"
-        return line
-    if report.status == "not_modified":
-        return f"{name}  not modified  (HTTP 304, {report.seconds:.2f} s)"
-    if report.status == "deferred":
-        return f"{name}  deferred      {one_line(report.error)}"
-    return f"{name}  ERROR         {one_line(report.error)} — cached items kept"
-
-
-def cmd_from_csv(args: argparse.Namespace) -> int:
-    from clp_tui.data.feedcsv import CsvError, feed_from_csv
-
-    try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"clp-tui: cannot read {args.file}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        feed, errors = feed_from_csv(text, args.kind, args.title or args.file.stem)
-    except CsvError as exc:
-        print(f"clp-tui: {args.file}: {exc} (see docs/feeds.md for the columns)", file=sys.stderr)
-        return EXIT_USAGE
-    print(json.dumps(feed, indent=2, ensure_ascii=False))
-    for error in errors:
-        print(f"{args.file}: {error}", file=sys.stderr)
-    return EXIT_FAILED if errors else EXIT_OK
+    module, _, function = COMMANDS[args.command].partition(":")
+    return getattr(import_module(f"clp_tui.commands.{module}"), function or "run")(args)
 
 
 if __name__ == "__main__":

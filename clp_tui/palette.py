@@ -12,16 +12,11 @@ from textual.content import Content
 
 from clp_tui.data.jump import find_items
 from clp_tui.data.text import one_line
+from clp_tui.registry import BY_KIND, SCREENS
 
 if TYPE_CHECKING:
     from clp_tui.app import ClpApp
 
-_KINDS = {
-    "milestone": ("board", "Milestone"),
-    "activity": ("branches", "Branch"),
-    "comment": ("inbox", "Comment"),
-    "press": ("press", "Press card"),
-}
 _LIMIT = 12
 
 
@@ -41,23 +36,18 @@ class JumpProvider(Provider):
             return
         rows = await asyncio.to_thread(self._find, words)
         for feed, item_id, label, kind in rows:
-            mode, noun = _KINDS[kind]
-            text = f"{noun}: {one_line(label, 100)}"
+            screen = BY_KIND[kind]
+            text = f"{screen.noun}: {one_line(label, 100)}"
             if self.clp.meeting and kind == "comment":
                 continue
             yield Hit(
                 1.0 / (1 + len(text)),
                 Content(text),  # plain: feed text never becomes markup here
-                partial(self.clp.jump_to, mode, (feed, item_id)),
+                partial(self.clp.jump_to, screen.name, (feed, item_id)),
                 text=text,
                 help=f"{feed}",
             )
 
     async def discover(self) -> Hits:
-        for mode, label in (
-            ("board", "Campaign board"),
-            ("branches", "Branch activity"),
-            ("inbox", "Moderation inbox"),
-            ("press", "Press kanban"),
-        ):
-            yield DiscoveryHit(label, partial(self.clp.switch_mode, mode), help="Go to this screen")
+        for screen in SCREENS:
+            yield DiscoveryHit(screen.title, partial(self.clp.switch_mode, screen.name), help="Go to this screen")

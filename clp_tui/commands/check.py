@@ -5,12 +5,14 @@ Exit codes: 0 clean (warnings allowed), 1 problems found, 2 the feed could not b
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from clp_tui import exits
 from clp_tui.data.fetch import Fetcher, Limits
 from clp_tui.data.parse import FeedError, Problem
 from clp_tui.data.sync import parse_pages
@@ -40,7 +42,7 @@ def check_feed(source: str, kind: str | None, *, as_json: bool = False) -> int:
     pages, error = _read(source)
     if pages is None:
         print(f"clp-tui: cannot read the feed: {one_line(error)}", file=sys.stderr)
-        return 2
+        return exits.USAGE
     try:
         parsed = parse_pages(pages, kind or "comment")
     except FeedError as exc:
@@ -101,4 +103,8 @@ def _report(
             print(f"  {label} {one_line(item, 60)} {p.path}: {one_line(p.reason)}")
         if not problems:
             print("  the feed follows the contract")
-    return 1 if errors else 0
+    return exits.FAILED if errors else exits.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    return check_feed(args.source, args.kind, as_json=args.json)

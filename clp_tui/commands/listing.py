@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from clp_tui import exits
+from clp_tui.commands.common import config_of, db_path_of
 from clp_tui.config import Config
 from clp_tui.data.board import load_milestones
 from clp_tui.data.decision_log import local_join, local_or_feed
 from clp_tui.data.store import Store
 from clp_tui.data.text import json_line, one_line
 
+# `clp-tui list WHAT`: the item kind each word names.
+LIST_KINDS = {"milestones": "milestone", "activity": "activity", "comments": "comment", "press": "press"}
 # The local state each kind adds to an item, from the decision log.
 _STATE_FIELD = {"comment": ("moderation", "decision"), "press": ("stage", "stage")}
 
@@ -52,7 +57,7 @@ def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> in
             out.write(json_line(record) + "\n")
         else:
             out.write(_line(kind, row, record) + "\n")
-    return 0
+    return exits.OK
 
 
 def _line(kind: str, row: Any, record: dict[str, Any]) -> str:
@@ -65,3 +70,7 @@ def _line(kind: str, row: Any, record: dict[str, Any]) -> str:
     if kind == "milestone":
         return f"{row['feed']}/{one_line(row['id'])}  {record['rag'] or '-':<8} due {row['due']}  {title}"
     return f"{row['feed']}/{one_line(row['id'])}  {one_line(row['branch'], 30):<30} {row['week']}"
+
+
+def run(args: argparse.Namespace) -> int:
+    return list_items(config_of(args), db_path_of(args), LIST_KINDS[args.what], as_json=args.json)

@@ -4,9 +4,11 @@ Prints counts only. See docs/privacy.md."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from clp_tui.commands.report import EXIT_FAILED, EXIT_OK, cache_missing
+from clp_tui import exits
+from clp_tui.commands.common import cache_missing, config_of, db_path_of
 from clp_tui.config import Config
 
 
@@ -15,10 +17,14 @@ def purge_command(config: Config, db_path: Path, *, dry_run: bool) -> int:
     from clp_tui.data.store import Store
 
     if cache_missing(db_path):
-        return EXIT_FAILED
+        return exits.FAILED
     result = purge_comments(Store(db_path), config.moderation.retain_days, dry_run=dry_run)
     if dry_run:
         print("dry run: nothing was changed")
     for line in describe(result):
         print(line)
-    return EXIT_OK
+    return exits.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    return purge_command(config_of(args), db_path_of(args), dry_run=args.dry_run)

@@ -7,10 +7,13 @@ Reach it from elsewhere through an SSH tunnel (docs/meetings.md).
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import shlex
 import sys
 from pathlib import Path
+
+from clp_tui import exits
 
 PUBLIC_FLAG = "--i-know-this-is-public"
 
@@ -31,15 +34,22 @@ def serve(config_path: Path | None, db_path: Path, host: str, port: int, *, publ
             f"(textual-serve has no login). Use 127.0.0.1 and an SSH tunnel, or pass {PUBLIC_FLAG}.",
             file=sys.stderr,
         )
-        return 2
+        return exits.USAGE
     try:
         from textual_serve.server import Server
     except ImportError:
         print("clp-tui: serving needs textual-serve: pip install textual-serve", file=sys.stderr)
-        return 1
+        return exits.FAILED
     command = [sys.executable, "-m", "clp_tui.cli", "--meeting", "--db", str(db_path)]
     if config_path is not None:
         command += ["--config", str(config_path)]
     print(f"Serving the dashboard in meeting mode at http://{host}:{port}/ (ctrl+c stops it)", flush=True)
     Server(shlex.join(command), host=host, port=port, title="clp-tui (meeting mode)").serve()
-    return 0
+    return exits.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    from clp_tui.commands.common import config_of, db_path_of
+
+    config_of(args)  # a bad config is reported here, not in every browser tab
+    return serve(getattr(args, "config", None), db_path_of(args), args.host, args.port, public=args.public)

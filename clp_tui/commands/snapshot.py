@@ -6,14 +6,15 @@ fetched: the picture is of the cache as it stands.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import re
 import sys
 from pathlib import Path
 
+from clp_tui import exits
+from clp_tui.commands.common import cache_missing, config_of, db_path_of
 from clp_tui.config import Config
-
-MODES = {"board": "board", "branches": "branches", "inbox": "inbox", "press": "press"}
 
 
 def parse_size(size: str) -> tuple[int, int] | None:
@@ -31,7 +32,7 @@ async def render_svg(
 ) -> str:
     from clp_tui.app import ClpApp
 
-    app = ClpApp(config, db_path, meeting=meeting, live=False, mode=MODES[screen])
+    app = ClpApp(config, db_path, meeting=meeting, live=False, mode=screen)
     async with app.run_test(headless=True, size=size) as pilot:
         await pilot.pause()
         return app.export_screenshot(title=f"clp-tui {screen}")
@@ -41,15 +42,19 @@ def snapshot(config: Config, db_path: Path, screen: str, size: str, output: Path
     dimensions = parse_size(size)
     if dimensions is None:
         print(f"clp-tui: --size {size!r} should look like 140x45 (columns 40-400, rows 10-200)", file=sys.stderr)
-        return 2
-    if not db_path.exists():
-        print(f"clp-tui: no cache at {db_path}; run `clp-tui sync` first", file=sys.stderr)
-        return 1
+        return exits.USAGE
+    if cache_missing(db_path):
+        return exits.FAILED
     svg = asyncio.run(render_svg(config, db_path, screen, dimensions, meeting=meeting))
     try:
         output.write_text(svg, encoding="utf-8")
     except OSError as exc:
         print(f"clp-tui: cannot write {output}: {exc.strerror}", file=sys.stderr)
-        return 1
+        return exits.FAILED
     print(f"wrote {output}")
-    return 0
+    return exits.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    return snapshot(config, db_path_of(args), args.screen, args.size, args.output, meeting=args.meeting)

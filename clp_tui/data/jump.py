@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from clp_tui.data.store import Store
 
-JUMP_KINDS = ("milestone", "activity", "comment", "press")
+JUMP_KINDS = ("milestone", "activity", "comment", "press")  # the kinds the registry's screens show
 JUMP_LIMIT = 12  # per kind
 
 

@@ -71,7 +71,7 @@ def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
 
 
 def _print_once(config, db_path: Path) -> int:  # type: ignore[no-untyped-def]
-    from clp_tui.cli import format_report
+    from clp_tui.commands.sync import format_report
     from clp_tui.data.store import Store
     from clp_tui.data.sync import sync_feeds
 

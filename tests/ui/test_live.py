@@ -152,3 +152,42 @@ async def test_escalation_reason_lands_on_the_comment_it_was_written_for(env):
         assert all((r["feed"], r["item_id"]) != y.key for r in mine), (
             f"the reason written for {x.key} was recorded against {y.key}"
         )
+
+
+async def test_a_poll_answered_304_re_queries_no_screen(env):
+    """A dashboard polling unchanged feeds costs one 304 a feed and no screen reload:
+    the header's ages change, the rows are not read again."""
+    from frozen import NOW
+
+    from clp_tui.data.retention import purge_comments
+
+    store = env.store()
+    purge_comments(store, env.config.moderation.retain_days, now=NOW)  # today's purge is done
+    logged = store.query("SELECT count(*) FROM sync_log")[0][0]
+    store.close()
+    app = env.app(start="inbox", live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        feeds = {f.name for f in env.config.feeds}
+        await settle(pilot, lambda: set(app.poller.last_heard) == feeds, timeout=10)  # the first polls
+        await drained(pilot)
+        reloads: list[str] = []
+        reload = screen.refresh_data
+        screen.refresh_data = lambda: (reloads.append("reload"), reload())[1]
+        app.poller.last_heard.clear()
+        await pilot.press("ctrl+r")  # poll every feed again, now
+        await settle(pilot, lambda: set(app.poller.last_heard) == feeds, timeout=10)
+        await drained(pilot)
+        app._check_store()
+        await drained(pilot)
+    assert reloads == []
+    # Every feed answered (ok or 304 count as heard) and no sync was logged: all were 304s.
+    after = env.store()
+    assert after.query("SELECT count(*) FROM sync_log")[0][0] == logged
+    after.close()
+    assert all(
+        r.headers.get("if-none-match")
+        for f in env.config.feeds
+        for r in env.server.requests_for(f"/{f.name}.json")[-1:]
+    )

@@ -1,0 +1,61 @@
+"""What the commands share: the config and cache they were pointed at, the
+"no cache yet" refusal, and writing a document to a file or standard output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from clp_tui.config import Config, config_warnings, default_config_path, default_db_path, load_config
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    """The config `--config` names (or the default), with its warnings on standard error."""
+    path = getattr(args, "config", None)
+    config = load_config(path)
+    for warning in config_warnings(path or default_config_path()):
+        print(f"warning: {warning}", file=sys.stderr)
+    return config
+
+
+def db_path_of(args: argparse.Namespace) -> Path:
+    return getattr(args, "db", None) or default_db_path()
+
+
+def cache_missing(db_path: Path) -> bool:
+    """True, having said so, when there is no cache to read (read commands never create one)."""
+    if db_path.exists():
+        return False
+    print(f"clp-tui: no cache at {db_path}; run `clp-tui sync` first", file=sys.stderr)
+    return True
+
+
+def format_for(fmt: str | None, output: Path | None) -> str:
+    """The --format given, else one the output file's extension implies, else Markdown."""
+    if fmt:
+        return fmt
+    if output is not None and output.suffix.lower() in (".html", ".htm"):
+        return "html"
+    return "markdown"
+
+
+def write_document(text: str, output: Path | None, *, private: bool = False) -> bool:
+    """Write to `output` (or standard output). `private` files are readable by their owner
+    only: they hold personal data. Returns False, having said why, if it could not."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = os.open(output, flags, 0o600 if private else 0o644)
+        if private:
+            os.chmod(output, 0o600)  # an existing file keeps its old mode otherwise
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        print(f"clp-tui: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True

@@ -1,0 +1,22 @@
+"""`clp-tui` with no command: the dashboard (and `clp-tui demo`, the dashboard on a
+fictional CLP's live feeds)."""
+
+from __future__ import annotations
+
+import argparse
+
+from clp_tui.commands.common import config_of, db_path_of
+
+
+def run(args: argparse.Namespace) -> int:
+    from clp_tui.app import ClpApp
+
+    app = ClpApp(config_of(args), db_path_of(args), meeting=args.meeting)
+    app.run()
+    return app.return_code or 0  # 1 after a crash (Textual sets it), so scripts can tell
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from clp_tui.demo.run import run_demo
+
+    return run_demo(tick=args.tick, print_only=args.print_only)
