@@ -6,17 +6,21 @@ tests can freeze it. `system_clock` is the real one; it honours
 `CLP_TUI_NOW=2026-11-23T12:00:00Z`, which freezes it for a whole process (the
 test suite's subprocesses, or re-making a report as of a past moment).
 
-`stamp` is the stored form of a moment: RFC 3339, UTC, whole seconds, `Z`.
+`stamp` is the stored form of a moment: RFC 3339, UTC, whole seconds, `Z`;
+`CANONICAL_STAMP` matches exactly that form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 
 Clock = Callable[[], dt.datetime]
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# What `STAMP_FORMAT` writes, as a pattern: the one form timestamps are stored in.
+CANONICAL_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 FROZEN_ENV = "CLP_TUI_NOW"
 
 

@@ -16,7 +16,8 @@ import zlib
 import pytest
 from feedserver import FeedServer, Request, Route, comment, feed_bytes
 
-from clp_tui.data.fetch import MAX_RETRY_AFTER, MIN_RETRY_AFTER, Fetcher, FetchResult, Limits
+from clp_tui.data.fetch import Fetcher, FetchResult, Limits
+from clp_tui.data.fetch_retry import MAX_RETRY_AFTER, MIN_RETRY_AFTER
 
 
 def fetch(url: str, *, token: str | None = None, etag: str | None = None, **limits: float) -> FetchResult:

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from clp_tui.data.parse import CANONICAL_STAMP, LIFTED_BY_KIND, ItemRecord
+from clp_tui.clock import CANONICAL_STAMP
+from clp_tui.data.parse import LIFTED_BY_KIND, ItemRecord
 from clp_tui.data.store import Store
 
 # Columns every item fills, then the ones each kind lifts out of `_clp`. A sync binds

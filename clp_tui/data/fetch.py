@@ -6,22 +6,20 @@ the *decoded* size (we decompress ourselves, a bounded amount at a time, so a
 gzip bomb is stopped at the cap), redirects followed by hand (at most five, no
 loops, the token only ever sent to the feed's own origin), and `next_url`
 pages (same scheme, bounded count, no loops).
+
+The `Fetcher` here drives a fetch; its parts live beside it: fetch_body.py (the
+decoded, capped body), fetch_urls.py (origins, redaction, joining),
+fetch_retry.py (Retry-After and backoff) and fetch_errors.py (`FetchError`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import email.utils
 import os
-import random
-import re
 import sys
-import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 # httpx imports its own command-line client when click, pygments and rich are all
@@ -33,13 +31,12 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 import msgspec  # noqa: E402
 
+from clp_tui.data.fetch_body import CHUNK, BodyDecoder, read_capped  # noqa: E402
+from clp_tui.data.fetch_errors import FetchError, reason, scrub  # noqa: E402
+from clp_tui.data.fetch_retry import parse_retry_after  # noqa: E402
+from clp_tui.data.fetch_urls import join_url, origin, redact  # noqa: E402
+
 MAX_REDIRECTS = 5
-# Retry-After values are clamped into this range: a hostile or broken server
-# must not silence a feed for a year, nor make us hammer it.
-MIN_RETRY_AFTER = 1.0
-MAX_RETRY_AFTER = 6 * 3600.0
-BACKOFF_BASE = 60.0
-_CHUNK = 256 * 1024
 USER_AGENT = "clp-tui/0.1 (+https://clp-tui.invalid/feeds)"
 
 
@@ -66,126 +63,11 @@ class FetchResult:
     retry_after: float | None = None
 
 
-class FetchError(Exception):
-    def __init__(self, message: str, http_status: int | None = None, retry_after: float | None = None):
-        super().__init__(message)
-        self.http_status = http_status
-        self.retry_after = retry_after
-
-
 class _NextOnly(msgspec.Struct):
     next_url: str | None = None
 
 
 _NEXT = msgspec.json.Decoder(_NextOnly)
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    port = parts.port or {"http": 80, "https": 443}.get(scheme)
-    return scheme, (parts.hostname or "").lower(), port
-
-
-def redact(url: str) -> str:
-    """A URL fit for a message: user:password@ removed, query kept short."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    shown = parts._replace(netloc=netloc).geturl()
-    return shown if len(shown) <= 120 else shown[:117] + "…"
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP date), clamped."""
-    if not value:
-        return None
-    value = value.strip()
-    now = time.time() if now is None else now
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        seconds = when.timestamp() - now
-    if seconds != seconds:  # NaN
-        return None
-    return min(max(seconds, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
-
-
-def _join(base: str, ref: str, what: str) -> str:
-    """`ref` resolved against `base`. A malformed URL from a server (a bad port, a
-    broken IPv6 host) is that feed's error, not a ValueError that ends the sync."""
-    try:
-        target = urljoin(base, ref) if base else ref
-        urlsplit(target).port  # noqa: B018 - raises ValueError for a bad port or host
-    except ValueError:
-        raise FetchError(f"{what} {ref[:80]!r} is not a valid URL") from None
-    return target
-
-
-def backoff_delay(failures: int, rng: random.Random | None = None) -> float:
-    """Exponential backoff with jitter for a server that is busy but said not how long."""
-    rng = rng or random.Random()
-    base = min(BACKOFF_BASE * (2 ** max(failures - 1, 0)), MAX_RETRY_AFTER)
-    return base * rng.uniform(0.8, 1.2)
-
-
-class _Decoder:
-    """Decodes a response body chunk by chunk, never producing more than the cap."""
-
-    def __init__(self, encoding: str, cap: int):
-        encoding = encoding.strip().lower()
-        self._gzip = False
-        if encoding in ("", "identity"):
-            self._z = None
-        elif encoding in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            self._gzip = True
-        elif encoding == "deflate":
-            self._z = zlib.decompressobj(zlib.MAX_WBITS + 32)
-        else:
-            raise FetchError(f"the server used Content-Encoding {encoding[:30]!r}, which is not supported")
-        self.remaining = cap
-        self.parts: list[bytes] = []
-
-    def _take(self, data: bytes) -> None:
-        if len(data) > self.remaining:
-            raise FetchError("the feed is larger than the size cap")
-        self.remaining -= len(data)
-        self.parts.append(data)
-
-    def feed(self, chunk: bytes) -> None:
-        if self._z is None:
-            self._take(chunk)
-            return
-        try:
-            while chunk:
-                out = self._z.decompress(chunk, min(self.remaining + 1, _CHUNK))
-                self._take(out)
-                while self._z.unconsumed_tail:
-                    out = self._z.decompress(self._z.unconsumed_tail, min(self.remaining + 1, _CHUNK))
-                    self._take(out)
-                chunk = b""
-                if self._gzip and self._z.eof and self._z.unused_data:
-                    # A gzip body may be several members one after another (RFC 1952,
-                    # 2.2), as `cat a.gz b.gz` makes; each is decoded in turn.
-                    chunk = self._z.unused_data
-                    self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        except zlib.error as exc:
-            raise FetchError(f"the compressed body is corrupt ({exc})") from None
-
-    def finish(self) -> bytes:
-        if self._z is not None:
-            if not self._z.eof:
-                raise FetchError("the compressed body ended early (truncated)")
-            self._take(self._z.flush())
-        return b"".join(self.parts)
 
 
 class Fetcher:
@@ -237,7 +119,7 @@ class Fetcher:
             # A hostile server may echo the token back (in a status line, a Location, a
             # next_url); the message is stored and printed, so the token must not be in it.
             return FetchResult(
-                "error", http_status=exc.http_status, error=_scrub(str(exc), token), retry_after=exc.retry_after
+                "error", http_status=exc.http_status, error=scrub(str(exc), token), retry_after=exc.retry_after
             )
 
     async def _fetch_pages(
@@ -250,7 +132,7 @@ class Fetcher:
                 "the feed's token has characters an HTTP header cannot carry "
                 "(a line break or a non-ASCII letter?); check its token_env variable"
             )
-        url = _join("", url, "the feed URL")
+        url = join_url("", url, "the feed URL")
         scheme = urlsplit(url).scheme.lower()
         feed_origin = origin(url)
         result = FetchResult("ok")
@@ -297,7 +179,7 @@ class Fetcher:
             return None  # the parser will say what is wrong with this page
         if not next_url:
             return None
-        absolute = _join(base, next_url, "next_url")
+        absolute = join_url(base, next_url, "next_url")
         if urlsplit(absolute).scheme.lower() != scheme:
             raise FetchError(f"next_url {redact(absolute)} changes the scheme from {scheme}; pagination refused")
         return absolute
@@ -330,14 +212,14 @@ class Fetcher:
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out talking to {redact(url)} ({type(exc).__name__})") from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise FetchError(f"could not reach {redact(url)}: {_reason(exc)}") from None
+                raise FetchError(f"could not reach {redact(url)}: {reason(exc)}") from None
             try:
                 status = response.status_code
                 if status in (301, 302, 303, 307, 308):
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"HTTP {status} redirect without a Location from {redact(url)}")
-                    target = _join(url, location, f"HTTP {status} redirect to")
+                    target = join_url(url, location, f"HTTP {status} redirect to")
                     if urlsplit(target).scheme.lower() not in ("http", "https"):
                         raise FetchError(f"redirect to {redact(target)} refused: not http(s)")
                     if target in seen:
@@ -369,9 +251,9 @@ class Fetcher:
             raise FetchError(
                 f"the feed is {int(length):,} bytes, over the {self.limits.max_bytes:,}-byte cap; not downloaded"
             )
-        decoder = _Decoder(response.headers.get("content-encoding", ""), budget)
+        decoder = BodyDecoder(response.headers.get("content-encoding", ""), budget)
         try:
-            async for chunk in response.aiter_raw(_CHUNK):
+            async for chunk in response.aiter_raw(CHUNK):
                 decoder.feed(chunk)
         except FetchError as exc:
             if "size cap" in str(exc):
@@ -382,7 +264,7 @@ class Fetcher:
         except httpx.TimeoutException:
             raise FetchError(f"timed out reading from {redact(str(response.url))}") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"connection failed while reading: {_reason(exc)}") from None
+            raise FetchError(f"connection failed while reading: {reason(exc)}") from None
         return decoder.finish()
 
     async def _read_file(self, url: str, budget: int, etag: str | None) -> tuple[int, bytes, dict[str, str]]:
@@ -398,29 +280,7 @@ class Fetcher:
         if info.st_size > budget:
             raise FetchError(f"{path} is {info.st_size:,} bytes, over the {self.limits.max_bytes:,}-byte cap")
         try:
-            body = await asyncio.to_thread(_read_capped, path, budget)
+            body = await asyncio.to_thread(read_capped, path, budget)
         except OSError as exc:
             raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
         return 200, body, {"etag": stamp}
-
-
-def _read_capped(path: Path, budget: int) -> bytes:
-    with path.open("rb") as handle:
-        body = handle.read(budget + 1)
-    if len(body) > budget:
-        raise FetchError(f"{path} is over the size cap")
-    return body
-
-
-def _scrub(text: str, secret: str | None) -> str:
-    """`text` with `secret` blanked out, written plainly or percent-encoded (in any mix)."""
-    if not secret:
-        return text
-    forms = ("".join(f"%{byte:02x}" for byte in char.encode()) for char in secret)
-    pattern = "".join(f"(?:{re.escape(char)}|{form})" for char, form in zip(secret, forms, strict=True))
-    return re.sub(pattern, "[token]", text, flags=re.IGNORECASE)
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:200]

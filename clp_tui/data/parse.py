@@ -3,16 +3,14 @@
 Feed-level problems (not JSON, not a JSON Feed, nested too deep) raise
 `FeedError` with a one-line reason and the whole page is refused. Item-level
 problems skip that item with a `Problem` naming its id and JSON path; the rest
-of the page is still taken. Validation is done by the structs in contract.py.
+of the page is still taken. Validation is done by the structs in contract.py;
+dates are read by timestamps.py and ids by item_ids.py.
 """
 
 from __future__ import annotations
 
 import codecs
-import datetime as dt
-import email.utils
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +28,9 @@ from clp_tui.data.contract import (
     Item,
     TypeOnly,
 )
+from clp_tui.data.item_ids import id_of, salvage_id
 from clp_tui.data.text import html_to_text
+from clp_tui.data.timestamps import canonical, parse_timestamp
 
 _ITEM_DECODER = msgspec.json.Decoder(Item)
 _TYPED_DECODERS = {kind: msgspec.json.Decoder(typed) for kind, typed in TYPED_ITEMS.items()}
@@ -39,8 +39,6 @@ _FEED_DECODER = msgspec.json.Decoder(Feed)
 _EXT_DECODERS = {kind: msgspec.json.Decoder(ext) for kind, ext in EXT_BY_KIND.items()}
 _ENCODER = msgspec.json.Encoder()
 _BOM = b"\xef\xbb\xbf"
-# The one form timestamps are stored in (UTC, whole seconds).
-CANONICAL_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 # The columns each kind lifts out of `_clp` into the items table, named as in `_clp`.
 LIFTED_BY_KIND: dict[str, tuple[str, ...]] = {
     "comment": ("platform", "channel", "thread_id", "in_reply_to", "state"),
@@ -48,19 +46,6 @@ LIFTED_BY_KIND: dict[str, tuple[str, ...]] = {
     "press": ("stage", "owner"),
     "milestone": ("owner", "due"),
 }
-_from_iso = dt.datetime.fromisoformat
-
-
-def _canonical(value: str) -> bool:
-    """Already what we store (nearly every timestamp of every feed): the exact form
-    and a real moment (no 13th month, no 30 February)."""
-    if CANONICAL_STAMP.match(value) is None:
-        return False
-    try:
-        _from_iso(value)
-    except ValueError:
-        return False
-    return True
 
 
 class FeedError(Exception):
@@ -139,46 +124,6 @@ def _path(index: int, message: str, within: str = "") -> tuple[str, str]:
     if not sep:
         return base, message
     return base + where.rstrip("`")[1:], reason
-
-
-def parse_timestamp(value: str) -> tuple[str | None, str | None]:
-    """(normalised UTC timestamp or None, warning or None) for an RFC 3339 string.
-
-    RFC 822 dates (common in feeds converted from RSS) are read with a warning;
-    anything else is dropped with a warning rather than costing the item.
-    """
-    if _canonical(value):  # already what we store: most feeds, every time
-        return value, None
-    warning = None
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None, f"not an RFC 3339 date-time: {value[:40]!r}; ignored"
-        warning = f"RFC 822 date {value[:40]!r} read, but the contract asks for RFC 3339"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-        warning = warning or f"date-time {value[:40]!r} has no time zone; read as UTC"
-    try:
-        return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), warning
-    except (OverflowError, ValueError):
-        return None, f"date-time {value[:40]!r} is out of range; ignored"
-
-
-def _item_id(item: Item) -> tuple[str | None, str | None]:
-    """(id, warning) following the contract: numbers coerced, url as fallback."""
-    raw_id = item.id
-    if isinstance(raw_id, float):
-        raw_id = str(int(raw_id)) if raw_id.is_integer() else repr(raw_id)
-    elif isinstance(raw_id, int):
-        raw_id = str(raw_id)
-    if raw_id:
-        return raw_id, None
-    if item.url:
-        return item.url, "no id; the item's url is used as its id"
-    return None, None
 
 
 def _check_utf8(body: bytes, step: int = 1 << 20) -> None:
@@ -294,11 +239,11 @@ def _parse_item(
         item = _ITEM_DECODER.decode(raw)
     except msgspec.ValidationError as exc:
         path, reason = _path(index, str(exc))
-        salvaged = _salvage_id(raw)
+        salvaged = salvage_id(raw)
         problems.append(Problem(salvaged[:80] if salvaged else None, path, reason))
         # Still present in the feed: a snapshot must not treat it as gone.
         return salvaged
-    item_id, warning = _item_id(item)
+    item_id, warning = id_of(item)
     if item_id is None:
         problems.append(Problem(None, f"$.items[{index}].id", "no id and no url; skipped"))
         return None
@@ -390,10 +335,10 @@ def _record(
     author = (item.authors or [None])[0] or item.author
     # Timestamps already in the stored form (nearly all, nearly always) skip parsing.
     published = value = item.date_published
-    if value is not None and not _canonical(value):
+    if value is not None and not canonical(value):
         published = _timestamp(value, item_id, index, "date_published", problems)
     modified = value = item.date_modified
-    if value is not None and not _canonical(value):
+    if value is not None and not canonical(value):
         modified = _timestamp(value, item_id, index, "date_modified", problems)
     if kind == "press" and has_clp and ext.stage in GATED_STAGES:
         missing = [
@@ -450,18 +395,3 @@ def _lift_columns(record: ItemRecord, kind: str, ext: Any) -> None:
         setattr(record, name, getattr(ext, name))
     if kind == "milestone":
         record.due = ext.due.isoformat()
-
-
-def _salvage_id(raw: msgspec.Raw) -> str | None:
-    """Best effort at naming an item that failed to decode."""
-    try:
-        data = msgspec.json.decode(raw, type=dict[str, Any])
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-    value = data.get("id")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
-        return str(value)
-    url = data.get("url")
-    return url if isinstance(url, str) and url else None

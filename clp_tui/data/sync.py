@@ -18,7 +18,8 @@ from typing import Any
 
 from clp_tui.config import Config, FeedConfig, Moderation, token_for
 from clp_tui.data.feed_writes import SyncCounts, apply_feed, clear_failure, feed_state, known_hashes, record_failure
-from clp_tui.data.fetch import Fetcher, FetchResult, Limits, backoff_delay
+from clp_tui.data.fetch import Fetcher, FetchResult, Limits
+from clp_tui.data.fetch_retry import backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
 from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
 from clp_tui.data.store import Store

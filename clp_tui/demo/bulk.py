@@ -13,22 +13,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from clp_tui.demo.world import (
-    ABUSIVE,
-    COMPLAINTS,
-    FIRST_NAMES,
-    HOSTILE_TEXT,
-    QUESTIONS,
-    SPAM,
-    SUPPORTIVE,
-    SURNAMES,
-    envelope,
-    iso_week,
-    polling_day_after,
-    rfc3339,
-    slug,
-    weekly_metrics,
-)
+from clp_tui.clock import STAMP_FORMAT
+from clp_tui.demo.constituency import CANDIDATE, REGIONAL_COMMS, envelope, iso_week, polling_day_after, rfc3339, slug
+from clp_tui.demo.metrics import weekly_metrics
+from clp_tui.demo.tables import ABUSIVE, COMPLAINTS, FIRST_NAMES, HOSTILE_TEXT, QUESTIONS, SPAM, SUPPORTIVE, SURNAMES
 
 _DEFAULT_TODAY = date(2026, 11, 23)
 
@@ -141,8 +129,6 @@ _OUTLETS = (
     "Fernbridge FM",
     "Valeside TV News",
 )
-_CANDIDATE = "Priya Okonkwo-Hart"
-_REGIONAL_COMMS = "Owen Latimer (Regional Communications)"
 
 
 def comments_feed(n: int, seed: int = 1, today: date = _DEFAULT_TODAY) -> dict[str, Any]:
@@ -208,7 +194,7 @@ def comments_feed(n: int, seed: int = 1, today: date = _DEFAULT_TODAY) -> dict[s
                 "id": comment_id,
                 "url": f"https://example.invalid/{platform}/{thread_id}/{comment_id}",
                 "content_text": text,
-                "date_published": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp)),
+                "date_published": time.strftime(STAMP_FORMAT, time.gmtime(stamp)),
                 "authors": [people[rng.randrange(len(people))]],
                 "_clp": clp,
             }
@@ -350,16 +336,16 @@ def press_feed(n: int, seed: int = 1, today: date = _DEFAULT_TODAY) -> dict[str,
             "type": "press",
             "format": press_format,
             "stage": stage,
-            "candidate": _CANDIDATE,
+            "candidate": CANDIDATE,
             "owner": f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
             "outlets": rng.sample(_OUTLETS, rng.randint(0, 3)),
         }
         if stage in _GATED or stage == "regional_review":
             modified = created + (now - created) * rng.uniform(0.2, 0.5)
-            clp["consent"] = {"by": _CANDIDATE, "at": rfc3339(modified)}
+            clp["consent"] = {"by": CANDIDATE, "at": rfc3339(modified)}
         if stage in _GATED:
             modified += (now - modified) * rng.uniform(0.2, 0.8)
-            clp["regional_signoff"] = {"by": _REGIONAL_COMMS, "at": rfc3339(modified)}
+            clp["regional_signoff"] = {"by": REGIONAL_COMMS, "at": rfc3339(modified)}
             if stage != "published" and rng.random() < 0.3:
                 embargo = datetime(today.year, today.month, today.day, 0, 1, tzinfo=UTC)
                 clp["embargo"] = rfc3339(embargo + timedelta(days=rng.randint(1, 5)))

@@ -24,7 +24,8 @@ import httpx
 import pytest
 from feedserver import FeedServer, comment, feed_bytes
 
-from clp_tui.data.fetch import MAX_RETRY_AFTER, Fetcher, FetchResult, Limits
+from clp_tui.data.fetch import Fetcher, FetchResult, Limits
+from clp_tui.data.fetch_retry import MAX_RETRY_AFTER
 
 from .conftest import RawServer, TLSServer, read_request, run_python
 
