@@ -22,6 +22,9 @@ from clp_tui.data.decision_log import local_join, local_or_feed
 from clp_tui.data.store import Store
 
 RAG_ORDER = {"overdue": 0, "behind": 1, "at_risk": 2, "on_track": 3, "done": 4, "dropped": 5}
+# Late milestones: the board's "Needs help" group, the report's "needs help" list, and
+# what puts a milestone that depends on them at risk.
+LATE_RAGS = frozenset({"overdue", "behind"})
 _EXT = msgspec.json.Decoder(MilestoneExt)
 
 
@@ -46,6 +49,11 @@ class Milestone:
         if self.ext.target and self.achieved is not None:
             return min(self.achieved / self.ext.target, 1.0)
         return None
+
+
+def is_late(m: Milestone) -> bool:
+    """Whether `m` is overdue or behind, i.e. needs help."""
+    return m.rag in LATE_RAGS
 
 
 def _trail(m: Milestone, today: dt.date) -> float | None:
@@ -107,9 +115,7 @@ def load_milestones(store: Store, today: dt.date, margin: float = 0.15) -> list[
             if dep in milestones:
                 milestones[dep].waiting_on_this.append(m.id)
     for m in milestones.values():
-        m.late_dependencies = [
-            d for d in m.ext.depends_on if d in milestones and milestones[d].rag in ("overdue", "behind")
-        ]
+        m.late_dependencies = [d for d in m.ext.depends_on if d in milestones and is_late(milestones[d])]
         if m.late_dependencies and m.rag == "on_track":
             m.rag = "at_risk"
     return sorted(milestones.values(), key=lambda m: (RAG_ORDER[m.rag], m.ext.due, m.title))

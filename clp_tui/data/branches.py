@@ -12,7 +12,8 @@ from clp_tui.data.store import Store
 
 COMMON_METRICS = ("doors", "contacts", "leaflets", "calls", "volunteers", "voter_registrations", "postal_vote_requests")
 SORTS = ("total", "trend", "name", "target")
-# A branch with nothing recorded in this many latest weeks is "quiet".
+# A branch with nothing recorded in this many latest weeks is "quiet": the one window
+# for the branch grid's QUIET flag and the report's quiet branches.
 QUIET_WEEKS = 2
 _EXT = msgspec.json.Decoder(ActivityExt)
 
@@ -54,6 +55,7 @@ class BranchRow:
         return (after - before) / before
 
     def quiet(self, weeks: list[str]) -> bool:
+        """Nothing recorded in the last QUIET_WEEKS of `weeks` (oldest first, ending with this week)."""
         recent = weeks[-QUIET_WEEKS:]
         return all(not any(self.weeks.get(w, {}).values()) for w in recent)
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clp_tui.config import Config
-from clp_tui.data.board import load_milestones
-from clp_tui.data.press import STAGE_LABELS, load_cards
+from clp_tui.data.board import Milestone, load_milestones
+from clp_tui.data.press import STAGE_LABELS, Card, load_cards
 from clp_tui.data.store import Store
 
 OUT_STAGES = frozenset({"pitched", "published"})
@@ -38,6 +38,7 @@ FORMAT_LABELS = {
     "broadcast_bid": "broadcast bid",
     "statement": "statement",
 }
+FEED_SAYS = "the feed marks it as needing an imprint"
 NO_IMPRINT = "no imprint configured"
 MISSING = "the text does not include the imprint"
 
@@ -61,6 +62,11 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def imprint_configured(imprint: str) -> bool:
+    """Whether there is an imprint to look for (whitespace alone is none)."""
+    return bool(normalise(imprint))
+
+
 def carries_imprint(text: str, imprint: str) -> bool:
     wanted = normalise(imprint)
     return bool(wanted) and wanted in normalise(text)
@@ -71,7 +77,7 @@ def press_needs_imprint(stage: str, fmt: str, flagged_by_feed: bool) -> str | No
     if stage == "spiked":
         return None
     if flagged_by_feed:
-        return "the feed marks it as needing an imprint"
+        return FEED_SAYS
     if stage in OUT_STAGES:
         return f"it is {STAGE_LABELS[stage].lower()}"
     if fmt in DIGITAL_FORMATS and stage in DIGITAL_FROM_STAGES:
@@ -79,29 +85,34 @@ def press_needs_imprint(stage: str, fmt: str, flagged_by_feed: bool) -> str | No
     return None
 
 
+def card_lacks_imprint(card: Card, imprint: str) -> str | None:
+    """Why `card` must carry the imprint, when it must and its title and text do not; else None."""
+    why = press_needs_imprint(card.stage, card.ext.format, card.ext.needs_imprint)
+    if why is None or carries_imprint(f"{card.title}\n{card.body}", imprint):
+        return None
+    return why
+
+
+def milestone_lacks_imprint(m: Milestone, imprint: str) -> str | None:
+    """Why milestone `m` must carry the imprint (its feed says so and it is not dropped),
+    when it must and its title and description do not; else None."""
+    if not m.ext.needs_imprint or m.status == "dropped":
+        return None
+    if carries_imprint(f"{m.title}\n{m.description}", imprint):
+        return None
+    return FEED_SAYS
+
+
 def imprint_problems(store: Store, config: Config) -> list[ImprintProblem]:
     """Every item that needs the imprint and lacks it: press cards first, then milestones."""
     imprint = config.campaign.imprint
-    reason = MISSING if normalise(imprint) else NO_IMPRINT
+    reason = MISSING if imprint_configured(imprint) else NO_IMPRINT
     problems: list[ImprintProblem] = []
     for card in load_cards(store):
-        why = press_needs_imprint(card.stage, card.ext.format, card.ext.needs_imprint)
-        if why and not carries_imprint(f"{card.title}\n{card.body}", imprint):
+        if why := card_lacks_imprint(card, imprint):
             problems.append(ImprintProblem(card.feed, card.id, "press", card.title, card.stage, why, reason))
     # RAG plays no part here, so any date will do for loading.
     for m in load_milestones(store, store.clock().date()):
-        if not m.ext.needs_imprint or m.status == "dropped":
-            continue
-        if not carries_imprint(f"{m.title}\n{m.description}", imprint):
-            problems.append(
-                ImprintProblem(
-                    m.feed,
-                    m.id,
-                    "milestone",
-                    m.title,
-                    m.status or "not_started",
-                    "the feed marks it as needing an imprint",
-                    reason,
-                )
-            )
+        if why := milestone_lacks_imprint(m, imprint):
+            problems.append(ImprintProblem(m.feed, m.id, "milestone", m.title, m.status or "not_started", why, reason))
     return problems

@@ -57,6 +57,11 @@ class Card:
         return max((now - since).days, 0)
 
 
+def gate_breached(card: Card) -> bool:
+    """Whether `card` stands at a gated stage without both the candidate's consent and the regional sign-off."""
+    return card.stage in GATED_STAGES and not (card.consent_by and card.signoff_by)
+
+
 def gate_problem(card: Card, target: str) -> str | None:
     """Why `card` may not move to `target`, or None if it may."""
     if target not in GATED_STAGES:

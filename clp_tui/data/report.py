@@ -15,18 +15,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from clp_tui.config import Config
-from clp_tui.data.board import Milestone, load_milestones
-from clp_tui.data.branches import BranchRow, iso_week, last_weeks, load_branches
+from clp_tui.data.board import Milestone, is_late, load_milestones
+from clp_tui.data.branches import QUIET_WEEKS, BranchRow, iso_week, last_weeks, load_branches
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
-from clp_tui.data.imprint import ImprintProblem, imprint_problems
+from clp_tui.data.imprint import ImprintProblem, imprint_configured, imprint_problems
 from clp_tui.data.inbox import Inbox
 from clp_tui.data.packs import exported_packs
-from clp_tui.data.press import Card, load_cards
+from clp_tui.data.press import Card, gate_breached, load_cards
 from clp_tui.data.store import Store
 
 WINDOW_DAYS = 28  # --since defaults to this many days before the report date
 AHEAD_DAYS = 28  # "coming up" looks this far ahead
-QUIET_WINDOW = 2  # weeks; the same rule as the branch grid's QUIET flag
 # Stages at which a card is waiting for the candidate's consent / the region's sign-off.
 _CONSENT_WAIT = frozenset({"candidate_consent", "regional_review"})
 _SIGNOFF_WAIT = frozenset({"regional_review"})
@@ -264,8 +263,8 @@ def _press(cards: list[Card], now: dt.datetime) -> tuple[list[tuple[str, int]], 
     waiting, breaches = [], []
     for c in cards:
         if c.stage in GATED_STAGES:
-            missing = [w for w, given in ((_CONSENT, c.consent_by), (_SIGNOFF, c.signoff_by)) if not given]
-            if missing:
+            if gate_breached(c):
+                missing = [w for w, given in ((_CONSENT, c.consent_by), (_SIGNOFF, c.signoff_by)) if not given]
                 breaches.append(Waiting(c, missing, c.days_in_stage(now)))
             continue
         waits = [
@@ -353,7 +352,7 @@ def build_report(
         )
         for w in weeks
     ]
-    recent = last_weeks(as_of, QUIET_WINDOW)
+    recent = last_weeks(as_of, QUIET_WEEKS)
     doorstep = _doorstep_milestone(milestones, as_of)
     if doorstep is not None:
         burndown = _burndown(doorstep, rows, as_of)
@@ -367,7 +366,7 @@ def build_report(
         since=since,
         constituency=constituency,
         polling_day=polling_day,
-        needs_help=[m for m in milestones if m.rag in ("overdue", "behind")],
+        needs_help=[m for m in milestones if is_late(m)],
         done=_done_since(store, milestones, since, as_of),
         coming_up=sorted(
             (m for m in milestones if m.rag not in ("done", "dropped") and as_of <= m.ext.due <= horizon),
@@ -385,7 +384,7 @@ def build_report(
         waiting=waiting,
         gate_breaches=breaches,
         imprint=imprint_problems(store, config),
-        imprint_configured=bool(config.campaign.imprint.strip()),
+        imprint_configured=imprint_configured(config.campaign.imprint),
         moderation=_moderation(store, config, since, until),
         generated_at=now,
     )

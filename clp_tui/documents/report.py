@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from clp_tui.data.board import Milestone
-from clp_tui.data.branches import BranchRow, iso_week
+from clp_tui.data.branches import QUIET_WEEKS, BranchRow, iso_week
 from clp_tui.data.imprint import FORMAT_LABELS, ImprintProblem
 from clp_tui.data.inbox import DECISIONS
 from clp_tui.data.press import STAGE_LABELS
@@ -32,7 +32,7 @@ from clp_tui.documents.model import (
     Table,
     Tag,
 )
-from clp_tui.documents.words import long_date, num, short_date
+from clp_tui.documents.words import count_words, long_date, num, short_date
 
 BRANCH_METRICS = ("doors", "contacts", "leaflets", "calls")
 STATUS_WORDS = {"not_started": "not started", "on_track": "on track", "at_risk": "at risk"}
@@ -181,10 +181,11 @@ def _branch_blocks(r: MeetingReport) -> list[Block]:
         ),
         Heading(3, Safe("Quiet branches")),
     ]
+    last = f"the last {count_words(QUIET_WEEKS)} weeks"
     if r.quiet:
-        blocks.append(Bullets([[q.branch, Safe(": nothing recorded in the last two weeks")] for q in r.quiet]))
+        blocks.append(Bullets([[q.branch, Safe(f": nothing recorded in {last}")] for q in r.quiet]))
     else:
-        blocks.append(Para(Safe("Every branch recorded something in the last two weeks.")))
+        blocks.append(Para(Safe(f"Every branch recorded something in {last}.")))
     blocks.append(Heading(3, Safe("Twinning")))
     if r.twins:
         blocks.append(

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from clp_tui.data.board import Milestone, load_milestones
+from clp_tui.data.board import Milestone, is_late, load_milestones
 from clp_tui.data.contract import MilestoneStatus
-from clp_tui.data.imprint import carries_imprint
+from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
@@ -96,13 +96,13 @@ class BoardScreen(DashboardScreen):
         self.milestones = {m.id: m for m in all_milestones}
         shown = [m for m in all_milestones if self._matches(m)]
         rows: list[str | Milestone] = []
-        late = [m for m in shown if m.rag in ("overdue", "behind")]
+        late = [m for m in shown if is_late(m)]
         if late:
             rows.append(f"{NEEDS_HELP} ({len(late)})")
             rows.extend(late)
         groups: dict[str | None, list[Milestone]] = {}
         for m in shown:
-            if m.rag in ("overdue", "behind"):
+            if is_late(m):
                 continue
             key = m.ext.horizon if self.group_by == "horizon" else (m.ext.strand or None)
             groups.setdefault(key, []).append(m)
@@ -156,14 +156,10 @@ class BoardScreen(DashboardScreen):
         if m.description:
             t.append(clean(m.description) + "\n\n")
         imprint = self.clp.config.campaign.imprint
-        if (
-            m.ext.needs_imprint
-            and m.status != "dropped"
-            and not carries_imprint(f"{m.title}\n{m.description}", imprint)
-        ):
+        if milestone_lacks_imprint(m, imprint):
             t.append(
                 "⚠ IMPRINT: this goes out digitally and its text lacks the imprint"
-                + ("" if imprint.strip() else " (none configured: [campaign] imprint)")
+                + ("" if imprint_configured(imprint) else " (none configured: [campaign] imprint)")
                 + "\n\n",
                 style="bold red",
             )

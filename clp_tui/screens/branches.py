@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from clp_tui.data.branches import SORTS, BranchRow, last_weeks, load_branches, sort_branches
+from clp_tui.data.branches import QUIET_WEEKS, SORTS, BranchRow, last_weeks, load_branches, sort_branches
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.widgets.badges import heat_cell, short_number
@@ -184,7 +184,7 @@ class BranchesScreen(DashboardScreen):
         if b.twinned_with:
             head.append(f"  ·  ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
         if b.quiet(self.window):
-            head.append("  ·  ◌ QUIET: nothing recorded for 2+ weeks", style="bold red")
+            head.append(f"  ·  ◌ QUIET: nothing recorded for {QUIET_WEEKS}+ weeks", style="bold red")
         # Plain Text laid out by hand: a rich Table here was measured and drawn again at
         # every layout, a third of the time it took to open this screen.
         recent = self.weeks[-6:]

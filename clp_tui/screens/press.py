@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from clp_tui.clock import stamp
-from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
+from clp_tui.data.contract import PRESS_STAGES
 from clp_tui.data.decision_log import add_local_item
-from clp_tui.data.imprint import carries_imprint, press_needs_imprint
-from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, load_cards
+from clp_tui.data.imprint import card_lacks_imprint, imprint_configured
+from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_breached, gate_problem, load_cards
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText
@@ -61,7 +61,7 @@ class ColumnSource:
         # C = the candidate's consent, S = the regional sign-off (the detail pane says so).
         third.append("C✓ " if card.consent_by else "C✗ ", style="green" if card.consent_by else "yellow")
         third.append("S✓" if card.signoff_by else "S✗", style="green" if card.signoff_by else "yellow")
-        if card.stage in GATED_STAGES and not (card.consent_by and card.signoff_by):
+        if gate_breached(card):
             third.append(" ⚠GATE", style="bold red")
         if self.screen.imprint_problem(card):
             third.append(" ⚠IMPRINT", style="bold red")
@@ -154,12 +154,14 @@ class PressScreen(DashboardScreen):
 
     def imprint_problem(self, card: Card) -> str | None:
         """Why this card needs the digital imprint and lacks it, or None."""
-        why = press_needs_imprint(card.stage, card.ext.format, card.ext.needs_imprint)
         imprint = self.clp.config.campaign.imprint
-        if why is None or carries_imprint(f"{card.title}\n{card.body}", imprint):
+        why = card_lacks_imprint(card, imprint)
+        if why is None:
             return None
         missing = (
-            "no imprint is configured ([campaign] imprint)" if not imprint.strip() else "its text lacks the imprint"
+            "its text lacks the imprint"
+            if imprint_configured(imprint)
+            else "no imprint is configured ([campaign] imprint)"
         )
         return f"needs the digital imprint ({why}) but {missing}"
 
