@@ -40,6 +40,12 @@ class FeedConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     kind: Literal["milestone", "activity", "comment", "press"]
     refresh: Annotated[int, msgspec.Meta(ge=5, le=86400)] = 60
     token_env: str | None = None
+    # Where the items come from (docs/sources.md); the adapters are in data/sources/.
+    source: Literal["jsonfeed", "csv", "facebook", "instagram", "youtube", "mastodon", "bluesky"] = "jsonfeed"
+    key_env: str | None = None  # YouTube: an API key for read-only use
+    apply_decisions: bool = False  # send hide/unhide (etc.) back to the platform
+    youtube_hide: Literal["heldForReview", "rejected"] = "heldForReview"
+    report_escalations: bool = False  # Mastodon: an escalation files a report
 
 
 class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -154,14 +160,31 @@ def parse_config(text: str, path: str = "<config>") -> Config:
             )
         if scheme != "file" and not parts.hostname:
             raise ConfigError(f"{where}.url: {feed.url!r} has no host name")
-        if feed.token_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", feed.token_env):
-            raise ConfigError(f"{where}.token_env: {feed.token_env!r} is not an environment variable name")
+        for name in ("token_env", "key_env"):
+            value = getattr(feed, name)
+            if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+                raise ConfigError(f"{where}.{name}: {value!r} is not an environment variable name")
+        _check_source(feed, where, scheme)
         if feed.token_env is not None and scheme == "http" and not _is_loopback(urlsplit(feed.url).hostname or ""):
             raise ConfigError(
                 f"{where}.token_env: a token would travel unencrypted to {urlsplit(feed.url).hostname}; "
                 "use an https:// url for a feed that needs a token"
             )
     return config
+
+
+def _check_source(feed: FeedConfig, where: str, scheme: str) -> None:
+    from clp_tui.data.sources import SOURCES
+
+    info = SOURCES[feed.source]
+    if feed.kind not in info.kinds:
+        raise ConfigError(
+            f"{where}.kind: a {info.label} source gives {' or '.join(info.kinds)} items, not {feed.kind!r}"
+        )
+    if feed.source not in ("jsonfeed", "csv") and scheme == "file":
+        raise ConfigError(f"{where}.url: a {info.label} source reads the platform's API: use its https:// URL")
+    if feed.apply_decisions and not info.actions:
+        raise ConfigError(f"{where}.apply_decisions: {info.why_not}")
 
 
 def _is_loopback(host: str) -> bool:

@@ -193,21 +193,36 @@ class Fetcher:
         etag: str | None,
         last_modified: str | None,
     ) -> tuple[int, bytes, dict[str, str]]:
+        headers = {"Accept": "application/feed+json, application/json;q=0.9, */*;q=0.1"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return await self.exchange("GET", url, token=token, token_origin=feed_origin, budget=budget, headers=headers)
+
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: str | None,
+        token_origin: tuple[str, str, int | None],
+        budget: int,
+        headers: dict[str, str] | None = None,
+        data: dict[str, str] | None = None,
+        error_bodies: bool = False,
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """One request, redirects followed by hand, the body read within `budget`. The
+        token goes as a Bearer header to `token_origin` only, never after a redirect
+        elsewhere. Any status but 200, 204 and 304 is a FetchError, unless `error_bodies`
+        (a platform API whose errors say, in JSON, what went wrong): then it is returned."""
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
-            headers = {
-                "Accept": "application/feed+json, application/json;q=0.9, */*;q=0.1",
-                "Accept-Encoding": "gzip, deflate",
-            }
-            # The token goes to the feed's own origin only, never after a redirect elsewhere.
-            if token and origin(url) == feed_origin:
-                headers["Authorization"] = f"Bearer {token}"
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
+            sent = {"Accept-Encoding": "gzip, deflate", **(headers or {})}
+            if token and origin(url) == token_origin:
+                sent["Authorization"] = f"Bearer {token}"
             try:
-                request = self.client.build_request("GET", url, headers=headers)
+                request = self.client.build_request(method, url, headers=sent, data=data)
                 response = await self.client.send(request, stream=True)
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out talking to {redact(url)} ({type(exc).__name__})") from None
@@ -215,7 +230,7 @@ class Fetcher:
                 raise FetchError(f"could not reach {redact(url)}: {reason(exc)}") from None
             try:
                 status = response.status_code
-                if status in (301, 302, 303, 307, 308):
+                if status in (301, 302, 303, 307, 308) and method == "GET":
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(f"HTTP {status} redirect without a Location from {redact(url)}")
@@ -227,9 +242,9 @@ class Fetcher:
                     seen.add(target)
                     url = target
                     continue
-                if status == 304:
+                if status in (204, 304):
                     return status, b"", dict(response.headers)
-                if status != 200:
+                if status != 200 and not error_bodies:
                     retry = None
                     if status in (429, 503):
                         retry = parse_retry_after(response.headers.get("retry-after"))

@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from clp_tui.config import Config, FeedConfig, Moderation, token_for
+from clp_tui.config import Config, FeedConfig, Moderation
 from clp_tui.data.feed_writes import SyncCounts, apply_feed, clear_failure, feed_state, known_hashes, record_failure
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits
 from clp_tui.data.fetch_retry import backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
 from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
+from clp_tui.data.sources.read import read_feed
 from clp_tui.data.store import Store
 
 
@@ -108,9 +109,9 @@ async def sync_one(
             next_allowed_at=not_before,
         )
     same_source = state.get("url") == feed.url and state.get("kind") == feed.kind
-    result = await fetcher.fetch(
-        feed.url,
-        token=token_for(feed),
+    result = await read_feed(
+        fetcher,
+        feed,
         etag=state.get("etag") if same_source else None,
         last_modified=state.get("last_modified") if same_source else None,
     )

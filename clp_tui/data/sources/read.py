@@ -1,0 +1,52 @@
+"""Reading one feed from its source, whatever the source: the one entry point sync uses."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from clp_tui.config import FeedConfig, token_for
+from clp_tui.data.fetch import Fetcher, FetchResult
+from clp_tui.data.fetch_errors import FetchError, scrub
+from clp_tui.data.sources import SOURCES
+from clp_tui.data.sources.call import SourceCall
+
+
+def key_for(feed: FeedConfig) -> str | None:
+    """The API key `key_env` names (YouTube's read-only key), if any."""
+    if not feed.key_env:
+        return None
+    return os.environ.get(feed.key_env, "").strip() or None
+
+
+async def read_feed(
+    fetcher: Fetcher, feed: FeedConfig, *, etag: str | None = None, last_modified: str | None = None
+) -> FetchResult:
+    """The feed's items as JSON Feed pages. Never raises for network, platform or
+    data trouble: that is a FetchResult with status "error" and one clear line."""
+    token = token_for(feed)
+    if feed.source == "jsonfeed":
+        return await fetcher.fetch(feed.url, token=token, etag=etag, last_modified=last_modified)
+    info = SOURCES[feed.source]
+    key = key_for(feed)
+    call = SourceCall(
+        fetcher,
+        feed,
+        info.label,
+        token=token,
+        key=key,
+        etag=etag,
+        last_modified=last_modified,
+        requests_left=fetcher.limits.max_pages,
+        bytes_left=fetcher.limits.max_bytes,
+    )
+    try:
+        async with asyncio.timeout(fetcher.limits.deadline):
+            return await info.read()(call)
+    except TimeoutError:
+        error = f"{info.label}: gave up after {fetcher.limits.deadline:g} s (total deadline for one sync)"
+        return FetchResult("error", error=error)
+    except FetchError as exc:
+        # A platform may quote the request (and so the token or key) in its error.
+        message = scrub(scrub(str(exc), token), key)
+        return FetchResult("error", http_status=exc.http_status, error=message, retry_after=exc.retry_after)
