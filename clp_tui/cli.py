@@ -16,6 +16,7 @@ from pathlib import Path
 from clp_tui import exits
 from clp_tui.commands.listing import LIST_KINDS
 from clp_tui.config import ConfigError, default_config_path, default_db_path
+from clp_tui.data.sources import SOURCES
 from clp_tui.registry import SCREEN_NAMES
 
 # Each command, and the module of clp_tui/commands/ whose `run(args)` carries it out.
@@ -75,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
         "--kind", choices=["milestone", "activity", "comment", "press"], help="kind for items without _clp.type"
     )
     p.add_argument("--json", action="store_true", help="problems as JSON lines")
+    p.add_argument(
+        "--source",
+        dest="via",
+        default="jsonfeed",
+        choices=tuple(SOURCES),
+        help="read it as this source does: a platform's API, a CSV sheet (default: %(default)s)",
+    )
+    p.add_argument("--token-env", metavar="VAR", help="the environment variable holding the token")
+    p.add_argument("--key-env", metavar="VAR", help="YouTube: the environment variable holding an API key")
 
     p = sub.add_parser("schema", parents=[common], help="print the feed JSON Schema")
     p.add_argument(
@@ -86,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feed", parents=[common], help="make feeds (see: feed from-csv)")
     feed_sub = p.add_subparsers(dest="feed_command", metavar="ACTION", required=True)
     q = feed_sub.add_parser("from-csv", help="turn a spreadsheet (CSV) into a feed on stdout")
-    q.add_argument("--kind", choices=["milestone", "activity", "press"], required=True)
+    q.add_argument("--kind", choices=["milestone", "activity", "press", "comment"], required=True)
     q.add_argument("--title", help="the feed's title")
     q.add_argument("file", type=Path, metavar="FILE.csv")
 

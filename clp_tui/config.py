@@ -41,7 +41,7 @@ class FeedConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     refresh: Annotated[int, msgspec.Meta(ge=5, le=86400)] = 60
     token_env: str | None = None
     # Where the items come from (docs/sources.md); the adapters are in data/sources/.
-    source: Literal["jsonfeed", "csv", "facebook", "instagram", "youtube", "mastodon", "bluesky"] = "jsonfeed"
+    source: str = "jsonfeed"
     key_env: str | None = None  # YouTube: an API key for read-only use
     apply_decisions: bool = False  # send hide/unhide (etc.) back to the platform
     youtube_hide: Literal["heldForReview", "rejected"] = "heldForReview"
@@ -176,7 +176,9 @@ def parse_config(text: str, path: str = "<config>") -> Config:
 def _check_source(feed: FeedConfig, where: str, scheme: str) -> None:
     from clp_tui.data.sources import SOURCES
 
-    info = SOURCES[feed.source]
+    info = SOURCES.get(feed.source)
+    if info is None:
+        raise ConfigError(f"{where}.source: {feed.source!r} is not a source; use one of {', '.join(SOURCES)}")
     if feed.kind not in info.kinds:
         raise ConfigError(
             f"{where}.kind: a {info.label} source gives {' or '.join(info.kinds)} items, not {feed.kind!r}"

@@ -13,13 +13,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from clp_tui import exits
+from clp_tui.config import FeedConfig
 from clp_tui.data.fetch import Fetcher, Limits
 from clp_tui.data.parse import FeedError, Problem
+from clp_tui.data.sources import SOURCES
+from clp_tui.data.sources.read import read_feed
 from clp_tui.data.sync import parse_pages
 from clp_tui.data.text import json_line, one_line
 
 
-def _read(source: str) -> tuple[list[bytes] | None, str | None]:
+def _read(
+    source: str, kind: str | None, via: str, token_env: str | None, key_env: str | None
+) -> tuple[list[bytes] | None, str | None]:
     try:
         scheme = urlsplit(source).scheme.lower()
     except ValueError as exc:  # e.g. a broken IPv6 host
@@ -29,17 +34,39 @@ def _read(source: str) -> tuple[list[bytes] | None, str | None]:
         if not path.is_file():
             return None, f"{source}: no such file, and not an http(s):// or file:// URL"
         source = path.resolve().as_uri()
+    info = SOURCES[via]
+    feed = FeedConfig(
+        name="check",
+        url=source,
+        kind=kind if kind in info.kinds else info.kinds[0],  # type: ignore[arg-type]
+        source=via,  # type: ignore[arg-type]
+        token_env=token_env,
+        key_env=key_env,
+    )
 
     async def fetch() -> tuple[list[bytes] | None, str | None]:
         async with Fetcher(Limits()) as fetcher:
-            result = await fetcher.fetch(source)
+            result = await read_feed(fetcher, feed)
         return (result.pages, None) if result.status == "ok" else (None, result.error)
 
     return asyncio.run(fetch())
 
 
-def check_feed(source: str, kind: str | None, *, as_json: bool = False) -> int:
-    pages, error = _read(source)
+def check_feed(
+    source: str,
+    kind: str | None,
+    *,
+    as_json: bool = False,
+    via: str = "jsonfeed",
+    token_env: str | None = None,
+    key_env: str | None = None,
+) -> int:
+    """Read `source` as the `via` source would (a platform's API, a sheet, a JSON Feed)
+    and describe what the contract makes of it."""
+    if kind is not None and kind not in SOURCES[via].kinds:
+        print(f"clp-tui: a {SOURCES[via].label} source gives {' or '.join(SOURCES[via].kinds)} items", file=sys.stderr)
+        return exits.USAGE
+    pages, error = _read(source, kind, via, token_env, key_env)
     if pages is None:
         print(f"clp-tui: cannot read the feed: {one_line(error)}", file=sys.stderr)
         return exits.USAGE
@@ -107,4 +134,6 @@ def _report(
 
 
 def run(args: argparse.Namespace) -> int:
-    return check_feed(args.source, args.kind, as_json=args.json)
+    return check_feed(
+        args.source, args.kind, as_json=args.json, via=args.via, token_env=args.token_env, key_env=args.key_env
+    )

@@ -117,7 +117,22 @@ def _press(row: dict[str, str]) -> dict[str, Any]:
     return item
 
 
-BUILDERS = {"milestone": _milestone, "activity": _activity, "press": _press}
+def _comment(row: dict[str, str]) -> dict[str, Any]:
+    """A comment exported from a platform clp-tui cannot read directly (X, Nextdoor)."""
+    ext: dict[str, Any] = {"type": "comment"}
+    for key in ("platform", "channel", "thread_id", "thread_title", "in_reply_to"):
+        if _text(row, key):
+            ext[key] = _text(row, key)
+    item: dict[str, Any] = {"id": _text(row, "id"), "content_text": _text(row, "text"), "_clp": ext}
+    if _text(row, "author"):
+        item["authors"] = [{"name": _text(row, "author")}]
+    for column, field in (("published", "date_published"), ("url", "url")):
+        if _text(row, column):
+            item[field] = _text(row, column)
+    return item
+
+
+BUILDERS = {"milestone": _milestone, "activity": _activity, "press": _press, "comment": _comment}
 # The contract's own structs, so a row that check-feed would reject is left out here.
 _CHECKS = {kind: msgspec.json.Decoder(EXT_BY_KIND[kind]) for kind in BUILDERS}
 _HINTS = {
@@ -143,6 +158,7 @@ REQUIRED = {
     "milestone": ("id", "title", "due"),
     "activity": ("branch", "week"),
     "press": ("id", "title", "format", "stage"),
+    "comment": ("id", "text"),
 }
 
 

@@ -49,7 +49,7 @@ SOURCES: dict[str, SourceInfo] = {
         SourceInfo(
             "csv",
             "spreadsheet (CSV)",
-            ("milestone", "activity", "press"),
+            ("milestone", "activity", "press", "comment"),
             frozenset(),
             "a spreadsheet is read-only",
             "none (a published sheet is public)",
