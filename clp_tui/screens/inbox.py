@@ -10,6 +10,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
+from clp_tui.data.sources import decision_reach
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
@@ -22,11 +23,6 @@ _BLOCK = 100
 PREVIEW_CHARS = 1500
 # Seconds of quiet after the last saved decision before the list is re-ordered.
 LANDED_RELOAD_DELAY = 0.15
-PLATFORM_NOTE = (
-    "clp-tui records moderation decisions for the team; it does not change anything on "
-    "{platform}. Hide or remove the comment there too, and report it to the platform if it "
-    "breaks their rules."
-)
 
 
 class InboxSource:
@@ -194,7 +190,9 @@ class InboxScreen(DashboardScreen):
                 t.append(f"{marker}{indent}", style=style)
                 t.append(one_line(other.author, 24), style="bold")
                 t.append(": " + one_line(other.body, 160) + "\n", style=style)
-        t.append("\n" + PLATFORM_NOTE.format(platform=clean(c.platform)), style="dim italic")
+        feed = next((f for f in self.clp.config.feeds if f.name == c.feed), None)
+        reach = decision_reach(feed.source if feed else "jsonfeed", bool(feed and feed.apply_decisions), c.platform)
+        t.append("\n" + clean(reach), style="dim italic")
         return t
 
     def on_row_list_chosen(self, event: RowList.Chosen) -> None:

@@ -96,3 +96,27 @@ SOURCES: dict[str, SourceInfo] = {
         ),
     )
 }
+
+
+def decision_reach(source: str, apply_decisions: bool, platform: str) -> str:
+    """What a decision in the inbox does where the comment is, in one sentence,
+    said before the key is pressed. (Sending decisions to a platform is the
+    moderation outbox's work; until then every decision is recorded here only.)"""
+    info = SOURCES.get(source, SOURCES["jsonfeed"])
+    if not info.actions:
+        if source == "jsonfeed":
+            return (
+                f"clp-tui records moderation decisions for the team; it does not change anything on {platform}. "
+                "Hide or remove the comment there too, and report it to the platform if it breaks their rules."
+            )
+        return f"Recorded here only: {info.why_not}. Act on {info.label} itself if the comment must go."
+    can = ", ".join(a for a in ACTIONS if a in info.actions)
+    if not apply_decisions:
+        return (
+            f"Recorded here only: this feed has apply_decisions off ({info.label} can: {can}). "
+            f"Act on {info.label} itself if the comment must go."
+        )
+    return (
+        f"Recorded here only for now: sending decisions to {info.label} ({can}) comes with the moderation "
+        f"outbox. Act on {info.label} itself if the comment must go."
+    )
