@@ -2,7 +2,8 @@
 
 The whole real path runs: the demo world is served with ETags by a local HTTP
 server, changes every few seconds, and the dashboard syncs it into a throwaway
-database like any other feed.
+database like any other feed. Beside the JSON Feeds, the events officer's
+spreadsheet is served as CSV and read by the `csv` source.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from pathlib import Path
 from clp_tui.clock import system_clock
 from clp_tui.config import parse_config
 from clp_tui.demo.server import FeedServer
+from clp_tui.demo.sheet import DemoSheet
 from clp_tui.demo.world import FEEDS, DemoWorld
 
 REFRESH = {"plan": 10, "activity": 10, "comments": 5, "press": 10}
+SHEET = "events-sheet"  # the events officer's spreadsheet, read by the csv source
 
 
 def demo_config(server: FeedServer) -> str:
@@ -37,13 +40,24 @@ def demo_config(server: FeedServer) -> str:
             f'kind = "{kind}"',
             f"refresh = {REFRESH[name]}",
         ]
+    lines += [
+        "[[feeds]]",
+        f'name = "{SHEET}"',
+        f'url = "{server.url(SHEET).removesuffix(".json")}"',
+        'kind = "milestone"',
+        'source = "csv"',
+        "refresh = 10",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
     world = DemoWorld(system_clock().date())
+    sheet = DemoSheet(system_clock().date())
 
     def provide(name: str) -> bytes | None:
+        if name == SHEET:
+            return sheet.csv_bytes()
         return json.dumps(world.feed(name)).encode()
 
     with tempfile.TemporaryDirectory(prefix="clp-tui-demo-") as folder, FeedServer(provide) as server:
@@ -58,6 +72,7 @@ def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
         def ticker() -> None:
             while not stop.wait(tick):
                 world.tick()
+                sheet.tick()
 
         thread = threading.Thread(target=ticker, name="demo-ticker", daemon=True)
         thread.start()

@@ -1,0 +1,34 @@
+"""`clp-tui demo`: the fictional CLP's feeds, its spreadsheet and (once a platform
+source is there) its Page's comments, served on loopback and synced for real."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from frozen import TODAY
+
+from clp_tui.demo.sheet import DemoSheet
+
+
+def test_the_demo_syncs_every_feed_and_the_sheet(cli) -> None:
+    result = cli("demo", "--print", files=False, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
+    assert set(lines) >= {"plan", "activity", "comments", "press", "events-sheet"}
+    assert all(" ok " in line for line in lines.values()), result.stdout
+    assert "+3 added" in lines["events-sheet"]
+
+
+def test_an_edit_to_the_sheet_changes_a_cell() -> None:
+    sheet = DemoSheet(TODAY)
+
+    def achieved() -> dict[str, str]:
+        return {row["id"]: row["achieved"] for row in csv.DictReader(io.StringIO(sheet.csv_bytes().decode()))}
+
+    before = achieved()
+    for _ in range(3):
+        sheet.tick()
+    after = achieved()
+    assert int(after["sheet-stalls"]) == int(before["sheet-stalls"]) + 1
+    assert after["sheet-hustings"] == before["sheet-hustings"] == ""
