@@ -17,6 +17,7 @@ from clp_tui import exits
 from clp_tui.commands.listing import LIST_KINDS
 from clp_tui.config import ConfigError, default_config_path, default_db_path
 from clp_tui.data.sources import SOURCES
+from clp_tui.data.text import clean
 from clp_tui.registry import SCREEN_NAMES
 
 # Each command, and the module of clp_tui/commands/ whose `run(args)` carries it out.
@@ -140,8 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("item", metavar="ITEM", help="FEED/ID, or an ID that only one feed uses")
     q.add_argument(
         "--output",
-        type=Path,
-        required=True,
+        required=True,  # a str: Path() would drop the trailing slash that says "a folder"
         metavar="DIR_OR_FILE",
         help="a folder (the file is named for you) or a file",
     )
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConfigError as exc:
-        print(f"clp-tui: config error: {exc}", file=sys.stderr)
+        print(f"clp-tui: config error: {clean(str(exc))}", file=sys.stderr)
         return exits.USAGE
     except KeyboardInterrupt:
         return exits.INTERRUPTED
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         from clp_tui.data.store import StoreError
 
         if isinstance(exc, StoreError):
-            print(f"clp-tui: {exc}", file=sys.stderr)
+            print(f"clp-tui: {clean(str(exc))}", file=sys.stderr)
             return exits.FAILED
         from clp_tui.crash import report_crash
 

@@ -111,6 +111,22 @@ def _key_path(msgspec_path: str) -> str:
     return msgspec_path.removeprefix("$").removeprefix(".") or "(top level)"
 
 
+def _suggestion(table: str, wrong: str) -> str:
+    """ "; did you mean `x`?" for the valid key of `table` closest to `wrong`."""
+    import difflib
+
+    struct = {f.name: f.type for f in msgspec.structs.fields(Config)}.get(table, Config)
+    if table == "feeds":
+        struct = FeedConfig
+    if not isinstance(struct, type) or not issubclass(struct, msgspec.Struct):
+        return " (see `clp-tui init` for every key)"
+    valid = [f.name for f in msgspec.structs.fields(struct)]
+    close = difflib.get_close_matches(wrong.lower(), valid, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f" (this table's keys are: {', '.join(valid)})"
+
+
 def _explain(message: str) -> tuple[str, str]:
     """(key, problem) from a msgspec validation message."""
     reason, sep, where = message.rpartition(" - at `")
@@ -119,8 +135,9 @@ def _explain(message: str) -> tuple[str, str]:
         reason = message
     unknown = re.match(r"Object contains unknown field `([^`]+)`", reason)
     if unknown:
+        table = re.sub(r"\[\d+\]", "", key)
         key = f"{key}.{unknown.group(1)}" if key != "(top level)" else unknown.group(1)
-        return key, "unknown key (check the spelling; see `clp-tui init` for every key)"
+        return key, "unknown key" + _suggestion(table, unknown.group(1))
     missing = re.match(r"Object missing required field `([^`]+)`", reason)
     if missing:
         key = f"{key}.{missing.group(1)}" if key != "(top level)" else missing.group(1)
@@ -248,55 +265,10 @@ def token_for(feed: FeedConfig) -> str | None:
     return os.environ.get(feed.token_env, "").strip() or None
 
 
-STARTER = """\
-# clp-tui configuration. Every key is optional except each feed's name, url and kind.
-# Docs: docs/configuration.md; the feed format: docs/feeds.md
+def starter_text() -> str:
+    """The commented config `clp-tui init` writes (clp_tui/starter.toml): every feed in it
+    is commented out, so the first `sync` asks for a real one instead of failing on a
+    placeholder address."""
+    from importlib.resources import files
 
-[officer]
-name = "Your Name"                       # recorded with every decision you make
-role = "Communications & Social Media Officer"
-
-# One [[feeds]] table per shared JSON feed.
-[[feeds]]
-name = "plan"                            # unique; letters, digits, _ . -
-url = "https://example.org/campaign.json"   # http://, https:// or file://
-kind = "milestone"                       # milestone | activity | comment | press
-refresh = 60                             # seconds between polls in the dashboard
-# token_env = "PLAN_TOKEN"               # bearer token read from this environment variable
-
-# [[feeds]]
-# name = "comments"
-# url = "file:///srv/clp/comments.json"
-# kind = "comment"
-
-[network]
-connect_timeout = 10                     # seconds (at most 15)
-read_timeout = 15                        # seconds between bytes (at most 15)
-deadline = 60                            # seconds for one whole fetch, all pages included
-max_bytes = 20971520                     # decoded size cap per feed (20 MiB)
-max_pages = 50                           # next_url pages followed at most
-
-[moderation]
-watch_words = []                         # comments containing these are flagged
-flag_links = true                        # flag comments that contain links
-repeat_posts = 4                         # flag a commenter posting this often in one day
-retain_days = 90                         # `clp-tui purge` blanks reviewed comments older than this
-
-[campaign]
-# The imprint your material must carry; `clp-tui report` flags press cards and
-# milestones whose text lacks it (docs/meetings.md). For example:
-# imprint = "Promoted by A. Agent on behalf of P. Candidate, both at 1 High St, Fernbridge FB1 1AA"
-imprint = ""
-
-[board]
-behind_margin = 0.15                     # how far progress may trail the calendar before "behind"
-weeks = 8                                # weeks shown in the branch grid
-
-[meeting]
-cycle_seconds = 20                       # meeting mode shows each screen this long
-
-[keys]
-# Remap any key by its binding id, e.g.:
-# "inbox.approve" = "y"
-# "app.quit" = "ctrl+q"
-"""
+    return files("clp_tui").joinpath("starter.toml").read_text(encoding="utf-8")

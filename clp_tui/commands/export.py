@@ -31,15 +31,20 @@ def export_decisions(config: Config, db_path: Path, *, fmt: str, since: dt.date 
     return exits.OK
 
 
-def _pack_path(output: Path, default_name: str) -> Path:
-    """A folder (existing, or written with a trailing slash) gets the default name inside it."""
-    if output.is_dir() or str(output).endswith(("/", os.sep)):
-        output.mkdir(parents=True, exist_ok=True)
-        return output / default_name
-    return output
+def is_folder(output: str) -> bool:
+    """An existing folder, or one written with a trailing slash (made if need be)."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
-def export_escalation(config: Config, db_path: Path, ref: str, *, output: Path, fmt: str | None) -> int:
+def _pack_path(output: str, default_name: str) -> Path:
+    """A folder gets the default name inside it; anything else is the file to write."""
+    if is_folder(output):
+        Path(output).mkdir(parents=True, exist_ok=True)
+        return Path(output) / default_name
+    return Path(output)
+
+
+def export_escalation(config: Config, db_path: Path, ref: str, *, output: str | Path, fmt: str | None) -> int:
     from clp_tui.data.evidence import PackError, build_pack
     from clp_tui.data.packs import record_exported_pack
     from clp_tui.data.store import Store
@@ -54,8 +59,8 @@ def export_escalation(config: Config, db_path: Path, ref: str, *, output: Path, 
     except PackError as exc:
         print(f"clp-tui: {exc}", file=sys.stderr)
         return exits.FAILED
-    as_folder = output.is_dir() or str(output).endswith(("/", os.sep))
-    fmt = format_for(fmt, None if as_folder else output)
+    output = str(output)
+    fmt = format_for(fmt, None if is_folder(output) else Path(output))
     try:
         target = _pack_path(output, pack_filename(pack, fmt))
     except OSError as exc:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from clp_tui import exits
-from clp_tui.config import STARTER, default_config_path
+from clp_tui.config import default_config_path, starter_text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"clp-tui: {path} already exists; pass --force to overwrite it", file=sys.stderr)
         return exits.USAGE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(STARTER, encoding="utf-8")
+    path.write_text(starter_text(), encoding="utf-8")
     path.chmod(0o600)
-    print(f"wrote {path}: edit the [[feeds]] entries, then run `clp-tui sync`")
+    print(f"wrote {path}: every feed in it is commented out; add yours (docs/configuration.md), then `clp-tui sync`")
     return exits.OK

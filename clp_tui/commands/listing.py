@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from clp_tui import exits
-from clp_tui.commands.common import config_of, db_path_of
+from clp_tui.commands.common import cache_missing, config_of, db_path_of
 from clp_tui.config import Config
 from clp_tui.data.board import load_milestones
 from clp_tui.data.decision_log import local_join, local_or_feed
@@ -37,6 +37,8 @@ def _rows(store: Store, kind: str) -> list[Any]:
 
 
 def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> int:
+    if cache_missing(db_path):  # a mistyped --db must not become a new, empty cache
+        return exits.FAILED
     store = Store(db_path)
     out = sys.stdout
     if kind == "milestone":

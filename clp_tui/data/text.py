@@ -91,3 +91,8 @@ def html_to_text(fragment: str) -> str:
         return html.unescape(re.sub(r"<[^>]*>", "", fragment))
     text = "".join(collector.parts)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """ "1 comment", "2 comments", "1,200 comments" ("1 branch", plural("2", "branch", "branches"))."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"

@@ -23,13 +23,21 @@ def csv_safe(cell: Any) -> Any:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
+def csv_value(value: Any) -> Any:
+    """A decision's value as a spreadsheet expects it: text as text (approved, not
+    "approved"), a number as a number, anything else (a consent: who and when) as JSON."""
+    if value is None or isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def decisions_csv(rows: Iterable[dict[str, Any]]) -> str:
-    """The log as CSV with a header row; `value` is the JSON of the value (as stored)."""
+    """The log as CSV with a header row; see `csv_value` for the value column."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(DECISION_COLUMNS)
     for r in rows:
-        cells = {**r, "value": None if r["value"] is None else json.dumps(r["value"], ensure_ascii=False)}
+        cells = {**r, "value": csv_value(r["value"])}
         writer.writerow(["" if cells[c] is None else csv_safe(cells[c]) for c in DECISION_COLUMNS])
     return buffer.getvalue()
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
 from clp_tui.data.sources import decision_reach
-from clp_tui.data.text import clean, one_line
+from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
 from clp_tui.widgets.badges import decision_badge
@@ -131,7 +131,7 @@ class InboxScreen(DashboardScreen):
     def _update_title(self) -> None:
         platform = one_line(self.platform, 30) if self.platform else "all platforms"
         selected = f" · {len(self.selected)} selected" if self.selected else ""
-        self.rows.border_title = Text(f"{self.view} · {platform} · {self.source.total:,} comments{selected}")
+        self.rows.border_title = Text(f"{self.view} · {platform} · {plural(self.source.total, 'comment')}{selected}")
 
     def _show_detail(self) -> None:
         detail = self.query_one("#inbox-detail", Static)
@@ -230,7 +230,7 @@ class InboxScreen(DashboardScreen):
             self.pending[key] = value
         if len(targets) > 1:
             self.selected.clear()
-            self.notify(f"{value.replace('_', ' ')}: {len(targets)} comments", timeout=3)
+            self.notify(f"{value.replace('_', ' ')}: {plural(len(targets), 'comment')}", timeout=3)
             self.rows.invalidate()
         else:
             self.rows.refresh_row(self.rows.cursor)

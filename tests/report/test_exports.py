@@ -17,7 +17,7 @@ from clp_tui.data.evidence import PackError, build_pack
 from clp_tui.data.packs import exported_packs
 from clp_tui.data.store import Store
 from clp_tui.data.text import clean
-from clp_tui.documents.decisions import decisions_csv
+from clp_tui.documents.decisions import csv_value, decisions_csv
 from clp_tui.documents.markdown import md_code, md_fence
 from clp_tui.documents.pack import pack_html, pack_markdown
 
@@ -50,8 +50,10 @@ def test_cli_csv_round_trip(cli: Cli, store: Store) -> None:
     expected = log(store)
     assert len(back) == len(expected) == 60
     for got, want in zip(back, expected, strict=True):
-        assert got == {k: "" if want[k] is None else str(want[k]) for k in DECISION_COLUMNS}
-    assert json.loads(back[-1]["value"]) == "done"
+        stored = {**want, "value": csv_value(json.loads(want["value"])) if want["value"] else None}
+        assert got == {k: "" if stored[k] is None else str(stored[k]) for k in DECISION_COLUMNS}
+    # Text is written as text, as CSV tools expect, not as the JSON string "done".
+    assert back[-1]["value"] == "done"
 
 
 def test_cli_json_round_trip_to_file(cli: Cli, store: Store) -> None:
@@ -178,3 +180,13 @@ def test_ambiguous_bare_id(store: Store, config: Config, tmp_path: Path) -> None
     with pytest.raises(PackError, match="matches more than one comment"):
         build_pack(store, config, HOSTILE_ID)
     assert build_pack(store, config, f"comments/{HOSTILE_ID}").comment.feed == "comments"
+
+
+def test_an_output_with_a_trailing_slash_is_a_new_folder(cli: Cli) -> None:
+    """`--output glu/` wrote a file named `glu`: the slash was lost on the way in."""
+    done = cli("export", "escalation", HOSTILE_ID, "--output", "glu/")
+    assert done.returncode == 0, done.stderr
+    folder = cli.home / "glu"
+    assert folder.is_dir()
+    (pack,) = folder.iterdir()
+    assert pack.suffix == ".md" and HOSTILE_ID in pack.name
