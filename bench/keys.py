@@ -122,8 +122,8 @@ async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int
 
         # `a` repaints only once the decision has been written on the writer thread.
         def landed_factory() -> Any:
-            before = len(app.writer._undo)
-            return lambda: len(app.writer._undo) > before
+            before = app.writer.undoable("InboxScreen")
+            return lambda: app.writer.undoable("InboxScreen") > before
 
         first: list[float] = []
         last: list[float] = []
@@ -133,7 +133,7 @@ async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int
             first += f
             last += s
         result["frame_a"], result["settled_a"] = first, last
-        result["decisions"] = len(app.writer._undo)
+        result["decisions"] = app.writer.undoable("InboxScreen")
     return result
 
 

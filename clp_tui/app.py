@@ -224,8 +224,6 @@ class ClpApp(App[None]):
     def on_write_landed(self, message: WriteLanded) -> None:
         # Our own commit is not "another officer's": the screen that asked reloads itself.
         self.store_watch.mark_seen()
-        if message.action == "undo" and message.result is None:
-            self.notify("Nothing to undo in this session.", timeout=3)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(f"{message.error}\nThe decision was NOT recorded; try again.", severity="error", markup=False)

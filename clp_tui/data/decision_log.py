@@ -172,3 +172,10 @@ def decision_rows(store: Store, since: dt.date | None = None) -> list[dict[str, 
         record["value"] = json.loads(r["value"]) if r["value"] is not None else None
         out.append(record)
     return out
+
+
+def decisions_by_seq(store: Store, seqs: list[int]) -> list[dict[str, Any]]:
+    """The log entries with these sequence numbers, in order, values decoded."""
+    marks = ", ".join("?" for _ in seqs)
+    rows = store.query(f"SELECT {', '.join(DECISION_COLUMNS)} FROM decisions WHERE seq IN ({marks}) ORDER BY seq", seqs)
+    return [{**dict(r), "value": json.loads(r["value"]) if r["value"] is not None else None} for r in rows]

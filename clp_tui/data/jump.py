@@ -31,3 +31,17 @@ def find_items(store: Store, words: list[str], *, limit: int = JUMP_LIMIT) -> li
                       ORDER BY published DESC LIMIT {int(limit)}"""
         results.extend(tuple(r) for r in store.query(sql, words))
     return results
+
+
+def label_of(store: Store, key: tuple[str, str], *, people: bool = True) -> str:
+    """What an item is called in a confirmation: a comment by its author (or, with
+    `people` False, its platform), anything else by its title, else its id."""
+    rows = store.query(
+        "SELECT kind, author_name, platform, title, substr(body, 1, 80) FROM items WHERE feed = ? AND id = ?", key
+    )
+    if not rows:
+        return key[1]
+    kind, author, platform, title, body = rows[0]
+    if kind == "comment":
+        return (author if people else None) or f"a {platform or 'comment'} comment"
+    return title or body or key[1]

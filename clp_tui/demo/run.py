@@ -3,7 +3,8 @@
 The whole real path runs: the demo world is served with ETags by a local HTTP
 server, changes every few seconds, and the dashboard syncs it into a throwaway
 database like any other feed. Beside the JSON Feeds, the events officer's
-spreadsheet is served as CSV and read by the `csv` source.
+spreadsheet is served as CSV and read by the `csv` source, and the CLP's Facebook
+Page answers as the Graph API does, read by the `facebook` source.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from pathlib import Path
 
 from clp_tui.clock import system_clock
 from clp_tui.config import parse_config
+from clp_tui.demo.graph import API_VERSION, PAGE_ID, DemoGraph
 from clp_tui.demo.server import FeedServer
 from clp_tui.demo.sheet import DemoSheet
 from clp_tui.demo.world import FEEDS, DemoWorld
 
 REFRESH = {"plan": 10, "activity": 10, "comments": 5, "press": 10}
 SHEET = "events-sheet"  # the events officer's spreadsheet, read by the csv source
+PAGE = "page"  # the CLP's Facebook Page, Graph-shaped, read by the facebook source
 
 
 def demo_config(server: FeedServer) -> str:
@@ -47,6 +50,12 @@ def demo_config(server: FeedServer) -> str:
         'kind = "milestone"',
         'source = "csv"',
         "refresh = 10",
+        "[[feeds]]",
+        f'name = "{PAGE}"',
+        f'url = "http://{server.host}:{server.port}/{API_VERSION}/{PAGE_ID}/posts"',
+        'kind = "comment"',
+        'source = "facebook"',
+        "refresh = 5",
     ]
     return "\n".join(lines) + "\n"
 
@@ -55,10 +64,17 @@ def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
     world = DemoWorld(system_clock().date())
     sheet = DemoSheet(system_clock().date())
 
+    graph = DemoGraph(world)
+
     def provide(name: str) -> bytes | None:
         if name == SHEET:
             return sheet.csv_bytes()
-        return json.dumps(world.feed(name)).encode()
+        if "/" in name:
+            return graph.answer(name)
+        doc = world.feed(name)
+        if name == "comments":  # the Page's comments come through the facebook source instead
+            doc["items"] = [i for i in doc["items"] if i.get("_clp", {}).get("platform") != "facebook"]
+        return json.dumps(doc).encode()
 
     with tempfile.TemporaryDirectory(prefix="clp-tui-demo-") as folder, FeedServer(provide) as server:
         config_path = Path(folder) / "config.toml"

@@ -234,9 +234,9 @@ class _FeedHandler(BaseHTTPRequestHandler):
 
 
 def _feed_name(path: str) -> str:
-    """The feed a request path names: `/plan.json` and `/plan` are both `plan`; '' if none."""
-    name = unquote(urlsplit(path).path).lstrip("/").removesuffix(".json")
-    return "" if "/" in name else name
+    """The feed a request path names: `/plan.json` and `/plan` are both `plan`, and
+    `/v21.0/ID/posts` is `v21.0/ID/posts` (the demo's Graph-shaped Page); '' if none."""
+    return unquote(urlsplit(path).path).lstrip("/").removesuffix(".json")
 
 
 def _accepts_gzip(accept_encoding: str) -> bool:

@@ -12,7 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from clp_tui.data.filters import Filter, parse_filter
+from clp_tui.data.jump import label_of
 from clp_tui.data.store import StoreError
+from clp_tui.screens.confirm import confirmation
 from clp_tui.widgets.footer import Footer
 from clp_tui.widgets.status import StatusHeader
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -32,6 +34,8 @@ class DashboardScreen(Screen[None]):
 
     BINDINGS = [
         Binding("slash", "start_filter", "Filter", id="screen.filter"),
+        Binding("u", "undo", "Undo", show=False, id="screen.undo"),
+        Binding("U", "redo", "Redo", show=False, id="screen.redo"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="screen.clear_filter"),
     ]
 
@@ -39,6 +43,7 @@ class DashboardScreen(Screen[None]):
         super().__init__()
         self.filter_text = ""
         self.filter = Filter()
+        self._decided: tuple[str, Any] = ("", None)  # the last decision asked for here
 
     @property
     def clp(self) -> ClpApp:
@@ -66,17 +71,53 @@ class DashboardScreen(Screen[None]):
         if self.clp.meeting:
             self.notify("Meeting mode is read-only.", severity="warning")
             return
-        self.clp.writer.decide(self, items, field, value, officer=self.clp.officer_name, reason=reason)
+        self._decided = (field, value)
+        self.clp.writer.decide(
+            self, items, field, value, officer=self.clp.officer_name, reason=reason, scope=self.scope
+        )
 
-    def undo_last(self) -> None:
-        """Undo this session's last decision."""
-        self.clp.writer.undo(self, officer=self.clp.officer_name)
+    @property
+    def scope(self) -> str:
+        """Undo and redo act on this screen's own decisions."""
+        return type(self).__name__
+
+    def action_undo(self) -> None:
+        """Undo the last decision made on this screen."""
+        if not self.clp.meeting:
+            self.clp.writer.undo(self, officer=self.clp.officer_name, scope=self.scope)
+
+    def action_redo(self) -> None:
+        """Make the last undone decision of this screen again."""
+        if not self.clp.meeting:
+            self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope)
+
+    def item_label(self, key: tuple[str, str]) -> str:
+        """What an item is called on this screen, for a confirmation line."""
+        return label_of(self.clp.store, key)
+
+    def cursor_to(self, key: tuple[str, str]) -> None:
+        """Put the cursor on an item in the list as it stands (after an undo or redo)."""
 
     # Textual calls a message's handler on every class of the MRO, so subclasses
     # override these two methods rather than the handlers.
 
     def on_write_landed(self, message: WriteLanded) -> None:
         self.write_landed(message)  # and the message bubbles on to the App
+        self._confirm(message)
+
+    def _confirm(self, message: WriteLanded) -> None:
+        if message.action == "write":
+            return
+        if message.result is None:
+            self.notify(f"Nothing to {message.action} on this screen.", timeout=3)
+            return
+        if message.action == "decide":
+            field, value = self._decided
+        else:
+            field, value = message.result[0].field, message.result[0].value
+            self.cursor_to(message.keys[0])
+        labels = [self.item_label(key) for key in message.keys[:1]] if len(message.keys) == 1 else message.keys
+        self.notify(confirmation(message.action, field, value, [str(x) for x in labels]), markup=False, timeout=4)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.write_failed(message)  # and the App tells the officer

@@ -260,6 +260,12 @@ class BoardScreen(DashboardScreen):
         self.group_by = "strand" if self.group_by == "horizon" else "horizon"
         self.refresh_data()
 
+    def cursor_to(self, key: tuple[str, str]) -> None:
+        for index, row in enumerate(self.source.rows):
+            if isinstance(row, Milestone) and (row.feed, row.id) == key:
+                self.rows.cursor = index
+                return
+
     def focus_item(self, key: tuple[str, str]) -> None:
         self.query_one("#filter").value = ""  # type: ignore[attr-defined]
         self._set_filter("")

@@ -10,6 +10,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
+from clp_tui.data.jump import label_of
 from clp_tui.data.sources import decision_reach
 from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
@@ -323,9 +324,6 @@ class InboxScreen(DashboardScreen):
 
         self.app.push_screen(AskText("Escalate to the GLU", prompt, placeholder="reason (required)"), done)
 
-    def action_undo(self) -> None:
-        self.undo_last()
-
     def action_toggle_select(self) -> None:
         c = self.current()
         if c is None:
@@ -345,6 +343,14 @@ class InboxScreen(DashboardScreen):
         position = options.index(self.platform) if self.platform in options else 0
         self.platform = options[(position + 1) % len(options)]
         self.refresh_data()
+
+    def cursor_to(self, key: tuple[str, str]) -> None:
+        index = self.inbox.position(key, self.view, self.platform, self.filter)
+        if index is not None:
+            self.rows.cursor = index
+
+    def item_label(self, key: tuple[str, str]) -> str:
+        return label_of(self.clp.store, key, people=not self.clp.meeting)
 
     def focus_item(self, key: tuple[str, str]) -> None:
         self.view, self.platform = "all", None

@@ -180,7 +180,7 @@ class PressScreen(DashboardScreen):
 
     def write_landed(self, message: WriteLanded) -> None:
         # A moved card is followed to its new column.
-        self.refresh_data(follow=message.keys[0] if message.action == "decide" and message.keys else None)
+        self.refresh_data(follow=message.keys[0] if message.action != "write" and message.keys else None)
 
     def on_kanban_highlighted(self, event: Kanban.Highlighted) -> None:
         self._show_detail()

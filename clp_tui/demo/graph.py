@@ -1,0 +1,82 @@
+"""The demo's Facebook Page, answered the way the Graph API answers: the fictional
+CLP's Facebook comments served as a Page's posts and each post's comments, so the
+`facebook` source reads them as it would read a real Page.
+
+Only what the demo needs: one page of posts, each post's comments in one page
+(`filter=stream` order, oldest first), no paging cursors, no token check.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from clp_tui.demo.world import DemoWorld
+
+API_VERSION = "v21.0"
+PAGE_ID = "104857600123"
+PAGE_NAME = "Fernbridge Labour"
+_PATH = re.compile(rf"{API_VERSION}/([^/]+)/(posts|comments)")
+
+
+def graph_time(stamp: str | None) -> str | None:
+    """2026-11-23T02:21:28Z as Graph writes it: 2026-11-23T02:21:28+0000."""
+    return stamp.replace("Z", "+0000") if stamp else None
+
+
+class DemoGraph:
+    """Graph-shaped answers from the demo world's Facebook comments."""
+
+    def __init__(self, world: DemoWorld) -> None:
+        self.world = world
+
+    def facebook_comments(self) -> list[dict[str, Any]]:
+        items = self.world.feed("comments")["items"]
+        return [i for i in items if i.get("_clp", {}).get("platform") == "facebook"]
+
+    def answer(self, name: str) -> bytes | None:
+        """The JSON for a request path like `v21.0/PAGE_ID/posts` (None: not a Graph path)."""
+        match = _PATH.fullmatch(name)
+        if match is None:
+            return None
+        node, edge = match.groups()
+        comments = self.facebook_comments()
+        if edge == "posts" and node == PAGE_ID:
+            threads: dict[str, dict[str, Any]] = {}
+            for c in comments:
+                ext = c["_clp"]
+                first = threads.setdefault(ext["thread_id"], {"title": ext.get("thread_title"), "at": None})
+                first["at"] = min(filter(None, (first["at"], c.get("date_published"))), default=None)
+            data = [
+                {
+                    "id": f"{PAGE_ID}_{tid}",
+                    "message": t["title"],
+                    "created_time": graph_time(t["at"]),
+                    "from": {"id": PAGE_ID, "name": PAGE_NAME},
+                }
+                for tid, t in sorted(threads.items())
+            ]
+            return json.dumps({"data": data}).encode()
+        if edge == "comments" and node.startswith(f"{PAGE_ID}_"):
+            thread = node.removeprefix(f"{PAGE_ID}_")
+            mine = sorted((c for c in comments if c["_clp"]["thread_id"] == thread), key=lambda c: c["id"])
+            return json.dumps({"data": [self._comment(node, c) for c in mine]}).encode()
+        return None
+
+    @staticmethod
+    def _comment(post: str, c: dict[str, Any]) -> dict[str, Any]:
+        author = (c.get("authors") or [{}])[0]
+        parent = c["_clp"].get("in_reply_to")
+        comment_id = f"{post}_{c['id']}"
+        out: dict[str, Any] = {
+            "id": comment_id,
+            "from": {"id": author.get("url", "").rsplit("-", 1)[-1], "name": author.get("name")},
+            "message": c.get("content_text", ""),
+            "created_time": graph_time(c.get("date_published")),
+            "permalink_url": f"https://www.facebook.com/{PAGE_ID}/posts/{post}?comment_id={c['id']}",
+            "is_hidden": c["_clp"].get("state") == "hidden",
+        }
+        if parent:
+            out["parent"] = {"id": f"{post}_{parent}"}
+        return out

@@ -1,0 +1,70 @@
+"""Undo you can trust: each screen undoes its own decisions, says what it undid,
+puts the cursor on it, and has redo; every decision confirms in one line."""
+
+from __future__ import annotations
+
+from appwait import drained
+
+from clp_tui.screens.board import BoardScreen
+from clp_tui.screens.inbox import InboxScreen
+
+from .conftest import SIZE, notifications, state
+
+
+async def set_progress(pilot, screen: BoardScreen, amount: str) -> tuple[str, str]:
+    m = screen.current()
+    await pilot.press("p", "ctrl+a", "ctrl+k", *amount, "enter")
+    await drained(pilot)
+    return (m.feed, m.id)
+
+
+async def test_a_milestone_set_on_the_board_survives_u_in_the_inbox(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        board = pilot.app.screen
+        assert isinstance(board, BoardScreen)
+        key = await set_progress(pilot, board, "7")
+        assert state(env.db, "progress") == {key: 7}
+        await pilot.press("3")
+        assert isinstance(pilot.app.screen, InboxScreen)
+        await pilot.press("u")
+        await drained(pilot)
+        assert state(env.db, "progress") == {key: 7}, "u in the inbox undid the board's decision"
+        assert "Nothing to undo on this screen." in notifications(pilot.app)
+
+
+async def test_undo_names_what_it_undid_moves_to_it_and_U_redoes_it(env):
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
+        inbox = pilot.app.screen
+        assert isinstance(inbox, InboxScreen)
+        first = inbox.current()
+        await pilot.press("h")
+        await drained(pilot)
+        said = notifications(pilot.app)[-1]
+        assert (
+            said
+            == f"hide · {first.author[:23]}{'…' if len(first.author) > 24 else first.author[23:]} · press u to undo"
+        )
+        assert state(env.db, "moderation") == {first.key: "hidden"}
+        await pilot.press("j", "j")
+        await pilot.press("u")
+        await drained(pilot)
+        await drained(pilot)
+        assert state(env.db, "moderation") == {}
+        said = notifications(pilot.app)[-1]
+        assert said.startswith(f"undid: hide · {first.author[:10]}") and said.endswith(" · press U to redo"), said
+        assert inbox.current().key == first.key, "the cursor did not go to what was undone"
+        await pilot.press("U")
+        await drained(pilot)
+        assert state(env.db, "moderation") == {first.key: "hidden"}
+        assert notifications(pilot.app)[-1].startswith("redid: hide · ")
+
+
+async def test_undo_on_the_board_is_the_boards_own(env):
+    async with env.app().run_test(size=SIZE) as pilot:
+        board = pilot.app.screen
+        key = await set_progress(pilot, board, "3")
+        await pilot.press("u")
+        await drained(pilot)
+        assert state(env.db, "progress") == {}
+        assert notifications(pilot.app)[-1].startswith("undid: progress 3 · ")
+        assert board.current() is not None and (board.current().feed, board.current().id) == key
