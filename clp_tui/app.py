@@ -31,7 +31,7 @@ from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreW
 from clp_tui.meeting import MeetingMode
 from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.screens.help import HelpScreen, help_rows
+from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
 
 
@@ -236,7 +236,8 @@ class ClpApp(App[None]):
     def action_help(self) -> None:
         """Every key that works here now, as mapped now, grouped: this screen, lists, everywhere."""
         title = getattr(self.screen, "TITLE", "")
-        self.push_screen(HelpScreen(title, help_rows(self, title.split(" ")[-1].lower())))
+        rows = help_rows(self, title.split(" ")[-1].lower())
+        self.push_screen(HelpScreen(title, rows, explained=explanations(self)))
 
     def jump_to(self, mode: str, key: tuple[str, str]) -> None:
         self.switch_mode(mode)

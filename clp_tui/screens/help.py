@@ -43,13 +43,25 @@ def help_rows(app: App[object], screen_prefix: str) -> list[tuple[str, str, str]
     return rows
 
 
+def explanations(app: App[object]) -> dict[str, str]:
+    """What a key's decision does, in words (its binding's tooltip), by binding id."""
+    return {a.binding.id: a.binding.tooltip for a in app.active_bindings.values() if a.binding.id and a.binding.tooltip}
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, title: str, rows: list[tuple[str, str, str]], notes: tuple[str, ...] = NOTES) -> None:
+    def __init__(
+        self,
+        title: str,
+        rows: list[tuple[str, str, str]],
+        notes: tuple[str, ...] = NOTES,
+        explained: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
+        self.explained = explained or {}
         self.title_text = title
         self.rows = rows
         self.notes = notes
@@ -61,7 +73,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(Text("Does"))
         table.add_column(Text("Binding id (remap in [keys])"), style="dim", no_wrap=True)
         for keys, description, binding_id in self.rows:
-            table.add_row(Text(keys), Text(description), Text(binding_id))
+            why = self.explained.get(binding_id)
+            table.add_row(Text(keys), Text(f"{description}: {why}" if why else description), Text(binding_id))
         with VerticalScroll(classes="dialog help"):
             yield Static(Text(f"Keys — {self.title_text}", style="bold"))
             yield Static(table)

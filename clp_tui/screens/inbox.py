@@ -82,10 +82,19 @@ class InboxScreen(DashboardScreen):
     DECISION_ACTIONS = {"approve", "hide", "escalate", "needs_reply", "undo", "toggle_select"}
 
     BINDINGS = [
-        Binding("a", "approve", "Approve", id="inbox.approve"),
-        Binding("h", "hide", "Hide", id="inbox.hide"),
-        Binding("e", "escalate", "Escalate", id="inbox.escalate"),
-        Binding("r", "needs_reply", "Reply", id="inbox.needs_reply"),
+        # No decision shares a letter with movement anywhere (h/l move on the press board).
+        Binding("a", "approve", "Approve", id="inbox.approve", tooltip="the comment is fine to stay"),
+        Binding("x", "hide", "Hide", id="inbox.hide", tooltip="the comment should not be seen (h and l move; x hides)"),
+        Binding(
+            "e",
+            "escalate",
+            "Escalate",
+            id="inbox.escalate",
+            tooltip="send it to the Governance and Legal Unit (asks why)",
+        ),
+        Binding(
+            "r", "needs_reply", "Reply", id="inbox.needs_reply", tooltip="marks it as needing a reply from the CLP"
+        ),
         Binding("u", "undo", "Undo", id="inbox.undo"),
         Binding("space", "toggle_select", "Select", id="inbox.select"),
         Binding("f", "cycle_view", "View", id="inbox.view"),

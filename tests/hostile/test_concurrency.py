@@ -235,7 +235,7 @@ async def test_two_syncs_and_two_dashboards_on_one_cache(shared, tmp_path: Path)
             screen._set_filter("platform:facebook")
             await pilot.pause()
             for n in range(DECISIONS):
-                await pilot.press("h")
+                await pilot.press("x")
                 for _ in range(500):
                     await pilot.pause(0.01)
                     mine = app.store.query("SELECT count(*) FROM decisions WHERE officer = 'Officer A'")[0][0]

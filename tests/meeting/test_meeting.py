@@ -102,7 +102,7 @@ async def test_decision_keys_are_off_and_m_switches_back(cache) -> None:
     config, db, _ = cache
     app = ClpApp(config, db, meeting=True, live=False, clock=CLOCK)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("3", "a", "h", "space", "a")
+        await pilot.press("3", "a", "x", "space", "a")
         await pilot.press("4", "right_square_bracket", "n")
         await drained(pilot)
         assert Store(db).query("SELECT count(*) FROM decisions")[0][0] == 0

@@ -40,7 +40,7 @@ async def test_a_h_r_record_their_decisions(env):
     async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         expected = {}
-        for n, (key, value) in enumerate((("a", "approved"), ("h", "hidden"), ("r", "needs_reply")), start=1):
+        for n, (key, value) in enumerate((("a", "approved"), ("x", "hidden"), ("r", "needs_reply")), start=1):
             target = screen.current()
             assert target is not None and target.decision is None
             await pilot.press(key)
@@ -105,7 +105,7 @@ async def test_u_undoes_the_last_decision(env):
     async with env.app(start="inbox").run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
         target = screen.current()
-        await pilot.press("h")
+        await pilot.press("x")
         await settle(pilot, lambda: target.key in moderation(env) and screen.source.total == 199)
         await pilot.press("u")
         await settle(pilot, lambda: target.key not in moderation(env) and screen.source.total == 200)
@@ -258,7 +258,7 @@ async def test_decisions_persist_across_restart_and_reach_the_cli(env, cli):
         await pilot.press("a")
         await landed(pilot, env, screen, 1)
         hidden = screen.current().key
-        await pilot.press("h")
+        await pilot.press("x")
         await landed(pilot, env, screen, 2)
 
     async with env.app(start="inbox").run_test(size=SIZE) as pilot:

@@ -37,7 +37,7 @@ async def test_undo_names_what_it_undid_moves_to_it_and_U_redoes_it(env):
         inbox = pilot.app.screen
         assert isinstance(inbox, InboxScreen)
         first = inbox.current()
-        await pilot.press("h")
+        await pilot.press("x")
         await drained(pilot)
         said = notifications(pilot.app)[-1]
         assert (
@@ -68,3 +68,28 @@ async def test_undo_on_the_board_is_the_boards_own(env):
         assert state(env.db, "progress") == {}
         assert notifications(pilot.app)[-1].startswith("undid: progress 3 · ")
         assert board.current() is not None and (board.current().feed, board.current().id) == key
+
+
+def test_no_decision_key_is_a_movement_key_on_any_screen() -> None:
+    """A vim user's `h` on the press board moves left; in the inbox it once hid a comment."""
+    from clp_tui.app import ClpApp
+
+    movement = {"h", "j", "k", "l", "left", "right", "up", "down"}
+    for screen in ClpApp.MODES.values():
+        for binding in screen.BINDINGS:
+            keys = set(binding.key.split(","))
+            if binding.action in getattr(screen, "DECISION_ACTIONS", set()):
+                assert not keys & movement, (screen.__name__, binding.action, binding.key)
+
+
+async def test_help_says_what_each_decision_does(env):
+    import html
+    import re
+
+    async with env.app(start="inbox").run_test(size=(160, 48)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        svg = html.unescape(pilot.app.export_screenshot()).replace("\xa0", " ")
+        text = " ".join(re.sub(r"<[^>]+>", "", svg).split())
+        assert "Reply: marks it as needing a reply from the CLP" in text
+        assert "Hide: the comment should not be seen" in text
