@@ -103,90 +103,45 @@ class GraphWorld:
         return sorted((c for c in self.comments.values() if c.on == node), key=lambda c: (c.created, c.id))
 
 
+def at(day_time: str) -> str:
+    """`11-19 10:02` as Graph writes a time in our year: 2026-11-19T10:02:00+0000."""
+    day, time = day_time.split()
+    return f"2026-{day}T{time}:00+0000"
+
+
+# (id, post or media, text, author, when, replying to, hidden)
+_COMMENTS = [
+    ("5002_7001", "1234_5002", "I'll be there, what should I bring?", "Sam Okafor", "11-19 10:02", None, False),
+    ("5002_7002", "1234_5002", "Comfy shoes and a water bottle!", PAGE_NAME, "11-19 10:30", "5002_7001", False),
+    ("5002_7003", "1234_5002", "Which streets are you covering?", "Jo Tran", "11-19 11:00", None, False),
+    ("5002_7004", "1234_5002", "buy cheap followers at totally-legit.example", "Spam Account", "11-19 11:05", None, True),
+    ("5002_7005", "1234_5002", "North side of the canal, then Elm Street.", "Priya Shah", "11-19 12:40", "5002_7003", False),
+    ("5003_7101", "1234_5003", 'Great night — "proper" debate 🌹\n<b>thanks</b> & well done', "Alex Byrne", "11-21 21:00", None, False),
+    ("5003_7102", "1234_5003", "Agreed, best hustings in years.", "Morgan Lee", "11-21 21:20", "5003_7101", False),
+    ("17900000000000201", IG_POST, "See you there 👋", "dale_resident", "11-20 12:30", None, False),
+    ("17900000000000202", IG_POST, "What time do you pack up?", "canal_walker", "11-20 12:45", None, False),
+    ("17900000000000203", IG_POST, "Around 3pm!", IG_USERNAME, "11-20 13:00", IG_ASKED, False),
+    ("17900000000000204", IG_POST, "Thanks, on my way", "canal_walker", "11-20 13:10", IG_ASKED, False),
+    ("17900000000000205", IG_POST, "Me too", "north_bank_nan", "11-20 13:20", IG_ASKED, False),
+    ("17900000000000206", IG_POST, "follow me for prizes!!!", "prize_bot_99", "11-20 14:00", None, True),
+    ("17900000000000207", "18000000000000102", "Good luck in May", "millbrook_mo", "11-21 16:30", None, False),
+]  # fmt: skip
+
+
 def default_world() -> GraphWorld:
+    """A fictional CLP's Facebook Page (three posts) and Instagram account (three media)."""
     world = GraphWorld(
         posts=[
-            Post("1234_5003", "Thank you to all who came to the Dale Road hustings.", "2026-11-21T20:15:00+0000"),
-            Post(
-                "1234_5002",
-                "Canvassing this Saturday in Northbank!\nMeet at the library, 10am.",
-                "2026-11-19T09:00:00+0000",
-            ),
-            Post("1234_5001", "Our winter food bank drive starts today.", "2026-11-17T08:30:00+0000"),
-            Post(
-                "18000000000000101",
-                "Street stall at Millbrook market\n#labour #millbrook",
-                "2026-11-20T12:00:00+0000",
-                True,
-            ),
-            Post("18000000000000102", "Meet our candidate for Dale ward.", "2026-11-21T16:00:00+0000", True),
-            Post("18000000000000103", "Photos from Saturday's ward surgery", "2026-11-22T10:00:00+0000", True),
+            Post("1234_5003", "Thank you to all who came to the Dale Road hustings.", at("11-21 20:15")),
+            Post("1234_5002", "Canvassing this Saturday in Northbank!\nMeet at the library, 10am.", at("11-19 09:00")),
+            Post("1234_5001", "Our winter food bank drive starts today.", at("11-17 08:30")),
+            Post(IG_POST, "Street stall at Millbrook market\n#labour #millbrook", at("11-20 12:00"), True),
+            Post("18000000000000102", "Meet our candidate for Dale ward.", at("11-21 16:00"), True),
+            Post("18000000000000103", "Photos from Saturday's ward surgery", at("11-22 10:00"), True),
         ]
     )
-    for c in (
-        Comment(
-            "5002_7001", "1234_5002", "I'll be there, what should I bring?", "Sam Okafor", "2026-11-19T10:02:00+0000"
-        ),
-        Comment(
-            "5002_7002",
-            "1234_5002",
-            "Comfy shoes and a water bottle!",
-            "Riverside & Dale Labour",
-            "2026-11-19T10:30:00+0000",
-            "5002_7001",
-        ),
-        Comment("5002_7003", "1234_5002", "Which streets are you covering?", "Jo Tran", "2026-11-19T11:00:00+0000"),
-        Comment(
-            "5002_7004",
-            "1234_5002",
-            "buy cheap followers at totally-legit.example",
-            "Spam Account",
-            "2026-11-19T11:05:00+0000",
-            hidden=True,
-        ),
-        Comment(
-            "5002_7005",
-            "1234_5002",
-            "North side of the canal, then Elm Street.",
-            "Priya Shah",
-            "2026-11-19T12:40:00+0000",
-            "5002_7003",
-        ),
-        Comment(
-            "5003_7101",
-            "1234_5003",
-            'Great night — "proper" debate 🌹\n<b>thanks</b> & well done',
-            "Alex Byrne",
-            "2026-11-21T21:00:00+0000",
-        ),
-        Comment(
-            "5003_7102",
-            "1234_5003",
-            "Agreed, best hustings in years.",
-            "Morgan Lee",
-            "2026-11-21T21:20:00+0000",
-            "5003_7101",
-        ),
-        Comment("17900000000000201", IG_POST, "See you there 👋", "dale_resident", "2026-11-20T12:30:00+0000"),
-        Comment("17900000000000202", IG_POST, "What time do you pack up?", "canal_walker", "2026-11-20T12:45:00+0000"),
-        Comment("17900000000000203", IG_POST, "Around 3pm!", IG_USERNAME, "2026-11-20T13:00:00+0000", IG_ASKED),
-        Comment(
-            "17900000000000204", IG_POST, "Thanks, on my way", "canal_walker", "2026-11-20T13:10:00+0000", IG_ASKED
-        ),
-        Comment("17900000000000205", IG_POST, "Me too", "north_bank_nan", "2026-11-20T13:20:00+0000", IG_ASKED),
-        Comment(
-            "17900000000000206",
-            IG_POST,
-            "follow me for prizes!!!",
-            "prize_bot_99",
-            "2026-11-20T14:00:00+0000",
-            hidden=True,
-        ),
-        Comment(
-            "17900000000000207", "18000000000000102", "Good luck in May", "millbrook_mo", "2026-11-21T16:30:00+0000"
-        ),
-    ):
-        world.add(c)
+    for comment_id, on, text, author, when, parent, hidden in _COMMENTS:
+        world.add(Comment(comment_id, on, text, author, at(when), parent, hidden))
     return world
 
 
