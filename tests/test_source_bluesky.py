@@ -198,3 +198,16 @@ def test_a_token_is_never_shown_or_stored(cli, bsky: BlueskyServer, db: Path) ->
         path = Path(f"{db}{suffix}")
         if path.exists():
             assert TOKEN.encode() not in path.read_bytes()
+
+
+def test_a_reply_deeper_than_the_default_depth_is_taken(cli, bsky: BlueskyServer) -> None:
+    parent = bsky.post(HANDLE, "A long argument")
+    chain = []
+    for n in range(10):  # getPostThread's default depth is 6
+        parent = bsky.post("ann.bsky.social" if n % 2 else "bob.example.com", f"level {n + 1}", reply_to=parent)
+        chain.append(parent)
+    configure(cli, bsky)
+    sync(cli)
+    got = comments(cli)
+    assert set(got) == set(chain)
+    assert got[chain[-1]]["_clp"]["in_reply_to"] == chain[-2]

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from platforms.mastodon import MastodonServer
 
+from clp_tui.data.sources.mastodon import next_link
+from clp_tui.data.sources.social import wait_until
 from clp_tui.data.text import html_to_text
 
 TOKEN = "masto-tok-5e4d3c2b1a-SECRET"
@@ -225,3 +229,48 @@ def test_a_next_link_to_another_origin_is_refused(cli, masto: MastodonServer) ->
         in report["error"]
     )
     assert len(comments(cli)) == 3
+
+
+def test_a_window_cut_short_by_the_request_budget_removes_nothing(cli) -> None:
+    with MastodonServer(page_size=2) as masto:
+        masto.add_account(ACCOUNT, "hastingslabour")
+        masto.add_account("201", "ann")
+        replies = []
+        for n in range(5):
+            post = masto.post(ACCOUNT, f"<p>Post {n}</p>")["id"]
+            replies.append(masto.post("201", f"<p>Reply {n}</p>", in_reply_to=post)["id"])
+        configure(cli, masto)
+        sync(cli)
+        assert set(comments(cli)) == set(replies)
+        feed = {"name": "masto", "kind": "comment", "source": "mastodon"}
+        cli.write_config([{**feed, "url": masto.url(f"/api/v1/accounts/{ACCOUNT}/statuses")}], {"max_pages": 3})
+        masto.requests.clear()
+        report, _ = sync(cli)
+        assert report["status"] == "ok" and report["counts"]["removed"] == 0
+        assert len(masto.requests) == 3  # one page and the two newest posts' replies: within the budget
+        assert set(comments(cli)) == set(replies)
+
+
+def test_the_link_header_and_the_reset_header_are_read_as_mastodon_sends_them() -> None:
+    base = "https://social.example/api/v1/accounts/1/statuses"
+    header = f'<{base}?max_id=9>; rel="next", <{base}?min_id=12>; rel="prev"'
+    assert next_link(header, base) == f"{base}?max_id=9"
+    assert next_link(f'<{base}?min_id=12>; rel="prev"', base) is None
+    assert next_link("</api/v1/accounts/1/statuses?max_id=3>; rel=next", base) == f"{base}?max_id=3"
+    assert next_link(None, base) is None
+    now = 1_800_000_000.0
+    assert wait_until("2027-01-15T08:05:00.000Z", {}, now) == pytest.approx(300.0)
+    assert wait_until(str(int(now) + 90), {}, now) == 90.0
+    assert wait_until(None, {"retry-after": "30"}, now) == 30.0
+    assert wait_until("soon", {}, now) is None
+    assert wait_until("2020-01-01T00:00:00Z", {}, now) == 1.0  # clamped like Retry-After
+
+
+def test_the_fake_files_a_report_for_the_moderation_work(masto: MastodonServer) -> None:
+    ids = thread(masto)
+    form = urllib.parse.urlencode({"account_id": "202", "status_ids[]": ids["r2"], "comment": "abuse"}).encode()
+    request = urllib.request.Request(masto.url("/api/v1/reports"), data=form, headers={"Authorization": "Bearer t"})
+    with urllib.request.urlopen(request) as answer:
+        report = json.loads(answer.read())
+    assert report["status_ids"] == [ids["r2"]] and report["target_account"]["acct"] == "bob@other.example"
+    assert masto.reports == [report]
