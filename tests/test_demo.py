@@ -15,9 +15,27 @@ def test_the_demo_syncs_every_feed_and_the_sheet(cli) -> None:
     result = cli("demo", "--print", files=False, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
-    assert set(lines) >= {"plan", "activity", "comments", "press", "events-sheet"}
+    assert set(lines) >= {"plan", "activity", "comments", "press", "events-sheet", "page"}
     assert all(" ok " in line for line in lines.values()), result.stdout
     assert "+3 added" in lines["events-sheet"]
+    # The Page's comments come through the facebook source, and only through it.
+    page = int(lines["page"].split("+")[1].split()[0])
+    assert page > 0 and int(lines["comments"].split("+")[1].split()[0]) > 0
+
+
+def test_the_demo_page_answers_as_the_graph_api_does() -> None:
+    import json
+    import re
+
+    from clp_tui.demo.graph import API_VERSION, PAGE_ID, DemoGraph
+    from clp_tui.demo.world import DemoWorld
+
+    graph = DemoGraph(DemoWorld(TODAY))
+    posts = json.loads(graph.answer(f"{API_VERSION}/{PAGE_ID}/posts"))["data"]
+    assert posts and all(p["id"].startswith(f"{PAGE_ID}_") for p in posts)
+    comments = json.loads(graph.answer(f"{API_VERSION}/{posts[0]['id']}/comments"))["data"]
+    assert comments and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000", c["created_time"]) for c in comments)
+    assert graph.answer("v21.0/someone-else/posts") is None
 
 
 def test_an_edit_to_the_sheet_changes_a_cell() -> None:

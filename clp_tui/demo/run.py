@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import tempfile
 import threading
 from pathlib import Path
@@ -25,6 +26,7 @@ from clp_tui.demo.world import FEEDS, DemoWorld
 REFRESH = {"plan": 10, "activity": 10, "comments": 5, "press": 10}
 SHEET = "events-sheet"  # the events officer's spreadsheet, read by the csv source
 PAGE = "page"  # the CLP's Facebook Page, Graph-shaped, read by the facebook source
+PAGE_TOKEN_ENV = "CLP_TUI_DEMO_PAGE_TOKEN"  # the demo Page takes any token; a real one never does
 
 
 def demo_config(server: FeedServer) -> str:
@@ -55,6 +57,7 @@ def demo_config(server: FeedServer) -> str:
         f'url = "http://{server.host}:{server.port}/{API_VERSION}/{PAGE_ID}/posts"',
         'kind = "comment"',
         'source = "facebook"',
+        f'token_env = "{PAGE_TOKEN_ENV}"',
         "refresh = 5",
     ]
     return "\n".join(lines) + "\n"
@@ -65,6 +68,7 @@ def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
     sheet = DemoSheet(system_clock().date())
 
     graph = DemoGraph(world)
+    os.environ.setdefault(PAGE_TOKEN_ENV, "demo-page-token")
 
     def provide(name: str) -> bytes | None:
         if name == SHEET:
