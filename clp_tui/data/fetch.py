@@ -61,6 +61,9 @@ class FetchResult:
     error: str | None = None
     # Seconds until the server will talk to us again (429/503), already clamped.
     retry_after: float | None = None
+    # Warnings about a read that otherwise went well (a platform read cut short, sheet
+    # rows left out): sync reports them with the feed's problems.
+    notes: list[str] = field(default_factory=list)
 
 
 class _NextOnly(msgspec.Struct):

@@ -132,7 +132,7 @@ async def sync_one(
         "ok",
         counts=counts,
         http_status=result.http_status,
-        problems=problems,
+        problems=[Problem(None, "$", note, "warning") for note in result.notes] + problems,
         seconds=time.monotonic() - started,
     )
 

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 from clp_tui.data.fetch import FetchResult
 from clp_tui.data.fetch_errors import FetchError
 from clp_tui.data.sources.call import SourceCall, shown
-from clp_tui.data.sources.document import comment_item, feed_page
+from clp_tui.data.sources.document import comment_item
 from clp_tui.data.sources.social import MAX_POSTS, first_line, query_of, said, wait_until
 
 LABEL = "Bluesky"
@@ -203,5 +203,5 @@ async def read(call: SourceCall) -> FetchResult:
             if item is not None and item["id"] not in taken:
                 taken.add(item["id"])
                 items.append(item)
-    page = feed_page(f"{actor} on {LABEL}", items, complete=whole)
+    page = call.page(f"{actor} on {LABEL}", items, complete=whole)
     return FetchResult("ok", pages=[page], http_status=200)

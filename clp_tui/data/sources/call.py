@@ -23,6 +23,7 @@ from clp_tui.config import FeedConfig
 from clp_tui.data.fetch import Fetcher
 from clp_tui.data.fetch_errors import FetchError
 from clp_tui.data.fetch_urls import origin
+from clp_tui.data.sources.document import feed_page
 
 # An adapter's reading of a platform's own error document: a FetchError to raise.
 Explain = Callable[[int, Any, Mapping[str, str]], FetchError]
@@ -134,6 +135,12 @@ class SourceCall:
         if status != 200:
             raise explain(status, doc, {k.lower(): v for k, v in headers.items()})
         return doc, {k.lower(): v for k, v in headers.items()}
+
+    def page(self, title: str, items: list[dict[str, Any]], *, complete: bool) -> bytes:
+        """The read's items as one JSON Feed page (document.feed_page), remembering whether
+        the read was complete, so a read cut short is told to the officer."""
+        self.complete = self.complete and complete
+        return feed_page(title, items, complete=complete)
 
     @property
     def feed_budget(self) -> int:

@@ -17,7 +17,6 @@ from clp_tui.data.feedcsv import CsvError, feed_from_csv
 from clp_tui.data.fetch import FetchResult
 from clp_tui.data.fetch_errors import FetchError
 from clp_tui.data.sources.call import SourceCall
-from clp_tui.data.sources.document import feed_page
 
 
 async def read(call: SourceCall) -> FetchResult:
@@ -42,5 +41,6 @@ async def read(call: SourceCall) -> FetchResult:
     items = list(doc.get("items", []))
     # Rows the converter refused are reported as the parser's problems by leaving
     # them out; the sheet is the whole plan, so rows gone from it are gone.
-    result.pages = [feed_page(doc.get("title") or feed.name, items, complete=not errors)]
+    result.pages = [call.page(doc.get("title") or feed.name, items, complete=not errors)]
+    result.notes.extend(f"sheet {error}" for error in errors)
     return result

@@ -15,7 +15,7 @@ from typing import Any
 from clp_tui.data.fetch import FetchResult
 from clp_tui.data.fetch_errors import FetchError
 from clp_tui.data.sources.call import SourceCall
-from clp_tui.data.sources.document import comment_item, feed_page
+from clp_tui.data.sources.document import comment_item
 from clp_tui.data.sources.graph import GraphReader, id_of, rfc3339, text_of, title_of
 
 PERMISSIONS = ("pages_read_engagement", "pages_read_user_content")
@@ -49,7 +49,7 @@ async def read(call: SourceCall) -> FetchResult:
     channel = page_name or page_id
     items = [item for post_id, title, c in found if (item := comment_of(c, post_id, title, channel))]
     call.complete = reader.complete
-    page = feed_page(f"Facebook Page {channel}", items, complete=reader.complete)
+    page = call.page(f"Facebook Page {channel}", items, complete=reader.complete)
     return FetchResult("ok", pages=[page], http_status=200)
 
 

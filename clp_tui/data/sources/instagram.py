@@ -16,7 +16,7 @@ from typing import Any
 from clp_tui.data.fetch import FetchResult
 from clp_tui.data.fetch_errors import FetchError
 from clp_tui.data.sources.call import SourceCall
-from clp_tui.data.sources.document import comment_item, feed_page
+from clp_tui.data.sources.document import comment_item
 from clp_tui.data.sources.graph import GraphReader, id_of, next_link, rfc3339, text_of, title_of
 
 PERMISSIONS = ("instagram_basic", "instagram_manage_comments")
@@ -55,7 +55,7 @@ async def read(call: SourceCall) -> FetchResult:
     channel = username or user_id
     items = [item for media, c, parent in found if (item := comment_of(c, media, parent, channel))]
     call.complete = reader.complete
-    page = feed_page(f"Instagram {channel}", items, complete=reader.complete)
+    page = call.page(f"Instagram {channel}", items, complete=reader.complete)
     return FetchResult("ok", pages=[page], http_status=200)
 
 

@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from clp_tui.data.fetch import FetchResult
 from clp_tui.data.fetch_errors import FetchError
 from clp_tui.data.sources.call import SourceCall, shown
-from clp_tui.data.sources.document import comment_item, feed_page
+from clp_tui.data.sources.document import comment_item
 from clp_tui.data.sources.social import MAX_POSTS, first_line, query_of, said, wait_until
 from clp_tui.data.text import html_to_text
 
@@ -189,4 +189,4 @@ async def read(call: SourceCall) -> FetchResult:
                 )
             )
     title = f"{channel or call.feed.name} on {LABEL}"
-    return FetchResult("ok", pages=[feed_page(title, items, complete=whole)], http_status=200)
+    return FetchResult("ok", pages=[call.page(title, items, complete=whole)], http_status=200)

@@ -42,7 +42,13 @@ async def read_feed(
     )
     try:
         async with asyncio.timeout(fetcher.limits.deadline):
-            return await info.read()(call)
+            result = await info.read()(call)
+            if result.status == "ok" and not call.complete and feed.source != "csv":
+                result.notes.append(
+                    f"{info.label}: the read stopped at the request budget ([network] max_pages = "
+                    f"{fetcher.limits.max_pages}); what was not reached is kept as it was; raise max_pages to read it all"
+                )
+            return result
     except TimeoutError:
         error = f"{info.label}: gave up after {fetcher.limits.deadline:g} s (total deadline for one sync)"
         return FetchResult("error", error=error)
