@@ -29,7 +29,7 @@ from clp_tui.data.fetch import FetchResult
 from clp_tui.data.fetch_errors import FetchError
 from clp_tui.data.fetch_retry import MAX_RETRY_AFTER, parse_retry_after
 from clp_tui.data.sources.call import Explain, SourceCall
-from clp_tui.data.sources.document import comment_item, feed_page
+from clp_tui.data.sources.document import comment_item
 
 PAGE_SIZE = 100  # the API's largest maxResults for both list methods
 _QUOTA = frozenset({"quotaExceeded", "dailyLimitExceeded"})
@@ -257,5 +257,5 @@ async def read(call: SourceCall) -> FetchResult:
                 add(reply, thread_id, threads[thread_id][0], "replies", reply=True)
 
     title = f"YouTube channel {channel}" if channel else "YouTube comments"
-    pages = [feed_page(title, list(comments.values()), complete=call.complete)]
+    pages = [call.page(title, list(comments.values()), complete=call.complete)]
     return FetchResult("ok", pages=pages)
