@@ -54,7 +54,9 @@ class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # httpx has no overall limit; this bounds one whole fetch (all pages, redirects).
     deadline: Seconds = 60.0
     max_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 20 * 1024 * 1024
-    max_pages: Annotated[int, msgspec.Meta(ge=1, le=50)] = 50
+    # A JSON Feed's next_url pages, or a platform source's API requests, per sync (a Page
+    # with 100 posts needs 100 or more: one request per post for its comments).
+    max_pages: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
 
 
 class Moderation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

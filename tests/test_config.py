@@ -69,7 +69,7 @@ BAD_CONFIGS = {
     "unknown key in a feed": (GOOD_FEED + 'tokn_env = "X"\n', "feeds[0].tokn_env", "unknown key"),
     "wrong type": ('[network]\nread_timeout = "fast"\n', "network.read_timeout", "Expected `float`"),
     "wrong type for a table": ('network = "fast"\n', "network", "Expected `object`"),
-    "out of range": ("[network]\nmax_pages = 500\n", "network.max_pages", "<= 50"),
+    "out of range": ("[network]\nmax_pages = 5000\n", "network.max_pages", "<= 1000"),
     "duplicate feed name": (GOOD_FEED + GOOD_FEED, "feeds[1].name", "duplicate feed name 'plan'"),
     "bad url scheme": (GOOD_FEED.replace("https://", "ftp://"), "feeds[0].url", "scheme 'ftp'"),
     "no url scheme": (GOOD_FEED.replace("https://", ""), "feeds[0].url", "scheme '(none)'"),

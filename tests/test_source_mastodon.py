@@ -274,3 +274,17 @@ def test_the_fake_files_a_report_for_the_moderation_work(masto: MastodonServer) 
         report = json.loads(answer.read())
     assert report["status_ids"] == [ids["r2"]] and report["target_account"]["acct"] == "bob@other.example"
     assert masto.reports == [report]
+
+
+def test_an_api_redirect_to_another_site_is_refused(cli, masto: MastodonServer) -> None:
+    """A paging link may not lead elsewhere, and neither may a redirect (it could carry
+    the read to a server that was never configured)."""
+    masto.fail_next(
+        302,
+        b"",
+        path=f"/api/v1/accounts/{ACCOUNT}/statuses",
+        headers={"Location": "http://127.0.0.2:9/api/v1/accounts/109/statuses"},
+    )
+    configure(cli, masto)
+    result = cli("sync")
+    assert result.returncode == 1 and "a redirect to another site" in result.stdout, result.stdout

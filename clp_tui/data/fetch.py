@@ -214,11 +214,13 @@ class Fetcher:
         headers: dict[str, str] | None = None,
         data: dict[str, str] | None = None,
         error_bodies: bool = False,
+        stay_on: tuple[str, str, int | None] | None = None,
     ) -> tuple[int, bytes, dict[str, str]]:
         """One request, redirects followed by hand, the body read within `budget`. The
         token goes as a Bearer header to `token_origin` only, never after a redirect
         elsewhere. Any status but 200, 204 and 304 is a FetchError, unless `error_bodies`
-        (a platform API whose errors say, in JSON, what went wrong): then it is returned."""
+        (a platform API whose errors say, in JSON, what went wrong): then it is returned.
+        `stay_on`: an origin no redirect may leave (a platform's API)."""
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
             sent = {"Accept-Encoding": "gzip, deflate", **(headers or {})}
@@ -242,6 +244,8 @@ class Fetcher:
                         raise FetchError(f"redirect to {redact(target)} refused: not http(s)")
                     if target in seen:
                         raise FetchError(f"redirect loop at {redact(target)}")
+                    if stay_on is not None and origin(target) != stay_on:
+                        raise FetchError(f"a redirect to another site ({redact(target)}) refused")
                     seen.add(target)
                     url = target
                     continue

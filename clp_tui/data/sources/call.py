@@ -122,6 +122,7 @@ class SourceCall:
             budget=self.bytes_left,
             headers={"Accept": "application/json"},
             error_bodies=True,
+            stay_on=self.api_origin,
         )
         self.bytes_left -= len(body)
         try:
