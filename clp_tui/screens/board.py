@@ -11,7 +11,7 @@ from textual.widgets import Static
 from clp_tui.data.board import Milestone, is_late, load_milestones
 from clp_tui.data.contract import MilestoneStatus
 from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
-from clp_tui.data.text import clean, one_line
+from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
 from clp_tui.widgets.badges import RAG, progress_bar, rag_badge
@@ -35,7 +35,7 @@ class BoardSource:
         if isinstance(row, str):
             return [Text(f"── {row} ", style="bold underline")]
         m = row
-        line = Text("  ")
+        line = Text("◆ " if (m.feed, m.id) in self.screen.selected else "  ", style="bold magenta")
         line.append_text(rag_badge(m.rag, 11))
         owner_width = 18 if width >= 100 else 12 if width >= 72 else 0
         # badge 13 + owner + "due 03 Nov " 11 + bar 15, the rest for the title
@@ -52,13 +52,16 @@ class BoardScreen(DashboardScreen):
     TITLE = "1 Board"
     FILTER_FIELDS = {"owner", "strand", "horizon", "rag", "status", "feed"}
     FILTER_HINT = "owner: strand: horizon: rag:"
-    DECISION_ACTIONS = {"set_status", "record_progress"}
+    DECISION_ACTIONS = {"set_status", "record_progress", "toggle_select", "select_range", "select_visible"}
 
     BINDINGS = [
         Binding("s", "set_status", "Status", id="board.status"),
         Binding("p", "record_progress", "Progress", id="board.progress"),
         Binding("o", "owner_filter", "Owner", id="board.owner"),
         Binding("t", "toggle_grouping", "Horizon/strand", id="board.group"),
+        Binding("space", "toggle_select", "Select", show=False, id="board.select"),
+        Binding("V", "select_range", "Select to here", show=False, id="board.select_range"),
+        Binding("asterisk", "select_visible", "Select all shown", show=False, id="board.select_visible"),
     ]
 
     def __init__(self) -> None:
@@ -66,6 +69,8 @@ class BoardScreen(DashboardScreen):
         self.group_by = "horizon"
         self.source = BoardSource(self)
         self.milestones: dict[str, Milestone] = {}
+        self.selected: dict[tuple[str, str], Milestone] = {}  # `s` sets the status of all of them
+        self._anchor: int | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="split"):
@@ -217,15 +222,22 @@ class BoardScreen(DashboardScreen):
         def chosen(status: str | None) -> None:
             if status is None:
                 return
-            prompt = Text(f"Why is '{one_line(m.title, 60)}' now {status.replace('_', ' ')}?")
+            now = status.replace("_", " ")
+            if self.selected:
+                prompt = Text(f"Why are these {plural(len(self.selected), 'milestone')} now {now}?")
+            else:
+                prompt = Text(f"Why is '{one_line(m.title, 60)}' now {now}?")
 
             def reason_given(reason: str | None) -> None:
                 if reason:
-                    self.decide([(m.feed, m.id)], "status", status, reason=reason)
+                    keys = list(self.selected) if self.selected else [(m.feed, m.id)]
+                    self.selected.clear()
+                    self.decide(keys, "status", status, reason=reason)
 
             self.app.push_screen(AskText("Set status", prompt, placeholder="reason (required)"), reason_given)
 
-        self.app.push_screen(AskChoice("Set status", Text(one_line(m.title, 70)), choices, m.status), chosen)
+        what = plural(len(self.selected), "selected milestone") if self.selected else one_line(m.title, 70)
+        self.app.push_screen(AskChoice("Set status", Text(what), choices, m.status), chosen)
 
     def action_record_progress(self) -> None:
         m = self.current()
@@ -243,6 +255,32 @@ class BoardScreen(DashboardScreen):
 
         current = f"{m.achieved:g}" if m.achieved is not None else ""
         self.app.push_screen(AskText("Record progress", prompt, value=current, number=True), given)
+
+    def action_toggle_select(self) -> None:
+        m = self.current()
+        if m is None:
+            return
+        if self.selected.pop((m.feed, m.id), None) is None:
+            self.selected[(m.feed, m.id)] = m
+        self._anchor = self.rows.cursor
+        self.rows.invalidate()
+        self.rows.cursor = min(self.rows.cursor + 1, max(len(self.source.rows) - 1, 0))
+
+    def action_select_range(self) -> None:
+        """Select every milestone from the last one selected with space to the cursor."""
+        start = self.rows.cursor if self._anchor is None else self._anchor
+        self._select(range(min(start, self.rows.cursor), max(start, self.rows.cursor) + 1))
+
+    def action_select_visible(self) -> None:
+        self._select(self.rows.visible_rows())
+
+    def _select(self, indices: range) -> None:
+        for index in indices:
+            row = self.source.rows[index] if index < len(self.source.rows) else None
+            if isinstance(row, Milestone):
+                self.selected[(row.feed, row.id)] = row
+        self.rows.invalidate()
+        self.notify(f"{plural(len(self.selected), 'milestone')} selected: s sets the status of all", timeout=3)
 
     def action_owner_filter(self) -> None:
         m = self.current()

@@ -79,7 +79,16 @@ class InboxScreen(DashboardScreen):
     TITLE = "3 Inbox"
     FILTER_FIELDS = FILTER_FIELDS
     FILTER_HINT = "platform: author: decision: thread: state:"
-    DECISION_ACTIONS = {"approve", "hide", "escalate", "needs_reply", "undo", "toggle_select"}
+    DECISION_ACTIONS = {
+        "approve",
+        "hide",
+        "escalate",
+        "needs_reply",
+        "undo",
+        "toggle_select",
+        "select_range",
+        "select_visible",
+    }
 
     BINDINGS = [
         # No decision shares a letter with movement anywhere (h/l move on the press board).
@@ -97,6 +106,8 @@ class InboxScreen(DashboardScreen):
         ),
         Binding("u", "undo", "Undo", id="inbox.undo"),
         Binding("space", "toggle_select", "Select", id="inbox.select"),
+        Binding("V", "select_range", "Select to here", show=False, id="inbox.select_range"),
+        Binding("asterisk", "select_visible", "Select all shown", show=False, id="inbox.select_visible"),
         Binding("f", "cycle_view", "View", id="inbox.view"),
         Binding("P", "cycle_platform", "Platform", id="inbox.platform"),
     ]
@@ -339,9 +350,27 @@ class InboxScreen(DashboardScreen):
             return
         if self.selected.pop(c.key, None) is None:
             self.selected[c.key] = c
+        self._anchor = self.rows.cursor
         self.rows.invalidate()
         self._update_title()
         self.rows.cursor = min(self.rows.cursor + 1, max(self.source.total - 1, 0))
+
+    def action_select_range(self) -> None:
+        """Select every comment from the last one selected with space to the cursor."""
+        start = getattr(self, "_anchor", self.rows.cursor)
+        self._select(range(min(start, self.rows.cursor), max(start, self.rows.cursor) + 1))
+
+    def action_select_visible(self) -> None:
+        self._select(self.rows.visible_rows())
+
+    def _select(self, indices: range) -> None:
+        for index in indices:
+            c = self.source.get(index)
+            if c is not None:
+                self.selected[c.key] = c
+        self.rows.invalidate()
+        self._update_title()
+        self.notify(f"{plural(len(self.selected), 'comment')} selected: a or x decides them all", timeout=3)
 
     def action_cycle_view(self) -> None:
         self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]

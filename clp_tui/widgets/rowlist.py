@@ -132,6 +132,12 @@ class RowList(ScrollView, can_focus=True):
                 self.on_cursor(new)
             self.post_message(self.Highlighted(self, new))
 
+    def visible_rows(self) -> range:
+        """The indices of the rows on screen now."""
+        first = int(self.scroll_y) // self.row_height
+        shown = max(self.scrollable_content_region.height // self.row_height, 1)
+        return range(first, min(first + shown, self.count))
+
     def _row_region(self, index: int) -> Region:
         top = index * self.row_height - int(self.scroll_y)
         return Region(0, top, self.size.width, self.row_height)

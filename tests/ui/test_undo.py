@@ -93,3 +93,39 @@ async def test_help_says_what_each_decision_does(env):
         text = " ".join(re.sub(r"<[^>]+>", "", svg).split())
         assert "Reply: marks it as needing a reply from the CLP" in text
         assert "Hide: the comment should not be seen" in text
+
+
+async def test_bulk_selection_on_the_board_sets_every_status_and_one_undo_takes_them_back(env):
+    from textual.widgets import OptionList
+
+    from clp_tui.screens.board import STATUSES
+
+    async with env.app().run_test(size=SIZE) as pilot:
+        board = pilot.app.screen
+        first = board.current()
+        await pilot.press("space")  # one milestone; the cursor moves on
+        await pilot.press("V")  # and the range from it to the cursor: two
+        assert len(board.selected) == 2
+        await pilot.press("s")
+        options = pilot.app.screen.query_one(OptionList)
+        steps = STATUSES.index("at_risk") - options.highlighted
+        await pilot.press(*(["j"] * steps if steps > 0 else ["k"] * -steps), "enter")
+        await pilot.press(*"volunteers ill", "enter")
+        await drained(pilot)
+        statuses = state(env.db, "status")
+        assert len(statuses) == 2 and set(statuses.values()) == {"at_risk"} and (first.feed, first.id) in statuses
+        assert board.selected == {}
+        await pilot.press("u")
+        await drained(pilot)
+        assert state(env.db, "status") == {}
+
+
+async def test_select_all_shown_in_the_inbox_then_approve(env):
+    async with env.app(start="inbox").run_test(size=SIZE) as pilot:
+        inbox = pilot.app.screen
+        shown = len(inbox.rows.visible_rows())
+        await pilot.press("asterisk")
+        assert len(inbox.selected) == shown > 5
+        await pilot.press("a")
+        await drained(pilot)
+        assert len(state(env.db, "moderation")) == shown
