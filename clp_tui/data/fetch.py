@@ -66,6 +66,14 @@ class FetchResult:
     notes: list[str] = field(default_factory=list)
 
 
+def validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified fit to store and send back: printable ASCII only. A server
+    may send other bytes (HTTP allows them); kept, they could never be sent again."""
+    if value and value.isascii() and value.isprintable() and len(value) <= 1024:
+        return value
+    return None
+
+
 class _NextOnly(msgspec.Struct):
     next_url: str | None = None
 
@@ -162,8 +170,8 @@ class Fetcher:
                 )
             if first:
                 result.http_status = status
-                result.etag = headers.get("etag")
-                result.last_modified = headers.get("last-modified")
+                result.etag = validator(headers.get("etag"))
+                result.last_modified = validator(headers.get("last-modified"))
                 if status == 304:
                     result.status = "not_modified"
                     result.etag = result.etag or etag
@@ -197,10 +205,10 @@ class Fetcher:
         last_modified: str | None,
     ) -> tuple[int, bytes, dict[str, str]]:
         headers = {"Accept": "application/feed+json, application/json;q=0.9, */*;q=0.1"}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        if validator(etag):
+            headers["If-None-Match"] = etag  # type: ignore[assignment]
+        if validator(last_modified):
+            headers["If-Modified-Since"] = last_modified  # type: ignore[assignment]
         return await self.exchange("GET", url, token=token, token_origin=feed_origin, budget=budget, headers=headers)
 
     async def exchange(
@@ -231,7 +239,7 @@ class Fetcher:
                 response = await self.client.send(request, stream=True)
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out talking to {redact(url)} ({type(exc).__name__})") from None
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: a bad IDNA host
                 raise FetchError(f"could not reach {redact(url)}: {reason(exc)}") from None
             try:
                 status = response.status_code

@@ -18,6 +18,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -81,6 +82,17 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
         return
 
 
+def _create_private(path: Path) -> None:
+    """A new cache is readable by its owner only: commenters' names and words, officers'
+    decisions. A folder made for it is 0700, the file 0600 (SQLite gives its -wal and
+    -shm files the database file's mode). An existing cache keeps the mode it has."""
+    if path.exists() or str(path) == ":memory:":
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class Store:
     """The cache at `path`. Safe to share between threads: each gets its own connection."""
 
@@ -89,9 +101,9 @@ class Store:
         self.clock = clock
         self._local = threading.local()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
         except OSError as exc:
-            raise StoreError(f"cannot create the folder for the cache {self.path}: {exc.strerror}") from None
+            raise StoreError(f"cannot create the cache {self.path}: {exc.strerror}") from None
         with self.errors():
             self._migrate()
 
