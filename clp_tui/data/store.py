@@ -88,7 +88,6 @@ def _create_private(path: Path) -> None:
     -shm files the database file's mode). An existing cache keeps the mode it has."""
     if path.exists() or str(path) == ":memory:":
         return
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with contextlib.suppress(FileExistsError):  # another process made it first
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
@@ -100,6 +99,10 @@ class Store:
         self.path = Path(path)
         self.clock = clock
         self._local = threading.local()
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the cache {self.path}: {exc.strerror}") from None
         try:
             _create_private(self.path)
         except OSError as exc:
