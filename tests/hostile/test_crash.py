@@ -323,5 +323,10 @@ async def test_the_dashboard_says_a_decision_was_not_saved_when_the_disk_is_full
         (note,) = [str(n.message) for n in app._notifications if "NOT recorded" in str(n.message)]
         assert "full" in note
         assert screen.source.total == 2  # still waiting for a decision
+        await pilot.pause()
+        # The row shown as escalated at once goes back: nothing was saved (issue 15, finding 5).
+        assert screen.pending == {}
+        shown = ["".join(t.plain for t in screen.source.render_row(i, 100, screen.rows.row_height)) for i in range(2)]
+        assert not any("escalat" in row for row in shown), shown
         assert app.is_running
     assert sqlite3.connect(db).execute("SELECT count(*) FROM decisions").fetchone()[0] == 0
