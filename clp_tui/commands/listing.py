@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,21 @@ def _rows(store: Store, kind: str) -> list[Any]:
     )
 
 
+def _number(text: str) -> int | float | str:
+    """A number from a feed as Python can hold it and JSON can say it; else its text
+    (a 5,000-digit integer, or 1e999, which would print as the non-JSON Infinity)."""
+    try:
+        value = float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:  # more digits than int() converts
+        return text
+    return value if not isinstance(value, float) or math.isfinite(value) else text
+
+
+def raw_item(raw: bytes | None) -> dict[str, Any]:
+    """An item as its feed published it, every number kept printable as JSON."""
+    return json.loads(raw, parse_int=_number, parse_float=_number) if raw else {}
+
+
 def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> int:
     if cache_missing(db_path):  # a mistyped --db must not become a new, empty cache
         return exits.FAILED
@@ -44,7 +60,7 @@ def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> in
     if kind == "milestone":
         rag = {(m.feed, m.id): m for m in load_milestones(store, store.clock().date(), config.board.behind_margin)}
     for row in _rows(store, kind):
-        item = json.loads(row["raw"]) if row["raw"] else {}
+        item = raw_item(row["raw"])
         record: dict[str, Any] = {**item, "id": row["id"], "feed": row["feed"]}
         if kind == "comment":
             record["decision"] = local_or_feed(row["decided"], None)

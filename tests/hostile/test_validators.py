@@ -48,3 +48,21 @@ def test_a_new_cache_is_readable_by_its_owner_only(server: FeedServer, cli, tmp_
     for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         if path.exists():
             assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+
+
+def test_numbers_no_program_can_hold_stay_text_and_list_json_stays_json(server: FeedServer, cli) -> None:
+    import json
+
+    item = comment("c1")
+    item["_clp"]["x_count"] = "COUNT"  # placeholders: JSON that Python's own json cannot write
+    item["_clp"]["x_ratio"] = "RATIO"
+    body = feed_bytes([item]).replace(b'"COUNT"', b"9" * 5000).replace(b'"RATIO"', b"1e999")
+    server.route("/c", body=body)
+    cli.write_config([{"name": "inbox", "url": server.url("/c"), "kind": "comment"}])
+    assert cli("sync").returncode == 0
+    plain = cli("list", "comments")
+    assert plain.returncode == 0 and "Traceback" not in plain.stderr, plain.stderr
+    out = cli("list", "comments", "--json")
+    assert out.returncode == 0 and "Infinity" not in out.stdout, out.stdout[:200]
+    (record,) = map(json.loads, out.stdout.splitlines())
+    assert record["_clp"]["x_count"] == "9" * 5000 and record["_clp"]["x_ratio"] == "1e999"
