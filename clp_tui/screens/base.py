@@ -37,6 +37,7 @@ class DashboardScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="screen.undo"),
         Binding("U", "redo", "Redo", show=False, id="screen.redo"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="screen.clear_filter"),
+        Binding("F", "feed_status", "Feed status", show=False, id="screen.feed_status"),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +91,12 @@ class DashboardScreen(Screen[None]):
         """Make the last undone decision of this screen again."""
         if not self.clp.meeting:
             self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope)
+
+    def action_feed_status(self) -> None:
+        """Every feed's age, last error and next try, in a panel of its own."""
+        from clp_tui.screens.feeds import FeedStatusScreen
+
+        self.app.push_screen(FeedStatusScreen())
 
     def item_label(self, key: tuple[str, str]) -> str:
         """What an item is called on this screen, for a confirmation line."""

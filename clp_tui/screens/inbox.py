@@ -99,6 +99,9 @@ class InboxScreen(DashboardScreen):
         Binding("space", "toggle_select", "Select", id="inbox.select"),
         Binding("f", "cycle_view", "View", id="inbox.view"),
         Binding("P", "cycle_platform", "Platform", id="inbox.platform"),
+        Binding(
+            "y", "copy_link", "Copy link", show=False, id="inbox.copy_link", tooltip="copies the link; never opens it"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -332,6 +335,17 @@ class InboxScreen(DashboardScreen):
                 self._decide("escalated", bulk=False, reason=reason)
 
         self.app.push_screen(AskText("Escalate to the GLU", prompt, placeholder="reason (required)"), done)
+
+    def action_copy_link(self) -> None:
+        """The comment's link to the terminal's clipboard (OSC 52: works over SSH); never opened."""
+        c = self.current()
+        if c is None or self.clp.meeting:
+            return
+        if not c.url:
+            self.notify("This comment has no link.", timeout=3)
+            return
+        self.app.copy_to_clipboard(c.url)
+        self.notify(f"Copied the link: {one_line(c.url, 60)}", markup=False, timeout=3)
 
     def action_toggle_select(self) -> None:
         c = self.current()
