@@ -25,13 +25,12 @@ from clp_tui.crash_screen import show_crash_report
 from clp_tui.data.health import Headline, build_headline
 from clp_tui.data.inbox import InboxCounts
 from clp_tui.data.store import Store, StoreError
-from clp_tui.glance import read_glance, tell_new_flagged
+from clp_tui.glance import dashboard_on_show, read_glance, tell_new_flagged
 from clp_tui.jobs import start_purge, start_reflag, upkeep_result
 from clp_tui.keymap import apply_keymap
 from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
 from clp_tui.meeting import MeetingMode
 from clp_tui.registry import BY_NAME, SCREENS
-from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
 
@@ -202,13 +201,13 @@ class ClpApp(App[None]):
         self.store_watch.mark_seen()
 
     def _update_header(self) -> None:
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.update_header()
+        if (screen := dashboard_on_show(self)) is not None:
+            screen.update_header()
 
     def data_changed(self) -> None:
         self._reload_feed_rows()
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.reload()
+        if (screen := dashboard_on_show(self)) is not None:
+            screen.reload()
 
     def action_refresh_now(self) -> None:
         self.notify("Refreshing every feed now…", timeout=2)

@@ -145,3 +145,10 @@ def feed_status(
             )
         )
     return statuses
+
+
+def missing_feed(config: Config, kind: str) -> str | None:
+    """What an empty screen says when no feed of its kind is configured: which, and how to add one."""
+    if any(feed.kind == kind for feed in config.feeds):
+        return None
+    return f'No {kind} feed is configured: add a [[feeds]] with kind = "{kind}" (docs/configuration.md).'
