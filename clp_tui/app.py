@@ -22,15 +22,15 @@ from clp_tui.clock import Clock, system_clock
 from clp_tui.collector import CollectorTuning
 from clp_tui.config import Config, ConfigError, load_config
 from clp_tui.crash_screen import show_crash_report
-from clp_tui.data.feed_writes import feed_states
 from clp_tui.data.health import Headline, build_headline
+from clp_tui.data.inbox import InboxCounts
 from clp_tui.data.store import Store, StoreError
+from clp_tui.glance import dashboard_on_show, read_glance, tell_new_flagged
 from clp_tui.jobs import start_purge, start_reflag, upkeep_result
 from clp_tui.keymap import apply_keymap
 from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
 from clp_tui.meeting import MeetingMode
 from clp_tui.registry import BY_NAME, SCREENS
-from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
 
@@ -77,6 +77,7 @@ class ClpApp(App[None]):
         self.store_watch = StoreWatch(self.store)
         self.collector = CollectorTuning()
         self._feed_rows: list[dict[str, Any]] = []
+        self.inbox_counts = InboxCounts()  # the Inbox tab's, read with the feed rows
         self._reload_feed_rows()
         from clp_tui.palette import JumpProvider
 
@@ -92,7 +93,7 @@ class ClpApp(App[None]):
 
     def headline(self, screen_title: str) -> Headline:
         facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
-        return build_headline(*facts, screen_title=screen_title, meeting=self.meeting)
+        return build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -171,7 +172,9 @@ class ClpApp(App[None]):
     def on_feed_synced(self, message: FeedSynced) -> None:
         self.poller.landed(message, self.now().timestamp())
         if message.changed_data:
+            before = self.inbox_counts
             self.data_changed()
+            tell_new_flagged(self, before)  # how many, never whose or what
         else:
             self._update_header()  # a 304 changes only the feed's age: no re-query
 
@@ -191,20 +194,20 @@ class ClpApp(App[None]):
 
     def _reload_feed_rows(self) -> None:
         try:
-            self._feed_rows = feed_states(self.store)
+            self._feed_rows, self.inbox_counts = read_glance(self.store)
         except StoreError as exc:
             if self.is_running:
                 self.notify(str(exc), severity="error", markup=False)
         self.store_watch.mark_seen()
 
     def _update_header(self) -> None:
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.update_header()
+        if (screen := dashboard_on_show(self)) is not None:
+            screen.update_header()
 
     def data_changed(self) -> None:
         self._reload_feed_rows()
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.reload()
+        if (screen := dashboard_on_show(self)) is not None:
+            screen.reload()
 
     def action_refresh_now(self) -> None:
         self.notify("Refreshing every feed now…", timeout=2)

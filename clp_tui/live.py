@@ -122,6 +122,11 @@ class Poller:
                 await old.aclose()
         return self._fetcher
 
+    def next_poll_in(self) -> dict[str, float]:
+        """Seconds until each feed polled so far is due again (the feed-status panel's "next try")."""
+        now = time.monotonic()
+        return {name: max(at - now, 0.0) for name, at in self._next_poll.items()}
+
     def landed(self, message: FeedSynced, now: float) -> None:
         """Bookkeeping when a poll's message arrives on the UI thread."""
         self.syncing.difference_update(message.names)

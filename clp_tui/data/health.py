@@ -52,6 +52,14 @@ def feed_health(
     return health
 
 
+@dataclass(frozen=True, slots=True)
+class InboxCounts:
+    """What the Inbox tab shows (counted by data/inbox.py): comments not yet reviewed, and how many of those are flagged."""
+
+    unreviewed: int = 0
+    flagged: int = 0
+
+
 @dataclass(slots=True)
 class Headline:
     constituency: str | None
@@ -61,6 +69,7 @@ class Headline:
     screen_title: str
     feeds: list[FeedHealth]
     meeting: bool = False
+    inbox: InboxCounts | None = None  # for the Inbox tab
 
 
 def build_headline(
@@ -71,6 +80,7 @@ def build_headline(
     *,
     screen_title: str,
     meeting: bool,
+    inbox: InboxCounts | None = None,
 ) -> Headline:
     """The header for one screen: the first feed that names the constituency and
     polling day gives them (feeds agree, or the first configured wins)."""
@@ -84,4 +94,61 @@ def build_headline(
         screen_title=screen_title,
         feeds=feed_health(config.feeds, {r["name"]: r for r in rows}, last_heard, now.timestamp()),
         meeting=meeting,
+        inbox=inbox,
     )
+
+
+@dataclass(slots=True)
+class FeedStatus:
+    """One line of the feed-status panel."""
+
+    name: str
+    kind: str
+    health: FeedHealth
+    last_error: str | None  # the last failure's words, kept until a sync succeeds
+    failures: int  # failed tries in a row
+    next_try_s: float | None  # seconds until the next poll; None when this dashboard does not poll
+    syncing: bool = False
+
+
+def feed_status(
+    config: Config,
+    rows: list[dict[str, Any]],
+    last_heard: Mapping[str, float],
+    now: dt.datetime,
+    *,
+    next_poll_in: Mapping[str, float],
+    syncing: set[str],
+    wall_now: float,
+) -> list[FeedStatus]:
+    """Every configured feed: its health (as the header says it), its last error, and when
+    it is tried next: the poller's schedule, or later if the server asked us to wait
+    (`next_allowed_at`, a wall-clock time, compared with `wall_now`)."""
+    by_name = {r["name"]: r for r in rows}
+    health = feed_health(config.feeds, by_name, last_heard, now.timestamp())
+    statuses = []
+    for feed, fh in zip(config.feeds, health, strict=True):
+        row = by_name.get(feed.name, {})
+        next_try = next_poll_in.get(feed.name)
+        allowed = row.get("next_allowed_at")
+        if next_try is not None and allowed:
+            next_try = max(next_try, allowed - wall_now)
+        statuses.append(
+            FeedStatus(
+                name=feed.name,
+                kind=feed.kind,
+                health=fh,
+                last_error=row.get("last_error"),
+                failures=int(row.get("failures") or 0),
+                next_try_s=None if next_try is None else max(next_try, 0.0),
+                syncing=feed.name in syncing,
+            )
+        )
+    return statuses
+
+
+def missing_feed(config: Config, kind: str) -> str | None:
+    """What an empty screen says when no feed of its kind is configured: which, and how to add one."""
+    if any(feed.kind == kind for feed in config.feeds):
+        return None
+    return f'No {kind} feed is configured: add a [[feeds]] with kind = "{kind}" (docs/configuration.md).'

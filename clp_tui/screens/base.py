@@ -12,8 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from clp_tui.data.filters import Filter, parse_filter
+from clp_tui.data.health import missing_feed
 from clp_tui.data.jump import label_of
 from clp_tui.data.store import StoreError
+from clp_tui.registry import SCREENS
 from clp_tui.screens.confirm import confirmation
 from clp_tui.widgets.footer import Footer
 from clp_tui.widgets.status import StatusHeader
@@ -37,6 +39,7 @@ class DashboardScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="screen.undo"),
         Binding("U", "redo", "Redo", show=False, id="screen.redo"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="screen.clear_filter"),
+        Binding("F", "feed_status", "Feed status", show=False, id="screen.feed_status"),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +93,18 @@ class DashboardScreen(Screen[None]):
         """Make the last undone decision of this screen again."""
         if not self.clp.meeting:
             self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope)
+
+    def action_feed_status(self) -> None:
+        """Every feed's age, last error and next try, in a panel of its own."""
+        from clp_tui.screens.feeds import FeedStatusScreen
+
+        self.app.push_screen(FeedStatusScreen())
+
+    def empty_text(self, otherwise: str) -> Text:
+        """What an empty detail pane says: the missing feed and how to add it, else `otherwise`."""
+        kind = next((s.item_kind for s in SCREENS if s.class_name == type(self).__name__), "")
+        missing = missing_feed(self.clp.config, kind) if kind else None
+        return Text(missing, style="bold") if missing else Text(otherwise, style="dim")
 
     def item_label(self, key: tuple[str, str]) -> str:
         """What an item is called on this screen, for a confirmation line."""

@@ -15,6 +15,7 @@ from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
 from clp_tui.widgets.badges import RAG, progress_bar, rag_badge
+from clp_tui.widgets.highlight import highlight_matches
 from clp_tui.widgets.rowlist import RowList
 
 HORIZONS = {"short": "Short term", "medium": "Medium term", "long": "Long term", None: "No horizon"}
@@ -37,6 +38,7 @@ class BoardSource:
         m = row
         line = Text("◆ " if (m.feed, m.id) in self.screen.selected else "  ", style="bold magenta")
         line.append_text(rag_badge(m.rag, 11))
+        title_at = len(line)  # the filter's words are marked from here on (title, owner)
         owner_width = 18 if width >= 100 else 12 if width >= 72 else 0
         # badge 13 + owner + "due 03 Nov " 11 + bar 15, the rest for the title
         title_width = max(width - 40 - owner_width, 12)
@@ -45,7 +47,7 @@ class BoardSource:
             line.append(f"{one_line(m.ext.owner or '-', owner_width - 1):<{owner_width}}", style="cyan")
         line.append(f"due {m.ext.due:%d %b} ", style="dim")
         line.append_text(progress_bar(m.progress, 10))
-        return [line]
+        return [highlight_matches(line, self.screen.filter.text, start=title_at)]
 
 
 class BoardScreen(DashboardScreen):
@@ -149,7 +151,7 @@ class BoardScreen(DashboardScreen):
         detail = self.query_one("#board-detail", Static)
         m = self.current()
         if m is None:
-            detail.update(Text("Choose a milestone (j/k). / filters, t groups by strand.", style="dim"))
+            detail.update(self.empty_text("Choose a milestone (j/k). / filters, t groups by strand."))
             return
         t = Text()
         t.append(clean(m.title) + "\n", style="bold")

@@ -174,7 +174,7 @@ class BranchesScreen(DashboardScreen):
         detail = self.query_one("#branch-detail", Static)
         b = self.current()
         if b is None:
-            detail.update(Text("No activity yet. Activity feeds list one item per branch per week.", style="dim"))
+            detail.update(self.empty_text("No activity yet. Activity feeds list one item per branch per week."))
             return
         head = Text(clean(b.branch), style="bold")
         if b.ward:

@@ -13,9 +13,11 @@ from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
 from clp_tui.data.jump import label_of
 from clp_tui.data.sources import decision_reach
 from clp_tui.data.text import clean, one_line, plural
+from clp_tui.glance import recount_inbox
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
 from clp_tui.widgets.badges import decision_badge
+from clp_tui.widgets.highlight import highlight_matches
 from clp_tui.widgets.rowlist import RowList
 from clp_tui.writer import WriteFailed, WriteLanded
 
@@ -70,8 +72,10 @@ class InboxSource:
         if meeting:
             line.append("(hidden in meeting mode)", style="dim")
         else:
+            words_at = len(line)  # the filter's words are marked in the author and the comment
             line.append(f"{one_line(c.author, author_width - 1):<{author_width}}", style="bold")
             line.append(one_line(c.body, 300))
+            highlight_matches(line, self.screen.filter.text, start=words_at)
         return [line]
 
 
@@ -110,6 +114,9 @@ class InboxScreen(DashboardScreen):
         Binding("asterisk", "select_visible", "Select all shown", show=False, id="inbox.select_visible"),
         Binding("f", "cycle_view", "View", id="inbox.view"),
         Binding("P", "cycle_platform", "Platform", id="inbox.platform"),
+        Binding(
+            "y", "copy_link", "Copy link", show=False, id="inbox.copy_link", tooltip="copies the link; never opens it"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -158,7 +165,7 @@ class InboxScreen(DashboardScreen):
         detail = self.query_one("#inbox-detail", Static)
         c = self.current()
         if c is None:
-            content = Text("Nothing here. f changes the view; / filters.", style="dim")
+            content = self.empty_text("Nothing here. f changes the view; / filters.")
         elif self.clp.meeting:
             content = self._meeting_summary()
         else:
@@ -275,6 +282,7 @@ class InboxScreen(DashboardScreen):
             self._landed(message.keys)
         else:
             self.refresh_data()
+            recount_inbox(self.clp)  # an undo or redo changes the tab's counts
 
     def write_failed(self, message: WriteFailed) -> None:
         # Not saved: the rows shown as decided go back to what the cache says. (The
@@ -297,6 +305,7 @@ class InboxScreen(DashboardScreen):
             self.pending.pop(key, None)
         self._landed_keys.clear()
         self.refresh_data()
+        recount_inbox(self.clp)
 
     def refresh_data(self) -> None:
         """Reload, keeping the cursor on the same comment (found near where it was)."""
@@ -343,6 +352,17 @@ class InboxScreen(DashboardScreen):
                 self._decide("escalated", bulk=False, reason=reason)
 
         self.app.push_screen(AskText("Escalate to the GLU", prompt, placeholder="reason (required)"), done)
+
+    def action_copy_link(self) -> None:
+        """The comment's link to the terminal's clipboard (OSC 52: works over SSH); never opened."""
+        c = self.current()
+        if c is None or self.clp.meeting:
+            return
+        if not c.url:
+            self.notify("This comment has no link.", timeout=3)
+            return
+        self.app.copy_to_clipboard(c.url)
+        self.notify(f"Copied the link: {one_line(c.url, 60)}", markup=False, timeout=3)
 
     def action_toggle_select(self) -> None:
         c = self.current()

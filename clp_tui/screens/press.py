@@ -192,7 +192,7 @@ class PressScreen(DashboardScreen):
         detail = self.query_one("#press-detail", Static)
         c = self.current()
         if c is None:
-            detail.update(Text("No card here. ←/→ (h/l) move between columns; n adds an idea.", style="dim"))
+            detail.update(self.empty_text("No card here. ←/→ (h/l) move between columns; n adds an idea."))
             return
         t = Text()
         t.append(clean(c.title), style="bold")

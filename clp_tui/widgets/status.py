@@ -1,11 +1,12 @@
-"""The status header: constituency, days to polling day, and each feed's health."""
+"""The status header: the tabs (the Inbox's with its counts), constituency, days to
+polling day, and each feed's health."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widget import Widget
 
-from clp_tui.data.health import Headline
+from clp_tui.data.health import Headline, InboxCounts
 from clp_tui.data.text import one_line
 from clp_tui.registry import SCREENS
 from clp_tui.widgets.badges import HEALTH
@@ -24,6 +25,16 @@ def age_words(seconds: float | None) -> str:
 
 
 TABS = tuple(s.tab_label for s in SCREENS)
+INBOX_TAB = next(s.tab_label for s in SCREENS if s.name == "inbox")
+FLAG = "⚑"
+
+
+def inbox_tab_counts(counts: InboxCounts | None) -> str:
+    """ "142·9⚑": comments to review, and how many of them are flagged (nothing when none)."""
+    if counts is None or not counts.unreviewed:
+        return ""
+    flagged = f"·{counts.flagged:,}{FLAG}" if counts.flagged else ""
+    return f" {counts.unreviewed:,}{flagged}"
 
 
 def short_age(seconds: float | None) -> str:
@@ -55,10 +66,8 @@ class StatusHeader(Widget):
             return Text("clp-tui")
         top = Text()
         for tab in TABS:
-            if tab == h.screen_title:
-                top.append(f" {tab} ", style="bold reverse")
-            else:
-                top.append(f" {tab} ", style="dim")
+            counts = inbox_tab_counts(h.inbox) if tab == INBOX_TAB else ""
+            top.append(f" {tab}{counts} ", style="bold reverse" if tab == h.screen_title else "dim")
         top.append(" ")
         top.append(one_line(h.constituency or "clp-tui", 48), style="bold")
         if h.polling_day:
