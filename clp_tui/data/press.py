@@ -38,7 +38,7 @@ class Card:
     consent_at: str | None
     signoff_by: str | None
     signoff_at: str | None
-    stage_since: str | None  # when it entered its current stage, as far as we know
+    stage_since: str | None  # when it entered its current stage (see `stage_since`)
     local_stage: bool
 
     @property
@@ -55,6 +55,14 @@ class Card:
         if since.tzinfo is None:
             since = since.replace(tzinfo=dt.UTC)
         return max((now - since).days, 0)
+
+
+def stage_since(local_at: str | None, feed_since: str | None, first_seen: str | None) -> str | None:
+    """When a card entered its stage: the decision log's time when it was moved here; else
+    when the feed first showed it at this stage (the sync that saw the feed change the
+    stage, or the one that first read the card: items.state_since). Never the feed's
+    date_modified, which moves with any edit to the card."""
+    return local_at or feed_since or first_seen
 
 
 def gate_breached(card: Card) -> bool:
@@ -78,7 +86,7 @@ def gate_problem(card: Card, target: str) -> str | None:
 
 def load_cards(store: Store) -> list[Card]:
     rows = store.query(
-        f"""SELECT i.feed, i.id, i.title, i.body, i.ext, i.published, i.modified, i.first_seen,
+        f"""SELECT i.feed, i.id, i.title, i.body, i.ext, i.first_seen, i.state_since,
                   st.value AS stage_value, st.at AS stage_at,
                   c.value AS consent, s.value AS signoff
            FROM items i
@@ -106,7 +114,7 @@ def load_cards(store: Store) -> list[Card]:
                 consent_at=(consent or {}).get("at") or (ext.consent.at if ext.consent else None),
                 signoff_by=(signoff or {}).get("by") or (ext.regional_signoff.by if ext.regional_signoff else None),
                 signoff_at=(signoff or {}).get("at") or (ext.regional_signoff.at if ext.regional_signoff else None),
-                stage_since=r["stage_at"] or r["modified"] or r["published"] or r["first_seen"],
+                stage_since=stage_since(r["stage_at"], r["state_since"], r["first_seen"]),
                 local_stage=r["stage_value"] is not None,
             )
         )
