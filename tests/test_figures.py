@@ -123,12 +123,15 @@ def test_days_in_stage_count_from_when_the_card_entered_the_stage(server: FeedSe
     store = Store(db, clock=fixed_clock(NOW))
     assert load_cards(store)[0].days_in_stage(NOW) == 20  # first seen at Drafting 20 days ago
     store.close()
-    server.route("/press", body=feed_bytes([press("p1", stage="regional_review")]))
+    # The feed moves it, and a card it last edited 30 days ago arrives.
+    old = {**press("p2", stage="approved"), "date_modified": "2026-10-24T12:00:00Z"}
+    server.route("/press", body=feed_bytes([press("p1", stage="regional_review"), old]))
     _sync(db, feeds, NOW - dt.timedelta(days=6))
     store = Store(db, clock=fixed_clock(NOW - dt.timedelta(days=2)))
-    assert load_cards(store)[0].days_in_stage(NOW) == 6  # the sync that saw the feed move it
+    days = {c.id: c.days_in_stage(NOW) for c in load_cards(store)}
+    assert days == {"p1": 6, "p2": 30}  # the sync that saw the feed move it; at it since its last edit
     decide(store, [("press", "p1")], "stage", "approved", officer="Pat")
-    assert load_cards(store)[0].days_in_stage(NOW) == 2  # moved here: the decision log's time
+    assert {c.id: c.days_in_stage(NOW) for c in load_cards(store)}["p1"] == 2  # moved here: the decision log's time
     store.close()
 
 

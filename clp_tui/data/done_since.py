@@ -2,7 +2,7 @@
 
 - Marked done here: the decision log's time.
 - The feed changed its status to done while clp-tui was reading it: the sync that
-  first saw it done (items.state_since).
+  first saw it done (items.state_since), or the feed's date_modified if that is earlier.
 - Already done when clp-tui first read it: the feed's date_modified (date_published
   when it gives none), but no later than the due date. The feed's date tells when
   the item was last edited, not when it was done, and a milestone the plan marked
@@ -42,7 +42,7 @@ def done_on(
     if m.local_status:
         return _day(local_at)
     if state_since and first_seen and state_since > first_seen:
-        return _day(state_since)
+        return _day(min(state_since, edited) if edited else state_since)
     day = _day(edited)
     return min(day, m.ext.due) if day else None
 
