@@ -351,7 +351,7 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
 
 
 def _as_schema_1(db: Path, *, packs: bool) -> None:
-    """Turn a new cache back into one made before migration 2 (with the evidence-pack
+    """Turn a new cache back into one made before migrations 2 and 3 (with the evidence-pack
     table only if a pack had been exported: it was then made at write time)."""
     conn = sqlite3.connect(db)
     if not packs:
@@ -361,6 +361,7 @@ def _as_schema_1(db: Path, *, packs: bool) -> None:
             "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) "
             "VALUES ('2024-01-01T00:00:00Z', 'Sam', 'inbox', 'c1', 'html', '/x')"
         )
+    conn.execute("ALTER TABLE items DROP COLUMN state_since")  # migration 3's
     conn.execute("DELETE FROM migrations WHERE version > 1")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()

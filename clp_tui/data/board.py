@@ -67,6 +67,19 @@ def _trail(m: Milestone, today: dt.date) -> float | None:
     return m.expected - progress
 
 
+def schedule(m: Milestone, today: dt.date, polling_day: dt.date | None) -> tuple[str, int] | None:
+    """The board's "Slack" line, never positive for a late milestone: ("overdue", days past
+    its due date) when it is overdue; else ("slack", days from its due date to polling day);
+    None when it is done or dropped, or no feed gives a polling day."""
+    if m.status in ("done", "dropped"):
+        return None
+    if m.ext.due < today:
+        return ("overdue", (today - m.ext.due).days)
+    if polling_day is None:
+        return None
+    return ("slack", (polling_day - m.ext.due).days)
+
+
 def derive_rag(m: Milestone, today: dt.date, margin: float, late_dependency: bool) -> str:
     if m.status in ("done", "dropped"):
         return m.status

@@ -47,14 +47,26 @@ _record_values = {kind: operator.attrgetter(*_COMMON_FIELDS, *extra) for kind, e
 _poster_fields = operator.attrgetter("kind", "author_name", "published")
 
 
+# The state whose start clp-tui remembers, by kind: a press card's stage, a milestone's status.
+# (ext is stored as bytes, a BLOB: read it as text for json_extract.)
+_STATE_SAME = {
+    "press": "items.stage IS excluded.stage",
+    "milestone": "json_extract(CAST(items.ext AS TEXT), '$.status') IS json_extract(CAST(excluded.ext AS TEXT), '$.status')",
+}
+
+
 def _upsert_sql(kind: str, stamp: str) -> str:
     """The upsert for items of one kind; `stamp` (Store.now_stamp()) is written in as a literal."""
     assert CANONICAL_STAMP.match(stamp), stamp
     fields = (*_COMMON_FIELDS, *LIFTED_BY_KIND[kind])
     updates = [f"{c} = excluded.{c}" for c in fields[1:]]
     updates += [f"{c} = NULL" for c in _LIFTED if c not in fields]
-    return f"""INSERT INTO items (feed, {", ".join(fields)}, first_seen, updated_at)
-        VALUES (?, {", ".join("?" for _ in fields)}, '{stamp}', '{stamp}')
+    # state_since: when the feed first showed the item in its state (see migration 3).
+    same = _STATE_SAME.get(kind)
+    if same:
+        updates.append(f"state_since = CASE WHEN {same} THEN items.state_since ELSE '{stamp}' END")
+    return f"""INSERT INTO items (feed, {", ".join(fields)}, first_seen, updated_at, state_since)
+        VALUES (?, {", ".join("?" for _ in fields)}, '{stamp}', '{stamp}', '{stamp}')
         ON CONFLICT(feed, id) DO UPDATE SET {", ".join(updates)}, updated_at = excluded.updated_at, archived = 0
         WHERE items.hash IS NOT excluded.hash OR items.archived = 1"""
 

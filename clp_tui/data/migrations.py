@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -111,4 +111,13 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS exported_packs_by_item ON exported_packs (feed, item_id)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """`items.state_since`: when the feed first showed the item in its current state (a
+    press card's stage, a milestone's status): the sync that first read it, or the sync
+    that saw the feed change it (feed_writes.py). Items cached before this count from
+    when they were first seen."""
+    db.execute("ALTER TABLE items ADD COLUMN state_since TEXT")
+    db.execute("UPDATE items SET state_since = first_seen")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}

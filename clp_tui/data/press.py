@@ -38,7 +38,7 @@ class Card:
     consent_at: str | None
     signoff_by: str | None
     signoff_at: str | None
-    stage_since: str | None  # when it entered its current stage, as far as we know
+    stage_since: str | None  # when it entered its current stage (see `stage_since`)
     local_stage: bool
 
     @property
@@ -55,6 +55,20 @@ class Card:
         if since.tzinfo is None:
             since = since.replace(tzinfo=dt.UTC)
         return max((now - since).days, 0)
+
+
+def stage_since(local_at: str | None, seen: str | None, edited: str | None) -> str | None:
+    """When a card entered its stage. Moved here: the decision log's time. Else `seen`, the
+    sync that first showed it at this stage (items.state_since: the one that first read the
+    card, or the one that saw the feed change its stage), or the feed's last edit if that
+    came before `seen` (the card had this stage when it was last edited, so it has been
+    at it since then at least). A later edit does not restart the count, as it did when
+    this was the feed's date_modified alone."""
+    if local_at:
+        return local_at
+    if seen and edited:
+        return min(seen, edited)  # stored stamps: text order is time order
+    return seen or edited
 
 
 def gate_breached(card: Card) -> bool:
@@ -78,7 +92,8 @@ def gate_problem(card: Card, target: str) -> str | None:
 
 def load_cards(store: Store) -> list[Card]:
     rows = store.query(
-        f"""SELECT i.feed, i.id, i.title, i.body, i.ext, i.published, i.modified, i.first_seen,
+        f"""SELECT i.feed, i.id, i.title, i.body, i.ext, coalesce(i.state_since, i.first_seen) AS seen,
+                  coalesce(i.modified, i.published) AS edited,
                   st.value AS stage_value, st.at AS stage_at,
                   c.value AS consent, s.value AS signoff
            FROM items i
@@ -106,7 +121,7 @@ def load_cards(store: Store) -> list[Card]:
                 consent_at=(consent or {}).get("at") or (ext.consent.at if ext.consent else None),
                 signoff_by=(signoff or {}).get("by") or (ext.regional_signoff.by if ext.regional_signoff else None),
                 signoff_at=(signoff or {}).get("at") or (ext.regional_signoff.at if ext.regional_signoff else None),
-                stage_since=r["stage_at"] or r["modified"] or r["published"] or r["first_seen"],
+                stage_since=stage_since(r["stage_at"], r["seen"], r["edited"]),
                 local_stage=r["stage_value"] is not None,
             )
         )

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from clp_tui.config import Config
 from clp_tui.data.board import Milestone, is_late, load_milestones
-from clp_tui.data.branches import QUIET_WEEKS, BranchRow, iso_week, last_weeks, load_branches
+from clp_tui.data.branches import QUIET_WEEKS, BranchRow, group_rate, is_rate, last_weeks, load_branches
+from clp_tui.data.burndown import Burndown, build_burndown, doorstep_milestone, weeks_between
 from clp_tui.data.contract import GATED_STAGES, PRESS_STAGES
+from clp_tui.data.done_since import DoneMilestone, done_since
 from clp_tui.data.imprint import ImprintProblem, imprint_configured, imprint_problems
 from clp_tui.data.inbox import Inbox
 from clp_tui.data.packs import exported_packs
@@ -30,13 +32,6 @@ AHEAD_DAYS = 28  # "coming up" looks this far ahead
 _CONSENT_WAIT = frozenset({"candidate_consent", "regional_review"})
 _SIGNOFF_WAIT = frozenset({"regional_review"})
 _CONSENT, _SIGNOFF = "the candidate's consent", "regional sign-off"
-
-
-@dataclass(slots=True)
-class DoneMilestone:
-    milestone: Milestone
-    done_on: dt.date
-    local: bool  # marked done here (the decision log's time) rather than by the feed
 
 
 @dataclass(slots=True, kw_only=True)
@@ -56,6 +51,16 @@ class MetricTotal(_TargetSplit):
     metric: str
 
 
+@dataclass(slots=True)
+class RateFigure:
+    """A rate (data/branches.py RATES) over the period: target wards, the rest, all; None with no base."""
+
+    metric: str
+    target: float | None
+    other: float | None
+    all: float | None
+
+
 @dataclass(slots=True, kw_only=True)
 class WeekBar(_TargetSplit):
     week: str
@@ -68,35 +73,6 @@ class Twin:
     target_ward: bool
     branch_doors: float
     partner_doors: float | None  # None: the partner sends no activity
-
-
-@dataclass(slots=True)
-class Burndown:
-    """Doors still to knock for the doorstep milestone, week by week, against an even pace."""
-
-    title: str
-    target: float
-    start: dt.date
-    due: dt.date
-    weeks: list[str]
-    doors: list[float | None]  # doors knocked each week across all branches; None for weeks to come
-    ideal: list[float]  # doors left at the end of each week at an even pace
-    achieved_in_plan: float | None  # what the milestone itself says
-
-    @property
-    def remaining(self) -> list[float | None]:
-        left, out = self.target, []
-        for week in self.doors:
-            if week is None:
-                out.append(None)
-            else:
-                left -= week
-                out.append(max(left, 0.0))
-        return out
-
-    @property
-    def knocked(self) -> float:
-        return sum(d for d in self.doors if d is not None)
 
 
 @dataclass(slots=True)
@@ -132,6 +108,7 @@ class MeetingReport:
     weeks: list[str]
     branches: list[BranchRow]
     totals: list[MetricTotal]
+    rates: list[RateFigure]
     weekly_doors: list[WeekBar]
     quiet: list[BranchRow]
     twins: list[Twin]
@@ -157,84 +134,12 @@ class MeetingReport:
 # -- gathering ------------------------------------------------------------------------
 
 
-def weeks_between(start: dt.date, end: dt.date, limit: int | None = None) -> list[str]:
-    """The ISO weeks from the one holding `start` to the one holding `end`, oldest first;
-    only the first `limit` of them when given. Safe up to 9999-12-31 (no date overflow)."""
-    monday = start - dt.timedelta(days=start.weekday())  # 0001-01-01 is a Monday: no underflow
-    weeks: list[str] = []
-    while monday <= end and (limit is None or len(weeks) < limit):
-        weeks.append(iso_week(monday))
-        if end - monday < dt.timedelta(weeks=1):
-            break
-        monday += dt.timedelta(weeks=1)
-    return weeks
-
-
 def _campaign_facts(store: Store, as_of: dt.date) -> tuple[str | None, dt.date | None]:
     rows = store.query("SELECT constituency, polling_day FROM feeds ORDER BY name")
     constituency = next((r[0] for r in rows if r[0]), None)
     days = sorted({dt.date.fromisoformat(r[1]) for r in rows if r[1]})
     ahead = [d for d in days if d >= as_of]
     return constituency, (ahead[0] if ahead else days[-1] if days else None)
-
-
-def _done_since(store: Store, milestones: list[Milestone], since: dt.date, as_of: dt.date) -> list[DoneMilestone]:
-    """Milestones done in the window: when marked done here, the decision's time; else the
-    item's date_modified (or date_published when the feed gives no modified date)."""
-    local = {
-        (r[0], r[1]): r[2] for r in store.query("SELECT feed, item_id, at FROM decision_state WHERE field = 'status'")
-    }
-    changed = {
-        (r[0], r[1]): r[2]
-        for r in store.query("SELECT feed, id, coalesce(modified, published) FROM items WHERE kind = 'milestone'")
-    }
-    done = []
-    for m in milestones:
-        if m.status != "done":
-            continue
-        stamp = local.get((m.feed, m.id)) if m.local_status else changed.get((m.feed, m.id))
-        if not stamp:
-            continue
-        day = dt.date.fromisoformat(stamp[:10])
-        if since <= day <= as_of:
-            done.append(DoneMilestone(m, day, m.local_status))
-    return sorted(done, key=lambda d: (d.done_on, d.milestone.title), reverse=True)
-
-
-def _doorstep_milestone(milestones: list[Milestone], as_of: dt.date) -> Milestone | None:
-    """The doorstep milestone with a target that is running now (else the next one due)."""
-    doorstep = [m for m in milestones if m.ext.strand == "doorstep" and m.ext.target and m.rag != "dropped"]
-    running = [m for m in doorstep if (m.ext.start or m.ext.due) <= as_of <= m.ext.due and m.rag != "done"]
-    upcoming = sorted((m for m in doorstep if m.ext.due >= as_of and m.rag != "done"), key=lambda m: m.ext.due)
-    chosen = sorted(running, key=lambda m: m.ext.due) or upcoming
-    return chosen[0] if chosen else None
-
-
-BURNDOWN_MAX_WEEKS = 520
-
-
-def _monday_of(week: str) -> dt.date | None:
-    """The Monday of an ISO week, or None for one the calendar lacks ("2025-W53", "0000-W01"):
-    the contract's pattern lets a feed write those."""
-    try:
-        return dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
-    except ValueError:
-        return None
-
-
-def _burndown(m: Milestone, branches: list[BranchRow], as_of: dt.date) -> Burndown:
-    start = m.ext.start or min(filter(None, map(_monday_of, (w for b in branches for w in b.weeks))), default=None)
-    start = start or as_of - dt.timedelta(days=as_of.weekday())
-    # A feed's dates may be anything from 0001 to 9999; a chart of ten years is plenty.
-    weeks = weeks_between(start, max(m.ext.due, start), limit=BURNDOWN_MAX_WEEKS)
-    current = iso_week(as_of)
-    doors: list[float | None] = [
-        sum(b.value(w, "doors") or 0 for b in branches) if w <= current else None for w in weeks
-    ]
-    target = float(m.ext.target or 0)
-    span = len(weeks)
-    ideal = [round(target * (1 - (n + 1) / span)) for n in range(span)]
-    return Burndown(m.title, target, start, m.ext.due, weeks, doors, ideal, m.achieved)
 
 
 def _twins(rows: list[BranchRow], weeks: list[str]) -> list[Twin]:
@@ -343,6 +248,14 @@ def build_report(
             other=sum(r.total(weeks, metric) for r in rows if not r.target_ward),
         )
         for metric in (metrics if rows else [])
+        if not is_rate(metric)
+    ]
+    targets = [r for r in rows if r.target_ward]
+    others = [r for r in rows if not r.target_ward]
+    rates = [
+        RateFigure(m, group_rate(targets, weeks, m), group_rate(others, weeks, m), group_rate(rows, weeks, m))
+        for m in (metrics if rows else [])
+        if is_rate(m)
     ]
     weekly = [
         WeekBar(
@@ -353,9 +266,9 @@ def build_report(
         for w in weeks
     ]
     recent = last_weeks(as_of, QUIET_WEEKS)
-    doorstep = _doorstep_milestone(milestones, as_of)
+    doorstep = doorstep_milestone(milestones, as_of)
     if doorstep is not None:
-        burndown = _burndown(doorstep, rows, as_of)
+        burndown = build_burndown(doorstep, rows, as_of)
         note = ""
     else:
         burndown = None
@@ -367,7 +280,7 @@ def build_report(
         constituency=constituency,
         polling_day=polling_day,
         needs_help=[m for m in milestones if is_late(m)],
-        done=_done_since(store, milestones, since, as_of),
+        done=done_since(store, milestones, since, as_of),
         coming_up=sorted(
             (m for m in milestones if m.rag not in ("done", "dropped") and as_of <= m.ext.due <= horizon),
             key=lambda m: (m.ext.due, m.title),
@@ -375,6 +288,7 @@ def build_report(
         weeks=weeks,
         branches=rows,
         totals=totals,
+        rates=rates,
         weekly_doors=weekly,
         quiet=[r for r in rows if r.quiet(recent)],
         twins=_twins(rows, weeks),

@@ -8,7 +8,9 @@ import html
 import math
 
 from clp_tui.data.branches import iso_week
-from clp_tui.data.report import Burndown, WeekBar
+from clp_tui.data.burndown import Burndown
+from clp_tui.data.datewords import day_words
+from clp_tui.data.report import WeekBar
 from clp_tui.documents.words import num
 
 CHART_CSS = """
@@ -136,7 +138,7 @@ def svg_burndown(b: Burndown, as_of: dt.date) -> str:
     parts.append(f'<text x="{_LEFT + 158}" y="{legend_y}">even pace to the due date</text>')
     left = [v for v in b.remaining if v is not None]
     desc = (
-        f"Target {num(b.target)} doors from {b.start} to {b.due}; {num(b.knocked)} knocked so far, "
+        f"Target {num(b.target)} doors from {day_words(b.start)} to {day_words(b.due)}; {num(b.knocked)} knocked so far, "
         f"{num(left[-1] if left else b.target)} still to knock."
     )
     return _svg("burndown", "Doors still to knock against the doorstep target", desc, _axes(ticks, labels) + parts)

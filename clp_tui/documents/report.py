@@ -8,21 +8,16 @@ charts as inline SVG built from numbers and week labels only (see `charts`).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from clp_tui.data.board import Milestone
-from clp_tui.data.branches import QUIET_WEEKS, BranchRow, iso_week
 from clp_tui.data.imprint import FORMAT_LABELS, ImprintProblem
 from clp_tui.data.inbox import DECISIONS
 from clp_tui.data.press import STAGE_LABELS
-from clp_tui.data.report import Burndown, MeetingReport, ModerationNumbers
-from clp_tui.documents.charts import CHART_CSS, svg_burndown, svg_weekly_bars
+from clp_tui.data.report import MeetingReport, ModerationNumbers
+from clp_tui.documents.charts import CHART_CSS
 from clp_tui.documents.html import to_html
 from clp_tui.documents.markdown import to_markdown
 from clp_tui.documents.model import (
     Block,
-    Bullets,
-    Figure,
     Heading,
     Headline,
     Inline,
@@ -32,9 +27,9 @@ from clp_tui.documents.model import (
     Table,
     Tag,
 )
-from clp_tui.documents.words import count_words, long_date, num, short_date
+from clp_tui.documents.report_branches import branch_blocks
+from clp_tui.documents.words import date_text, moment_text, num
 
-BRANCH_METRICS = ("doors", "contacts", "leaflets", "calls")
 STATUS_WORDS = {"not_started": "not started", "on_track": "on track", "at_risk": "at risk"}
 RAG_WORDS = {
     "overdue": "overdue",
@@ -59,25 +54,16 @@ def progress_words(m: Milestone) -> Safe:
     return Safe("—")
 
 
-def trend_words(row: BranchRow, weeks: list[str]) -> Safe:
-    trend = row.trend(weeks, "doors")
-    return Safe("—" if trend is None else f"{trend:+.0%}".replace("-", "−"))
-
-
 def poll_words(report: MeetingReport) -> str:
     days = report.days_to_poll
     if days is None or report.polling_day is None:
         return "No feed gives a polling day."
-    when = long_date(report.polling_day)
+    when = date_text(report.polling_day)
     if days > 0:
         return f"days to polling day ({when})"
     if days == 0:
         return f"Polling day is today ({when})"
     return f"Polling day was {-days} days ago ({when})"
-
-
-def week_span(weeks: list[str]) -> str:
-    return f"{weeks[0]} to {weeks[-1]}" if len(weeks) > 1 else weeks[0]
 
 
 def _rag(rag: str) -> Tag:
@@ -87,20 +73,20 @@ def _rag(rag: str) -> Tag:
 def _milestone_table(milestones: list[Milestone]) -> Table:
     return Table(
         ["Milestone", "Owner", "Due", "Status", "Progress"],
-        [[m.title, m.ext.owner or "", Safe(m.ext.due.isoformat()), _rag(m.rag), progress_words(m)] for m in milestones],
+        [[m.title, m.ext.owner or "", Safe(date_text(m.ext.due)), _rag(m.rag), progress_words(m)] for m in milestones],
     )
 
 
 def _plan_blocks(r: MeetingReport) -> list[Block]:
     blocks: list[Block] = [Heading(2, Safe("Campaign plan")), Heading(3, Safe("Falling behind: needs help"))]
     blocks.append(_milestone_table(r.needs_help) if r.needs_help else Para(Safe("Nothing is overdue or behind.")))
-    blocks.append(Heading(3, Safe(f"Done since {short_date(r.since)}")))
+    blocks.append(Heading(3, Safe(f"Done since {date_text(r.since)}")))
     if r.done:
         rows: list[list[Parts]] = [
             [
                 d.milestone.title,
                 d.milestone.ext.owner or "",
-                Safe(d.done_on.isoformat()),
+                Safe(date_text(d.done_on)),
                 Safe("here" if d.local else "in the feed"),
             ]
             for d in r.done
@@ -113,117 +99,6 @@ def _plan_blocks(r: MeetingReport) -> list[Block]:
         _milestone_table(r.coming_up) if r.coming_up else Para(Safe("Nothing falls due in the next four weeks."))
     )
     return blocks
-
-
-def _branch_blocks(r: MeetingReport) -> list[Block]:
-    blocks: list[Block] = [Heading(2, Safe(f"Branch activity, {week_span(r.weeks)}"))]
-    if not r.branches:
-        return [*blocks, Para(Safe("No branch activity in the feeds."))]
-    others = len(r.branches) - r.target_branches
-    blocks += [
-        Heading(3, Safe("Totals over the period")),
-        Table(
-            ["Metric", f"Target wards ({r.target_branches} branches)", f"Other branches ({others})", "All"],
-            [[t.metric.replace("_", " "), num(t.target), num(t.other), num(t.all)] for t in r.totals],
-            frozenset({1, 2, 3}),
-        ),
-        Heading(3, Safe("Doors knocked per week")),
-        Figure(
-            svg_weekly_bars(r.weekly_doors),
-            "Doors knocked each week across all branches; the dark part of each bar is the target wards.",
-            Table(
-                ["Week", "Target wards", "Other branches", "All"],
-                [[Safe(b.week), num(b.target), num(b.other), num(b.all)] for b in r.weekly_doors],
-                frozenset({1, 2, 3}),
-            ),
-        ),
-        Heading(3, Safe("Doors against the doorstep target")),
-    ]
-    b = r.burndown
-    if b is None:
-        blocks.append(Para(Safe(r.doorstep_note)))
-    else:
-        blocks.append(Para(_burndown_words(b, r.as_of)))
-        blocks.append(
-            Figure(
-                svg_burndown(b, r.as_of),
-                "Doors still to knock at the end of each week (solid) against an even pace from the start "
-                "to the due date (dashed).",
-                Table(
-                    ["Week", "Doors knocked", "Still to knock", "At an even pace"],
-                    [
-                        [Safe(w), num(d), num(left), num(ideal)]
-                        for w, d, left, ideal in zip(b.weeks, b.doors, b.remaining, b.ideal, strict=True)
-                    ],
-                    frozenset({1, 2, 3}),
-                ),
-            )
-        )
-    blocks += [
-        Heading(3, Safe("By branch")),
-        Para(
-            Safe("★ marks a target ward. Trend: doors in the later half of the period against the earlier half."),
-            muted=True,
-        ),
-        Table(
-            ["Branch", "Ward", "★", *(m.capitalize() for m in BRANCH_METRICS), "Trend"],
-            [
-                [
-                    row.branch,
-                    row.ward or "",
-                    Safe("★" if row.target_ward else ""),
-                    *(num(row.total(r.weeks, m)) for m in BRANCH_METRICS),
-                    trend_words(row, r.weeks),
-                ]
-                for row in r.branches
-            ],
-            frozenset({3, 4, 5, 6, 7}),
-        ),
-        Heading(3, Safe("Quiet branches")),
-    ]
-    last = f"the last {count_words(QUIET_WEEKS)} weeks"
-    if r.quiet:
-        blocks.append(Bullets([[q.branch, Safe(f": nothing recorded in {last}")] for q in r.quiet]))
-    else:
-        blocks.append(Para(Safe(f"Every branch recorded something in {last}.")))
-    blocks.append(Heading(3, Safe("Twinning")))
-    if r.twins:
-        blocks.append(
-            Table(
-                ["Branch", "Twinned with", "Doors (branch)", "Doors (twin)"],
-                [
-                    [
-                        [t.branch, Safe(" ★" if t.target_ward else "")],
-                        t.partner,
-                        num(t.branch_doors),
-                        num(t.partner_doors),
-                    ]
-                    for t in r.twins
-                ],
-                frozenset({2, 3}),
-            )
-        )
-    else:
-        blocks.append(Para(Safe("No branches are twinned.")))
-    return blocks
-
-
-def _burndown_words(b: Burndown, as_of: dt.date) -> list[Inline]:
-    left = [x for x in b.remaining if x is not None]
-    now_left = left[-1] if left else b.target
-    current = iso_week(as_of)
-    expected = next((i for w, i in zip(b.weeks, b.ideal, strict=True) if w == current), None)
-    pace = f"; at an even pace it would be {num(expected)} by now" if expected is not None else ""
-    plan = f" The milestone itself records {num(b.achieved_in_plan)}." if b.achieved_in_plan is not None else ""
-    return [
-        Safe("“"),
-        b.title,
-        Safe(
-            f"”: a target of {num(b.target)} doors from {short_date(b.start)} to {short_date(b.due)}. "
-            f"The branches report {num(b.knocked)} doors knocked since it started (every ward counts), "
-            f"so {num(now_left)} are still to knock{pace}.{plan}"
-        ),
-    ]
 
 
 def _stage_words(p: ImprintProblem) -> Parts:
@@ -340,7 +215,7 @@ def report_blocks(report: MeetingReport) -> list[Block]:
         [
             (str(days) if days is not None and days > 0 else "—", poll_words(r)),
             (str(len(r.needs_help)), "milestones falling behind"),
-            (str(len(r.done)), f"done since {short_date(r.since)}"),
+            (str(len(r.done)), f"done since {date_text(r.since)}"),
             (str(len(r.quiet)), "quiet branches"),
         ]
     )
@@ -348,14 +223,14 @@ def report_blocks(report: MeetingReport) -> list[Block]:
         Heading(1, title),
         Para(
             Safe(
-                f"{long_date(r.as_of)}. Covers {short_date(r.since)} to {short_date(r.as_of)}. Made with clp-tui "
-                "from the shared feeds and the officers' decision log."
+                f"{date_text(r.as_of)}. Covers {date_text(r.since)} to {date_text(r.as_of)}. Made with clp-tui "
+                f"at {moment_text(r.generated_at)} from the shared feeds and the officers' decision log."
             ),
             muted=True,
         ),
         headline,
         *_plan_blocks(r),
-        *_branch_blocks(r),
+        *branch_blocks(r),
         *_press_blocks(r),
         *_moderation_blocks(r.moderation),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from clp_tui.data.datewords import day_words, moment_words
 from clp_tui.documents.model import Safe
 
 
@@ -21,9 +22,15 @@ def count_words(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+NBSP = "\u00a0"
 
 
-def short_date(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+def date_text(day: dt.date | None) -> str:
+    """A day in the one date style (data/datewords.py), its spaces non-breaking so that a
+    printed or narrow report never wraps it mid-date."""
+    return day_words(day).replace(" ", NBSP)
+
+
+def moment_text(moment: dt.datetime | str | None) -> str:
+    """A moment ("23 Nov 2026 14:05 UTC"), kept on one line like `date_text`."""
+    return moment_words(moment).replace(" ", NBSP)

@@ -8,8 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from clp_tui.data.board import Milestone, is_late, load_milestones
+from clp_tui.data.board import Milestone, is_late, load_milestones, schedule
 from clp_tui.data.contract import MilestoneStatus
+from clp_tui.data.datewords import day_count, day_words
 from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
 from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
@@ -174,8 +175,8 @@ class BoardScreen(DashboardScreen):
             ("Strand", (m.ext.strand or "-").replace("_", " ")),
             ("Horizon", m.ext.horizon or "-"),
             ("Owner", m.ext.owner or "-"),
-            ("Start", str(m.ext.start or "-")),
-            ("Due", f"{m.ext.due:%a %d %b %Y}"),
+            ("Start", day_words(m.ext.start) if m.ext.start else "-"),
+            ("Due", day_words(m.ext.due)),
         ]
         for label, value in field_rows:
             t.append(f"{label:<9}", style="bold")
@@ -190,11 +191,13 @@ class BoardScreen(DashboardScreen):
             if m.expected is not None:
                 t.append(f"  calendar says {m.expected * 100:.0f}%", style="dim")
             t.append("\n")
-        polling = self.clp.headline("").polling_day
-        if polling:
-            slack = (polling - m.ext.due).days
+        timing = schedule(m, self.clp.today(), self.clp.headline("").polling_day)
+        if timing is not None and timing[0] == "overdue":
+            t.append(f"{'Overdue':<9}", style="bold")
+            t.append(f"{day_count(timing[1])} past its due date\n")
+        elif timing is not None:
             t.append(f"{'Slack':<9}", style="bold")
-            t.append(f"{slack} days between due date and polling day\n")
+            t.append(f"{day_count(timing[1])} between due date and polling day\n")
         if m.ext.depends_on:
             t.append("\nDepends on:\n", style="bold")
             for dep in m.ext.depends_on:

@@ -8,21 +8,50 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from clp_tui.data.branches import QUIET_WEEKS, SORTS, BranchRow, last_weeks, load_branches, sort_branches
+from clp_tui.data.branches import (
+    QUIET_WEEKS,
+    SORTS,
+    BranchRow,
+    Trend,
+    is_rate,
+    last_weeks,
+    load_branches,
+    rate_words,
+    sort_branches,
+)
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.widgets.badges import heat_cell, short_number
 from clp_tui.widgets.rowlist import RowList
 
 
-def trend_text(trend: float | None) -> Text:
-    if trend is None:
-        return Text("  —   ", style="dim")
-    if trend > 0.1:
-        return Text(f"▲{trend * 100:+4.0f}%", style="green")
-    if trend < -0.1:
-        return Text(f"▼{trend * 100:+4.0f}%", style="red")
-    return Text(f"►{trend * 100:+4.0f}%")
+def trend_text(trend: Trend | None) -> Text:
+    """A trend's words (data/branches.py `Trend.words`); on small numbers the absolute
+    change, dim and without an arrow, so it never reads as a surge."""
+    if trend is None or trend.fraction is None:
+        words = "—" if trend is None else trend.words()
+        return Text(f"{words:^6}", style="dim")
+    words = trend.words()
+    if trend.fraction > 0.1:
+        return Text(f"▲{words:>5}", style="green")
+    if trend.fraction < -0.1:
+        return Text(f"▼{words:>5}", style="red")
+    return Text(f"►{words:>5}")
+
+
+def metric_cell(b: BranchRow, week: str, metric: str, peak: float) -> Text:
+    """One week's cell: a count, or for a rate its words ("42%", "–" with no doors)."""
+    value = b.value(week, metric)
+    cell = heat_cell(value, peak, 6)
+    if is_rate(metric) and value is not None:
+        cell.plain = rate_words(metric, value).rjust(5) + " "
+    return cell
+
+
+def total_words(b: BranchRow, weeks: list[str], metric: str) -> str:
+    if is_rate(metric):
+        return rate_words(metric, b.rate(weeks, metric))
+    return short_number(b.total(weeks, metric))
 
 
 class BranchesScreen(DashboardScreen):
@@ -89,10 +118,10 @@ class BranchesScreen(DashboardScreen):
         name.append("★ " if b.target_ward else "  ", style="bold yellow")
         name.append(one_line(b.branch, 22))
         cells: list[Text] = [name]
-        cells.extend(heat_cell(b.value(w, self.metric), self._peak, 6) for w in self.weeks)
-        cells.append(Text(f"{short_number(b.total(self.window, self.metric)):>7}", style="bold"))
+        cells.extend(metric_cell(b, w, self.metric, self._peak) for w in self.weeks)
+        cells.append(Text(f"{total_words(b, self.window, self.metric):>7}", style="bold"))
         # The current week is still filling up: trends compare complete weeks only.
-        cells.append(trend_text(b.trend(self.window[:-1], self.metric)))
+        cells.append(trend_text(b.trend_of(self.window[:-1], self.metric)))
         note = Text()
         if b.quiet(self.window):
             note.append("◌ QUIET ", style="bold red")
@@ -192,8 +221,10 @@ class BranchesScreen(DashboardScreen):
         rows = [
             [
                 name,
-                *("·" if (v := b.value(w, metric)) is None else f"{v:,.0f}" for w in recent),
-                f"{b.total(self.window, metric):,.0f}",
+                *(_figure(metric, b.value(w, metric)) for w in recent),
+                rate_words(metric, b.rate(self.window, metric))
+                if is_rate(metric)
+                else f"{b.total(self.window, metric):,.0f}",
             ]
             for name, metric in zip(names, self.metrics, strict=True)
         ]
@@ -248,6 +279,12 @@ def _line(cells: list[Text], widths: list[int], style: str = "") -> Text:
         line.append_text(cell)
         line.append("  ")
     return line
+
+
+def _figure(metric: str, value: float | None) -> str:
+    if is_rate(metric):
+        return rate_words(metric, value)
+    return "·" if value is None else f"{value:,.0f}"
 
 
 def _columns(cells: list[str], widths: list[int]) -> str:

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
+from clp_tui.data.datewords import moment_words
 from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
 from clp_tui.data.jump import label_of
 from clp_tui.data.sources import decision_reach
@@ -190,7 +191,7 @@ class InboxScreen(DashboardScreen):
         if c.thread_title:
             t.append("Thread: ", style="bold")
             t.append(clean(c.thread_title) + "\n")
-        t.append(f"{c.published or 'no date'}")
+        t.append(moment_words(c.published) if c.published else "no date")
         if c.state:
             t.append(f" · on the platform: {c.state}")
         if c.url:

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from clp_tui.clock import stamp
 from clp_tui.data.contract import PRESS_STAGES
+from clp_tui.data.datewords import day_count, moment_words
 from clp_tui.data.decision_log import add_local_item
 from clp_tui.data.imprint import card_lacks_imprint, imprint_configured
 from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_breached, gate_problem, load_cards
@@ -203,15 +204,22 @@ class PressScreen(DashboardScreen):
             t.append("  outlets: " + ", ".join(clean(o) for o in c.ext.outlets))
         embargo = embargo_words(c.ext.embargo, self.clp.now())
         if embargo:
-            t.append(f"  ⏱ {embargo} ({c.ext.embargo:%a %d %b %H:%M})", style="bold magenta")
+            t.append(f"  ⏱ {embargo} ({moment_words(c.ext.embargo)})", style="bold magenta")
         t.append("\n")
+        days = c.days_in_stage(self.clp.now())
+        if days is not None:
+            t.append(
+                f"{day_count(days)} at {STAGE_LABELS[c.stage]}, since {moment_words(c.stage_since)}\n", style="dim"
+            )
         consent = (
-            f"✓ consent from {clean(c.consent_by)}" + (f" ({clean(c.consent_at)})" if c.consent_at else "")
+            f"✓ consent from {clean(c.consent_by)}"
+            + (f" ({moment_words(clean(c.consent_at))})" if c.consent_at else "")
             if c.consent_by
             else "✗ no candidate consent yet (c records it)"
         )
         signoff = (
-            f"✓ regional sign-off by {clean(c.signoff_by)}" + (f" ({clean(c.signoff_at)})" if c.signoff_at else "")
+            f"✓ regional sign-off by {clean(c.signoff_by)}"
+            + (f" ({moment_words(clean(c.signoff_at))})" if c.signoff_at else "")
             if c.signoff_by
             else "✗ no regional sign-off yet (g records it)"
         )
