@@ -14,7 +14,7 @@ from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
-from clp_tui.widgets.badges import RAG, progress_bar, rag_badge
+from clp_tui.widgets.badges import RAG, progress_bar, rag_badge, warning
 from clp_tui.widgets.rowlist import RowList
 
 HORIZONS = {"short": "Short term", "medium": "Medium term", "long": "Long term", None: "No horizon"}
@@ -161,7 +161,7 @@ class BoardScreen(DashboardScreen):
                 "⚠ IMPRINT: this goes out digitally and its text lacks the imprint"
                 + ("" if imprint_configured(imprint) else " (none configured: [campaign] imprint)")
                 + "\n\n",
-                style="bold red",
+                style=warning("bold red"),
             )
         field_rows = [
             ("Strand", (m.ext.strand or "-").replace("_", " ")),

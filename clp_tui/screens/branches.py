@@ -11,7 +11,7 @@ from textual.widgets import Static
 from clp_tui.data.branches import QUIET_WEEKS, SORTS, BranchRow, last_weeks, load_branches, sort_branches
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.widgets.badges import heat_cell, short_number
+from clp_tui.widgets.badges import heat_cell, short_number, warning
 from clp_tui.widgets.rowlist import RowList
 
 
@@ -21,7 +21,7 @@ def trend_text(trend: float | None) -> Text:
     if trend > 0.1:
         return Text(f"▲{trend * 100:+4.0f}%", style="green")
     if trend < -0.1:
-        return Text(f"▼{trend * 100:+4.0f}%", style="red")
+        return Text(f"▼{trend * 100:+4.0f}%", style=warning("red"))
     return Text(f"►{trend * 100:+4.0f}%")
 
 
@@ -95,7 +95,7 @@ class BranchesScreen(DashboardScreen):
         cells.append(trend_text(b.trend(self.window[:-1], self.metric)))
         note = Text()
         if b.quiet(self.window):
-            note.append("◌ QUIET ", style="bold red")
+            note.append("◌ QUIET ", style=warning("bold red"))
         if b.twinned_with:
             note.append(f"⇄ {one_line(b.twinned_with, 18)}", style="cyan")
         cells.append(note)
@@ -184,7 +184,7 @@ class BranchesScreen(DashboardScreen):
         if b.twinned_with:
             head.append(f"  ·  ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
         if b.quiet(self.window):
-            head.append(f"  ·  ◌ QUIET: nothing recorded for {QUIET_WEEKS}+ weeks", style="bold red")
+            head.append(f"  ·  ◌ QUIET: nothing recorded for {QUIET_WEEKS}+ weeks", style=warning("bold red"))
         # Plain Text laid out by hand: a rich Table here was measured and drawn again at
         # every layout, a third of the time it took to open this screen.
         recent = self.weeks[-6:]

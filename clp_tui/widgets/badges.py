@@ -4,6 +4,8 @@ plain strings, so feed text placed next to these is never read as markup."""
 
 from __future__ import annotations
 
+import os
+
 from rich.text import Text
 
 RAG = {
@@ -31,9 +33,27 @@ HEALTH = {
 }
 
 
+# Statuses that ask for attention. Their colour alone is not enough: under NO_COLOR the
+# terminal shows red as a dark grey, the dimmest thing on screen.
+WARNINGS = {"overdue", "behind", "at_risk"}
+
+
+def no_color() -> bool:
+    """True when the officer asked for no colour (https://no-color.org), as Textual reads it."""
+    return "NO_COLOR" in os.environ
+
+
+def warning(style: str) -> str:
+    """`style` for a warning (BEHIND, QUIET, ⚠IMPRINT, an embargo, a falling trend): bold
+    always, and reverse video under NO_COLOR so it stands out without its colour."""
+    if no_color():
+        return "bold reverse"
+    return style if "bold" in style.split() else f"bold {style}"
+
+
 def rag_badge(rag: str, width: int = 10) -> Text:
     symbol, word, style = RAG.get(rag, ("?", rag.upper(), ""))
-    return Text(f"{symbol} {word}".ljust(width), style=style)
+    return Text(f"{symbol} {word}".ljust(width), style=warning(style) if rag in WARNINGS else style)
 
 
 def decision_badge(decision: str | None, width: int = 10) -> Text:
