@@ -11,7 +11,7 @@ from textual.widgets import Static
 from clp_tui.data.branches import QUIET_WEEKS, SORTS, BranchRow, last_weeks, load_branches, sort_branches
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.widgets.badges import heat_cell, short_number, warning
+from clp_tui.widgets.badges import heat_cell, heat_styles, short_number, warning
 from clp_tui.widgets.rowlist import RowList
 
 
@@ -50,6 +50,7 @@ class BranchesScreen(DashboardScreen):
         self._widths: list[int] = []
         self._peak = 0.0
         self._columns: tuple[tuple[str, ...], int] | None = None
+        self._heat: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def metric(self) -> str:
@@ -89,7 +90,8 @@ class BranchesScreen(DashboardScreen):
         name.append("★ " if b.target_ward else "  ", style="bold yellow")
         name.append(one_line(b.branch, 22))
         cells: list[Text] = [name]
-        cells.extend(heat_cell(b.value(w, self.metric), self._peak, 6) for w in self.weeks)
+        heat = self._heat_styles()
+        cells.extend(heat_cell(b.value(w, self.metric), self._peak, 6, heat) for w in self.weeks)
         cells.append(Text(f"{short_number(b.total(self.window, self.metric)):>7}", style="bold"))
         # The current week is still filling up: trends compare complete weeks only.
         cells.append(trend_text(b.trend(self.window[:-1], self.metric)))
@@ -100,6 +102,13 @@ class BranchesScreen(DashboardScreen):
             note.append(f"⇄ {one_line(b.twinned_with, 18)}", style="cyan")
         cells.append(note)
         return cells
+
+    def _heat_styles(self) -> tuple[str, ...]:
+        """The heat shades of the theme in use, worked out once a theme."""
+        theme = self.app.current_theme
+        if self._heat is None or self._heat[0] != theme.name:
+            self._heat = (theme.name, heat_styles(self.app.theme_variables, theme.ansi))
+        return self._heat[1]
 
     def row_cells(self, index: int) -> list[Text]:
         """The cells of one row as the grid draws them."""

@@ -73,8 +73,27 @@ def progress_bar(fraction: float | None, width: int = 10) -> Text:
     return bar
 
 
-# Five shades from nothing to the busiest cell of the view, each with its number.
-_HEAT = ("dim", "on grey23", "on dark_green", "black on green3", "bold black on bright_green")
+# Five shades from nothing to the busiest cell of the view, each with its number. In
+# the terminal's own 16 colours (an ANSI theme) they are ANSI colours, which the
+# terminal's palette decides; otherwise `heat_styles` blends the theme's colours.
+HEAT_ANSI = ("dim", "green", "black on green", "bold black on green", "bold black on bright_green")
+
+
+def heat_styles(variables: dict[str, str], ansi: bool) -> tuple[str, ...]:
+    """The five heat shades for a theme (its CSS variables): from its background towards
+    its success colour, each number in the background's contrasting text colour."""
+    if ansi:
+        return HEAT_ANSI
+    from textual.color import Color
+
+    background = Color.parse(variables.get("background", "#000000"))
+    hot = Color.parse(variables.get("success", "#00AA00"))
+    styles = ["dim"]
+    for level in (0.3, 0.5, 0.75, 1.0):
+        cell = background.blend(hot, level)
+        text = cell.get_contrast_text(1.0)
+        styles.append(f"{'bold ' if level == 1.0 else ''}{text.hex} on {cell.hex}")
+    return tuple(styles)
 
 
 def short_number(value: float) -> str:
@@ -87,9 +106,9 @@ def short_number(value: float) -> str:
     return "≥1T"
 
 
-def heat_cell(value: float | None, peak: float, width: int = 6) -> Text:
+def heat_cell(value: float | None, peak: float, width: int = 6, styles: tuple[str, ...] = HEAT_ANSI) -> Text:
     if value is None:
         return Text("·".center(width), style="dim")
     level = 0 if value <= 0 or peak <= 0 else 1 + min(int(value / peak * 4), 3)
     shown = short_number(value)
-    return Text(shown.rjust(width - 1) + " ", style=_HEAT[level])
+    return Text(shown.rjust(width - 1) + " ", style=styles[level])
