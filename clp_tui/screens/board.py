@@ -14,6 +14,7 @@ from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
+from clp_tui.screens.projector import BoardProjector
 from clp_tui.widgets.badges import RAG, progress_bar, rag_badge, warning
 from clp_tui.widgets.rowlist import RowList
 
@@ -68,10 +69,11 @@ class BoardScreen(DashboardScreen):
         self.milestones: dict[str, Milestone] = {}
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="split"):
+        with Horizontal(id="board-body", classes="split"):
             yield RowList(self.source, id="board-list", classes="main-list")
             with VerticalScroll(classes="preview"):
                 yield Static(id="board-detail", markup=False)
+        yield BoardProjector(id="board-meeting")  # shown instead in meeting mode
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -123,6 +125,8 @@ class BoardScreen(DashboardScreen):
         summary = " · ".join(f"{RAG[r][0]} {n} {RAG[r][1].lower()}" for r, n in counts.items() if n)
         self.rows.border_title = Text(f"{len(shown)} milestones by {self.group_by} · {summary}")
         self._show_detail()
+        if self.clp.meeting:
+            self.query_one(BoardProjector).show(shown, self.size.width or self.app.size.width)
 
     def _matches(self, m: Milestone) -> bool:
         if not self.filter:

@@ -15,6 +15,7 @@ from clp_tui.data.sources import decision_reach
 from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
+from clp_tui.screens.projector import InboxProjector
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.rowlist import RowList
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -123,6 +124,7 @@ class InboxScreen(DashboardScreen):
             yield RowList(self.source, on_cursor=lambda _: self._show_detail(), id="inbox-list", classes="main-list")
             with Vertical(id="inbox-preview", classes="preview"):
                 yield Static(id="inbox-detail", markup=False)
+        yield InboxProjector(id="inbox-meeting")  # shown instead in meeting mode
 
     def focus_body(self) -> None:
         self.query_one("#inbox-list", RowList).focus()
@@ -300,6 +302,8 @@ class InboxScreen(DashboardScreen):
         self.rows.reload(keep=index)
         self._update_title()
         self._show_detail()
+        if self.clp.meeting:
+            self.query_one(InboxProjector).show(self.inbox)
 
     def _find_near(self, key: tuple[str, str], hint: int, reach: int = 200) -> int | None:
         """The comment's new row, looked for around its old one (decisions move rows a little)."""
