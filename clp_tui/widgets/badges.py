@@ -87,12 +87,13 @@ def heat_styles(variables: dict[str, str], ansi: bool) -> tuple[str, ...]:
     from textual.color import Color
 
     background = Color.parse(variables.get("background", "#000000"))
+    neutral = background.blend(Color.parse(variables.get("foreground", "#FFFFFF")), 0.2)
     hot = Color.parse(variables.get("success", "#00AA00"))
+    # A little: a neutral grey; then three steps towards the theme's success colour.
+    cells = [neutral, background.blend(hot, 0.4), background.blend(hot, 0.7), hot]
     styles = ["dim"]
-    for level in (0.3, 0.5, 0.75, 1.0):
-        cell = background.blend(hot, level)
-        text = cell.get_contrast_text(1.0)
-        styles.append(f"{'bold ' if level == 1.0 else ''}{text.hex} on {cell.hex}")
+    for n, cell in enumerate(cells):
+        styles.append(f"{'bold ' if n == 3 else ''}{cell.get_contrast_text(1.0).hex} on {cell.hex}")
     return tuple(styles)
 
 
