@@ -32,6 +32,7 @@ from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreW
 from clp_tui.meeting import MeetingMode
 from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.help import HelpScreen, explanations, help_rows
+from clp_tui.themes import keep_theme
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
 
 
@@ -99,6 +100,7 @@ class ClpApp(App[None]):
 
     def on_mount(self) -> None:
         apply_keymap(self, self.config.keys)
+        self.themes = keep_theme(self)  # before meeting mode, which remembers the theme it replaces
         self.meeting_mode.mount(self.config.meeting.cycle_seconds)  # the first screen loads itself
         start_reflag(self)
         self.collector.apply()
@@ -186,6 +188,7 @@ class ClpApp(App[None]):
             return
         self.config = self.poller.config = config
         apply_keymap(self, config.keys)
+        self.themes.apply()
         start_reflag(self)
         self._watch_files()  # feeds may have been added: watch their folders too
         self.meeting_mode.restart(config.meeting.cycle_seconds)

@@ -85,6 +85,12 @@ class Campaign(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     imprint: str = ""
 
 
+class Display(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    # The dashboard's theme (any name ctrl+p "theme" lists, e.g. "ansi-dark" for the
+    # terminal's own 16 colours). Written back here when the officer picks another one.
+    theme: str = ""
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):
     officer: Officer = msgspec.field(default_factory=Officer)
     feeds: list[FeedConfig] = []
@@ -93,6 +99,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     board: Board = msgspec.field(default_factory=Board)
     meeting: Meeting = msgspec.field(default_factory=Meeting)
     campaign: Campaign = msgspec.field(default_factory=Campaign)
+    display: Display = msgspec.field(default_factory=Display)
     # binding id -> key(s), e.g. approve = "y" or inbox.approve = "y,enter"
     keys: dict[str, str] = {}
 

@@ -54,11 +54,11 @@ class MeetingMode:
         self.cycling = cycling  # a live dashboard cycles; a snapshot or a test does not
         self.paused = False
         self._timer: Timer | None = None
-        self._normal_theme = ""
+        self.normal_theme = ""
 
     def mount(self, cycle_seconds: float) -> None:
         self.app.register_theme(MEETING_THEME)
-        self._normal_theme = self.app.theme
+        self.normal_theme = self.app.theme
         self.restart(cycle_seconds)
         self.apply()
 
@@ -77,7 +77,7 @@ class MeetingMode:
         """High contrast, read-only, no personal data, and the screens cycling on their own."""
         app = self.app
         app.set_class(self.on, "meeting")
-        app.theme = MEETING_THEME.name if self.on else self._normal_theme
+        app.theme = MEETING_THEME.name if self.on else self.normal_theme
         self.paused = False
         if self._timer is not None:
             if self.on and self.cycling:

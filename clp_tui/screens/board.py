@@ -15,7 +15,8 @@ from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
 from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
-from clp_tui.widgets.badges import RAG, progress_bar, rag_badge
+from clp_tui.screens.projector import BoardProjector
+from clp_tui.widgets.badges import RAG, progress_bar, rag_badge, warning
 from clp_tui.widgets.highlight import highlight_matches
 from clp_tui.widgets.rowlist import RowList
 
@@ -76,10 +77,11 @@ class BoardScreen(DashboardScreen):
         self._anchor: int | None = None
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="split"):
+        with Horizontal(id="board-body", classes="split"):
             yield RowList(self.source, id="board-list", classes="main-list")
             with VerticalScroll(classes="preview"):
                 yield Static(id="board-detail", markup=False)
+        yield BoardProjector(id="board-meeting")  # shown instead in meeting mode
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -131,6 +133,8 @@ class BoardScreen(DashboardScreen):
         summary = " · ".join(f"{RAG[r][0]} {n} {RAG[r][1].lower()}" for r, n in counts.items() if n)
         self.rows.border_title = Text(f"{len(shown)} milestones by {self.group_by} · {summary}")
         self._show_detail()
+        if self.clp.meeting:
+            self.query_one(BoardProjector).show(shown, self.size.width or self.app.size.width)
 
     def _matches(self, m: Milestone) -> bool:
         if not self.filter:
@@ -169,7 +173,7 @@ class BoardScreen(DashboardScreen):
                 "⚠ IMPRINT: this goes out digitally and its text lacks the imprint"
                 + ("" if imprint_configured(imprint) else " (none configured: [campaign] imprint)")
                 + "\n\n",
-                style="bold red",
+                style=warning("bold red"),
             )
         field_rows = [
             ("Strand", (m.ext.strand or "-").replace("_", " ")),

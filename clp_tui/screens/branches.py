@@ -21,7 +21,7 @@ from clp_tui.data.branches import (
 )
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.widgets.badges import heat_cell, short_number
+from clp_tui.widgets.badges import heat_cell, heat_styles, short_number, warning
 from clp_tui.widgets.rowlist import RowList
 
 
@@ -35,14 +35,14 @@ def trend_text(trend: Trend | None) -> Text:
     if trend.fraction > 0.1:
         return Text(f"▲{words:>5}", style="green")
     if trend.fraction < -0.1:
-        return Text(f"▼{words:>5}", style="red")
+        return Text(f"▼{words:>5}", style=warning("red"))
     return Text(f"►{words:>5}")
 
 
-def metric_cell(b: BranchRow, week: str, metric: str, peak: float) -> Text:
+def metric_cell(b: BranchRow, week: str, metric: str, peak: float, heat: tuple[str, ...]) -> Text:
     """One week's cell: a count, or for a rate its words ("42%", "–" with no doors)."""
     value = b.value(week, metric)
-    cell = heat_cell(value, peak, 6)
+    cell = heat_cell(value, peak, 6, heat)
     if is_rate(metric) and value is not None:
         cell.plain = rate_words(metric, value).rjust(5) + " "
     return cell
@@ -79,6 +79,7 @@ class BranchesScreen(DashboardScreen):
         self._widths: list[int] = []
         self._peak = 0.0
         self._columns: tuple[tuple[str, ...], int] | None = None
+        self._heat: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def metric(self) -> str:
@@ -118,17 +119,25 @@ class BranchesScreen(DashboardScreen):
         name.append("★ " if b.target_ward else "  ", style="bold yellow")
         name.append(one_line(b.branch, 22))
         cells: list[Text] = [name]
-        cells.extend(metric_cell(b, w, self.metric, self._peak) for w in self.weeks)
+        heat = self._heat_styles()
+        cells.extend(metric_cell(b, w, self.metric, self._peak, heat) for w in self.weeks)
         cells.append(Text(f"{total_words(b, self.window, self.metric):>7}", style="bold"))
         # The current week is still filling up: trends compare complete weeks only.
         cells.append(trend_text(b.trend_of(self.window[:-1], self.metric)))
         note = Text()
         if b.quiet(self.window):
-            note.append("◌ QUIET ", style="bold red")
+            note.append("◌ QUIET ", style=warning("bold red"))
         if b.twinned_with:
             note.append(f"⇄ {one_line(b.twinned_with, 18)}", style="cyan")
         cells.append(note)
         return cells
+
+    def _heat_styles(self) -> tuple[str, ...]:
+        """The heat shades of the theme in use, worked out once a theme."""
+        theme = self.app.current_theme
+        if self._heat is None or self._heat[0] != theme.name:
+            self._heat = (theme.name, heat_styles(self.app.theme_variables, theme.ansi))
+        return self._heat[1]
 
     def row_cells(self, index: int) -> list[Text]:
         """The cells of one row as the grid draws them."""
@@ -213,7 +222,7 @@ class BranchesScreen(DashboardScreen):
         if b.twinned_with:
             head.append(f"  ·  ⇄ twinned with {clean(b.twinned_with)}", style="cyan")
         if b.quiet(self.window):
-            head.append(f"  ·  ◌ QUIET: nothing recorded for {QUIET_WEEKS}+ weeks", style="bold red")
+            head.append(f"  ·  ◌ QUIET: nothing recorded for {QUIET_WEEKS}+ weeks", style=warning("bold red"))
         # Plain Text laid out by hand: a rich Table here was measured and drawn again at
         # every layout, a third of the time it took to open this screen.
         recent = self.weeks[-6:]

@@ -17,6 +17,7 @@ from clp_tui.data.text import clean, one_line, plural
 from clp_tui.glance import recount_inbox
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
+from clp_tui.screens.projector import InboxProjector
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.highlight import highlight_matches
 from clp_tui.widgets.rowlist import RowList
@@ -142,6 +143,7 @@ class InboxScreen(DashboardScreen):
             yield RowList(self.source, on_cursor=lambda _: self._show_detail(), id="inbox-list", classes="main-list")
             with Vertical(id="inbox-preview", classes="preview"):
                 yield Static(id="inbox-detail", markup=False)
+        yield InboxProjector(id="inbox-meeting")  # shown instead in meeting mode
 
     def focus_body(self) -> None:
         self.query_one("#inbox-list", RowList).focus()
@@ -321,6 +323,8 @@ class InboxScreen(DashboardScreen):
         self.rows.reload(keep=index)
         self._update_title()
         self._show_detail()
+        if self.clp.meeting:
+            self.query_one(InboxProjector).show(self.inbox)
 
     def _find_near(self, key: tuple[str, str], hint: int, reach: int = 200) -> int | None:
         """The comment's new row, looked for around its old one (decisions move rows a little)."""

@@ -19,6 +19,7 @@ from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_breached, 
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText
+from clp_tui.widgets.badges import warning
 from clp_tui.widgets.kanban import Kanban
 from clp_tui.writer import WriteLanded
 
@@ -52,7 +53,7 @@ class ColumnSource:
         second = Text(one_line(card.ext.format.replace("_", " "), 14), style="cyan")
         embargo = embargo_words(card.ext.embargo, now)
         if embargo:
-            second.append(f" ⏱ {embargo.removeprefix('embargo ')}", style="bold magenta")
+            second.append(f" ⏱ {embargo.removeprefix('embargo ')}", style=warning("bold magenta"))
         elif card.ext.candidate:
             second.append(" · " + one_line(card.ext.candidate, width))
         third = Text()
@@ -63,9 +64,9 @@ class ColumnSource:
         third.append("C✓ " if card.consent_by else "C✗ ", style="green" if card.consent_by else "yellow")
         third.append("S✓" if card.signoff_by else "S✗", style="green" if card.signoff_by else "yellow")
         if gate_breached(card):
-            third.append(" ⚠GATE", style="bold red")
+            third.append(" ⚠GATE", style=warning("bold red"))
         if self.screen.imprint_problem(card):
-            third.append(" ⚠IMPRINT", style="bold red")
+            third.append(" ⚠IMPRINT", style=warning("bold red"))
         return [title, second, third, Text("")]
 
 
@@ -204,7 +205,7 @@ class PressScreen(DashboardScreen):
             t.append("  outlets: " + ", ".join(clean(o) for o in c.ext.outlets))
         embargo = embargo_words(c.ext.embargo, self.clp.now())
         if embargo:
-            t.append(f"  ⏱ {embargo} ({moment_words(c.ext.embargo)})", style="bold magenta")
+            t.append(f"  ⏱ {embargo} ({moment_words(c.ext.embargo)})", style=warning("bold magenta"))
         t.append("\n")
         days = c.days_in_stage(self.clp.now())
         if days is not None:
@@ -227,7 +228,7 @@ class PressScreen(DashboardScreen):
         t.append(signoff, style="green" if c.signoff_by else "yellow")
         problem = self.imprint_problem(c)
         if problem:
-            t.append(f"\n⚠ IMPRINT: {problem}", style="bold red")
+            t.append(f"\n⚠ IMPRINT: {problem}", style=warning("bold red"))
         if c.body:
             t.append("\n" + one_line(c.body, 400))
         detail.update(t)

@@ -4,6 +4,8 @@ plain strings, so feed text placed next to these is never read as markup."""
 
 from __future__ import annotations
 
+import os
+
 from rich.text import Text
 
 RAG = {
@@ -31,9 +33,27 @@ HEALTH = {
 }
 
 
+# Statuses that ask for attention. Their colour alone is not enough: under NO_COLOR the
+# terminal shows red as a dark grey, the dimmest thing on screen.
+WARNINGS = {"overdue", "behind", "at_risk"}
+
+
+def no_color() -> bool:
+    """True when the officer asked for no colour (https://no-color.org), as Textual reads it."""
+    return "NO_COLOR" in os.environ
+
+
+def warning(style: str) -> str:
+    """`style` for a warning (BEHIND, QUIET, ⚠IMPRINT, an embargo, a falling trend): bold
+    always, and reverse video under NO_COLOR so it stands out without its colour."""
+    if no_color():
+        return "bold reverse"
+    return style if "bold" in style.split() else f"bold {style}"
+
+
 def rag_badge(rag: str, width: int = 10) -> Text:
     symbol, word, style = RAG.get(rag, ("?", rag.upper(), ""))
-    return Text(f"{symbol} {word}".ljust(width), style=style)
+    return Text(f"{symbol} {word}".ljust(width), style=warning(style) if rag in WARNINGS else style)
 
 
 def decision_badge(decision: str | None, width: int = 10) -> Text:
@@ -53,8 +73,28 @@ def progress_bar(fraction: float | None, width: int = 10) -> Text:
     return bar
 
 
-# Five shades from nothing to the busiest cell of the view, each with its number.
-_HEAT = ("dim", "on grey23", "on dark_green", "black on green3", "bold black on bright_green")
+# Five shades from nothing to the busiest cell of the view, each with its number. In
+# the terminal's own 16 colours (an ANSI theme) they are ANSI colours, which the
+# terminal's palette decides; otherwise `heat_styles` blends the theme's colours.
+HEAT_ANSI = ("dim", "green", "black on green", "bold black on green", "bold black on bright_green")
+
+
+def heat_styles(variables: dict[str, str], ansi: bool) -> tuple[str, ...]:
+    """The five heat shades for a theme (its CSS variables): from its background towards
+    its success colour, each number in the background's contrasting text colour."""
+    if ansi:
+        return HEAT_ANSI
+    from textual.color import Color
+
+    background = Color.parse(variables.get("background", "#000000"))
+    neutral = background.blend(Color.parse(variables.get("foreground", "#FFFFFF")), 0.2)
+    hot = Color.parse(variables.get("success", "#00AA00"))
+    # A little: a neutral grey; then three steps towards the theme's success colour.
+    cells = [neutral, background.blend(hot, 0.4), background.blend(hot, 0.7), hot]
+    styles = ["dim"]
+    for n, cell in enumerate(cells):
+        styles.append(f"{'bold ' if n == 3 else ''}{cell.get_contrast_text(1.0).hex} on {cell.hex}")
+    return tuple(styles)
 
 
 def short_number(value: float) -> str:
@@ -67,9 +107,9 @@ def short_number(value: float) -> str:
     return "≥1T"
 
 
-def heat_cell(value: float | None, peak: float, width: int = 6) -> Text:
+def heat_cell(value: float | None, peak: float, width: int = 6, styles: tuple[str, ...] = HEAT_ANSI) -> Text:
     if value is None:
         return Text("·".center(width), style="dim")
     level = 0 if value <= 0 or peak <= 0 else 1 + min(int(value / peak * 4), 3)
     shown = short_number(value)
-    return Text(shown.rjust(width - 1) + " ", style=_HEAT[level])
+    return Text(shown.rjust(width - 1) + " ", style=styles[level])

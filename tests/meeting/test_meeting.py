@@ -145,3 +145,46 @@ def test_snapshot_meeting_renders_without_names(cache, tmp_path: Path) -> None:
     svg = out.read_text()
     assert "meeting mode" in html.unescape(svg).replace("\u00a0", " ").lower()
     assert _leaks(svg) == []
+
+
+def _text(app) -> str:
+    return html.unescape(app.export_screenshot()).replace("\u00a0", " ")
+
+
+async def test_the_inbox_on_a_projector_is_counts_by_platform_and_decision(cache) -> None:
+    """It used to be a list of hundreds of "(hidden in meeting mode)" rows."""
+    from textual.widgets import Digits
+
+    config, db, _ = cache
+    app = ClpApp(config, db, meeting=True, live=False, clock=CLOCK, mode="inbox")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        text = _text(app)
+        assert "(hidden in meeting mode)" not in text
+        assert "By platform" in text and "By decision" in text and "facebook" in text
+        assert "not yet reviewed" in text
+        total = Store(db).query("SELECT count(*) FROM items WHERE kind = 'comment' AND archived = 0")[0][0]
+        shown = [d.value.replace(",", "") for d in app.screen.query(Digits) if d.region.height]
+        assert str(total) in shown  # the big number, in Digits (three lines high)
+        assert _leaks(app.export_screenshot()) == []
+        # Out of meeting mode the list is back.
+        await pilot.press("M")
+        await pilot.pause()
+        assert "By platform" not in _text(app)
+
+
+async def test_the_board_on_a_projector_is_the_needs_help_list_only(cache) -> None:
+    from clp_tui.data.board import is_late, load_milestones
+
+    config, db, _ = cache
+    milestones = load_milestones(Store(db, clock=CLOCK), NOW.date(), config.board.behind_margin)
+    late = [m.title for m in milestones if is_late(m)]
+    fine = [m.title for m in milestones if not is_late(m)]
+    assert late and fine
+    app = ClpApp(config, db, meeting=True, live=False, clock=CLOCK)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        text = _text(app)
+        assert f"Needs help: {len(late)} overdue or behind" in text
+        assert all(title[:30] in text for title in late[:5])
+        assert not any(title[:30] in text for title in fine), [t for t in fine if t[:30] in text]

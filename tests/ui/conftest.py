@@ -62,6 +62,19 @@ class Env:
             assert start in ClpApp.MODES, start
         return ClpApp(self.config, self.db, mode=start, **kwargs)
 
+    def app_with(self, config: Config, **kwargs: Any) -> ClpApp:
+        """A ClpApp as `app()` makes, on another config (e.g. one read back from the file)."""
+        kwargs.setdefault("clock", CLOCK)
+        kwargs.setdefault("live", False)
+        return ClpApp(config, self.db, **kwargs)
+
+    def with_display_theme(self, theme: str) -> Config:
+        """The config file with `[display] theme = theme` added, as an officer would write it."""
+        text = self.config_path.read_text(encoding="utf-8") + f'\n[display]\ntheme = "{theme}"\n'
+        self.config_path.write_text(text, encoding="utf-8")
+        self.config = parse_config(text, str(self.config_path))
+        return self.config
+
     def with_keys(self, keys: dict[str, str]) -> Config:
         text = config_text(self.urls, self.kinds, keys)
         self.config_path.write_text(text, encoding="utf-8")

@@ -40,3 +40,25 @@ def test_screen(fixed_env, snap_compare, name, size):
             previous = current
 
     assert snap_compare(fixed_env.app(), terminal_size=size, run_before=run_before)
+
+
+async def _settle(pilot) -> None:
+    previous = None
+    for _ in range(20):
+        await pilot.pause(0.05)
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            break
+        previous = current
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", ["board", "inbox"])
+def test_meeting(fixed_env, snap_compare, name, size):
+    """Meeting mode on a projector: big-number tiles and roomy rows, no names of the public."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press(SCREENS[name])
+        await _settle(pilot)
+
+    assert snap_compare(fixed_env.app(meeting=True), terminal_size=size, run_before=run_before)
