@@ -1,0 +1,75 @@
+"""Every size: the layout follows a resize at once, and at 80x24 the footer still offers
+`?` Help and `q` Quit and the inbox still shows the comment's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from clp_tui.screens.branches import BranchesScreen
+
+SCREENS = {"board": "1", "branches": "2", "inbox": "3", "press": "4"}
+
+
+def screen_lines(app) -> list[str]:
+    """The text on the terminal, one string a line, as the compositor drew it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def settled(pilot) -> None:
+    """Wait until two pictures in a row agree (resizes are laid out a frame or two later)."""
+    previous = None
+    for _ in range(20):
+        await pilot.pause(0.05)
+        current = screen_lines(pilot.app)
+        if current == previous:
+            return
+        previous = current
+
+
+def side_by_side(screen) -> bool:
+    main, preview = screen.query_one(".split .main-list"), screen.query_one(".split .preview")
+    if preview.region.x >= main.region.right and preview.region.y == main.region.y:
+        return True
+    assert preview.region.y >= main.region.bottom, (main.region, preview.region)  # stacked, then
+    return False
+
+
+@pytest.mark.parametrize("name", ["board", "inbox"])
+async def test_the_layout_follows_each_resize_at_once(env, name):
+    app = env.app(start=name)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot)
+        assert side_by_side(app.screen)
+        await pilot.resize_terminal(80, 24)
+        await settled(pilot)
+        assert app.has_class("narrow")
+        assert not side_by_side(app.screen), "at 80 columns the detail goes under the list"
+        await pilot.resize_terminal(160, 48)
+        await settled(pilot)
+        assert not app.has_class("narrow")
+        assert side_by_side(app.screen), "back at 160 columns the detail is beside the list again"
+
+
+async def test_the_branch_grid_shows_the_weeks_that_fit_after_each_resize(env):
+    app = env.app(start="branches")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, BranchesScreen)
+        wide = len(screen.weeks)
+        await pilot.resize_terminal(80, 24)
+        await settled(pilot)
+        assert len(screen.weeks) == screen._week_count(80) < wide
+        await pilot.resize_terminal(160, 48)
+        await settled(pilot)
+        assert len(screen.weeks) == wide
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_at_80_columns_the_footer_starts_with_help_and_quit(env, name):
+    app = env.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(SCREENS[name])
+        await settled(pilot)
+        footer = screen_lines(app)[-1]
+        assert footer.lstrip().startswith("? Help  q Quit"), footer
