@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clp_tui.screens.branches import BranchesScreen
+
+from .conftest import row_text
 
 SCREENS = {"board": "1", "branches": "2", "inbox": "3", "press": "4"}
 
@@ -73,3 +77,27 @@ async def test_at_80_columns_the_footer_starts_with_help_and_quit(env, name):
         await settled(pilot)
         footer = screen_lines(app)[-1]
         assert footer.lstrip().startswith("? Help  q Quit"), footer
+
+
+async def test_at_80_columns_the_inbox_keeps_the_comment_text(env):
+    app = env.app(start="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        rows = app.screen.rows
+        c = app.screen.current()
+        line = row_text(rows, rows.cursor)
+        # The platform is in the preview: the words get its room, and the decision keeps its word.
+        assert "○ new" in line and c.platform not in line.split(c.author[:5])[0], line
+        words = " ".join(c.body.split())
+        assert words[:38] in line, line
+
+
+async def test_a_very_narrow_inbox_row_shows_the_decision_as_its_symbol(env):
+    app = env.app(start="inbox")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        c = app.screen.current()
+        line = "".join(t.plain for t in app.screen.source.render_row(app.screen.rows.cursor, 60, 1))
+        # The symbol, then straight to the date: no decision word, no platform.
+        assert re.match(r"  ‼ ○ \d\d-\d\d ", line), line
+        assert " ".join(c.body.split())[:30] in line, line
