@@ -101,3 +101,17 @@ async def test_a_very_narrow_inbox_row_shows_the_decision_as_its_symbol(env):
         # The symbol, then straight to the date: no decision word, no platform.
         assert re.match(r"  ‼ ○ \d\d-\d\d ", line), line
         assert " ".join(c.body.split())[:30] in line, line
+
+
+async def test_at_160_columns_the_board_shows_whole_titles_and_owners(env):
+    app = env.app(start="board")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        milestones = [(i, r) for i, r in enumerate(screen.source.rows) if not isinstance(r, str)]
+        for index, m in milestones:
+            line = row_text(screen.rows, index)
+            assert m.title in line, line
+            assert (m.ext.owner or "-")[:24] in line, line
+        # The detail pane beside it is narrower than the list: the rows have the width.
+        assert screen.query_one(".preview").region.width * 2 < screen.rows.region.width
