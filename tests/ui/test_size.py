@@ -115,3 +115,20 @@ async def test_at_160_columns_the_board_shows_whole_titles_and_owners(env):
             assert (m.ext.owner or "-")[:24] in line, line
         # The detail pane beside it is narrower than the list: the rows have the width.
         assert screen.query_one(".preview").region.width * 2 < screen.rows.region.width
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_press_cards_wrap_their_titles_onto_two_lines(env, size):
+    app = env.app(start="press")
+    async with app.run_test(size=size) as pilot:
+        await settled(pilot)
+        kanban = app.screen.kanban
+        lines = screen_lines(app)
+        top = kanban.content_region.y + 2  # under the column titles and their rule
+        for key, x, width in kanban._layout():
+            card = app.screen.sources[key].cards[0]
+            left = kanban.content_region.x + x + 1  # a card's lines start one column in
+            first, second = (lines[top + n][left : left + width - 1].strip() for n in (0, 1))
+            shown = (first + second if first.endswith("-") else f"{first} {second}").strip().rstrip("…")
+            assert card.title.startswith(shown), (card.title, first, second)
+            assert len(shown) > width + 3 or shown == card.title, (card.title, first, second)
