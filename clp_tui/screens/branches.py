@@ -189,7 +189,7 @@ class BranchesScreen(DashboardScreen):
             head.append(f"  ·  ◌ QUIET: nothing recorded for {QUIET_WEEKS}+ weeks", style="bold red")
         # Plain Text laid out by hand: a rich Table here was measured and drawn again at
         # every layout, a third of the time it took to open this screen.
-        recent = self.weeks[-6:]
+        recent = self.weeks  # as many as the grid above shows
         names = [one_line(metric, 30).replace("_", " ") for metric in self.metrics]
         rows = [
             [

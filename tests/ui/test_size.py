@@ -132,3 +132,19 @@ async def test_press_cards_wrap_their_titles_onto_two_lines(env, size):
             shown = (first + second if first.endswith("-") else f"{first} {second}").strip().rstrip("…")
             assert card.title.startswith(shown), (card.title, first, second)
             assert len(shown) > width + 3 or shown == card.title, (card.title, first, second)
+
+
+async def test_at_160_columns_the_branch_detail_shows_every_metric_and_week(env):
+    app = env.app(start="branches")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        box = screen.query_one("#branch-detail-box")
+        shown = "\n".join(
+            line[box.region.x : box.region.right] for line in screen_lines(app)[box.region.y : box.region.bottom]
+        )
+        for metric in screen.metrics:
+            assert f"\n│ {metric.replace('_', ' ')} " in shown, shown
+        for week in screen.weeks:
+            assert week[5:] in shown.splitlines()[2], shown
+        assert box.region.height == len(screen.metrics) + 4  # a line each, a heading, a week row, a border
