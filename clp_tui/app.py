@@ -116,9 +116,10 @@ class ClpApp(App[None]):
         self.collector.restore()
 
     def on_resize(self, event: events.Resize) -> None:
-        # Below this width the detail panes go under the lists instead of beside them. The
-        # event's size: this handler runs before Textual's own, so `self.size` is still the old one.
+        # Below 110 columns the detail panes go under the lists; from 140 the lists get more.
+        # The event's size: this handler runs before Textual's own, so `self.size` is still the old one.
         self.set_class(event.size.width < 110, "narrow")
+        self.set_class(event.size.width >= 140, "wide")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker's outcome, in one place: a failure is told to the officer, never

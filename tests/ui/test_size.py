@@ -46,11 +46,11 @@ async def test_the_layout_follows_each_resize_at_once(env, name):
         assert side_by_side(app.screen)
         await pilot.resize_terminal(80, 24)
         await settled(pilot)
-        assert app.has_class("narrow")
+        assert app.has_class("narrow") and not app.has_class("wide")
         assert not side_by_side(app.screen), "at 80 columns the detail goes under the list"
         await pilot.resize_terminal(160, 48)
         await settled(pilot)
-        assert not app.has_class("narrow")
+        assert not app.has_class("narrow") and app.has_class("wide")
         assert side_by_side(app.screen), "back at 160 columns the detail is beside the list again"
 
 
