@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -118,9 +118,11 @@ class ClpApp(App[None]):
         self.poller.close()
         self.collector.restore()
 
-    def on_resize(self) -> None:
-        # Below this width the detail panes go under the lists instead of beside them.
-        self.set_class(self.size.width < 110, "narrow")
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 110 columns the detail panes go under the lists; from 140 the lists get more.
+        # The event's size: this handler runs before Textual's own, so `self.size` is still the old one.
+        self.set_class(event.size.width < 110, "narrow")
+        self.set_class(event.size.width >= 140, "wide")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker's outcome, in one place: a failure is told to the officer, never

@@ -29,6 +29,7 @@ class BoardSource:
     def __init__(self, screen: BoardScreen) -> None:
         self.screen = screen
         self.rows: list[str | Milestone] = []
+        self.owner_width = 12  # the longest owner shown, and a space
 
     def row_count(self) -> int:
         return len(self.rows)
@@ -41,10 +42,12 @@ class BoardSource:
         line = Text("◆ " if (m.feed, m.id) in self.screen.selected else "  ", style="bold magenta")
         line.append_text(rag_badge(m.rag, 11))
         title_at = len(line)  # the filter's words are marked from here on (title, owner)
-        owner_width = 18 if width >= 100 else 12 if width >= 72 else 0
-        # badge 13 + owner + "due 03 Nov " 11 + bar 15, the rest for the title
-        title_width = max(width - 40 - owner_width, 12)
-        line.append(f"{one_line(m.title, title_width):<{title_width}} ")
+        # badge 13, "due 03 Nov " 11, bar 15 and a space; owner and title share the rest:
+        # the owner as long as the longest one, up to two fifths of it (none below 30).
+        spare = width - 39
+        owner_width = min(self.owner_width, spare * 2 // 5) if spare >= 30 else 0
+        title_width = max(spare - owner_width, 12)
+        line.append(f"{one_line(m.title, title_width - 1):<{title_width}}")
         if owner_width:
             line.append(f"{one_line(m.ext.owner or '-', owner_width - 1):<{owner_width}}", style="cyan")
         line.append(f"due {m.ext.due:%d %b} ", style="dim")
@@ -123,6 +126,7 @@ class BoardScreen(DashboardScreen):
                 rows.append(f"{clean(str(label)).replace('_', ' ').capitalize()} ({len(groups[key])})")
                 rows.extend(groups[key])
         self.source.rows = rows
+        self.source.owner_width = max((len(one_line(m.ext.owner or "-", 60)) + 1 for m in shown), default=2)
         index = self.rows.cursor
         if keep is not None:
             index = next((i for i, r in enumerate(rows) if isinstance(r, Milestone) and r.id == keep.id), index)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -143,15 +144,16 @@ class BranchesScreen(DashboardScreen):
         """The cells of one row as the grid draws them."""
         return self._cells(self.shown[index])
 
-    def _week_count(self) -> int:
-        width = self.size.width or self.app.size.width or 120
+    def _week_count(self, width: int | None = None) -> int:
+        width = width or self.size.width or self.app.size.width or 120
         # Branch, total, trend and note take ~62 columns; each week needs 8.
         fit = max((width - 62) // 8, 3)
         return min(self.clp.config.board.weeks, fit)
 
-    def on_resize(self) -> None:
-        if self.weeks and self._week_count() != len(self.weeks):
-            self.refresh_data()
+    def on_resize(self, event: events.Resize) -> None:
+        # The event's size: this runs before Textual's own handler updates `self.size`.
+        if self.weeks and self._week_count(event.size.width) != len(self.weeks):
+            self.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
         rows = self.rows
@@ -225,7 +227,7 @@ class BranchesScreen(DashboardScreen):
             head.append(f"  ·  ◌ QUIET: nothing recorded for {QUIET_WEEKS}+ weeks", style=warning("bold red"))
         # Plain Text laid out by hand: a rich Table here was measured and drawn again at
         # every layout, a third of the time it took to open this screen.
-        recent = self.weeks[-6:]
+        recent = self.weeks  # as many as the grid above shows
         names = [one_line(metric, 30).replace("_", " ") for metric in self.metrics]
         rows = [
             [

@@ -28,6 +28,10 @@ _BLOCK = 100
 PREVIEW_CHARS = 1500
 # Seconds of quiet after the last saved decision before the list is re-ordered.
 LANDED_RELOAD_DELAY = 0.15
+# A row gives the comment's text at least this many columns when it can: at 80 and at
+# 160 columns that costs the platform column; in a list narrower than about 68 columns
+# the decision shows as its symbol alone.
+TEXT_MIN = 32
 
 
 class InboxSource:
@@ -65,12 +69,21 @@ class InboxSource:
         line = Text()
         line.append("◆ " if c.key in self.screen.selected else "  ", style="bold magenta")
         line.append("‼ " if c.flagged else "  ", style="bold yellow")
-        line.append_text(decision_badge(self.screen.pending.get(c.key, c.decision), 11))
         wide = width >= 90
         platform_width, author_width = (15, 21) if wide else (10, 15)
-        line.append(f"{one_line(c.platform, platform_width - 1):<{platform_width}}", style="cyan")
+        date_width = 12 if wide else 6
+        # The comment's words come first: the platform goes (the preview names it), then the
+        # decision shrinks to its symbol, before the text would get less than TEXT_MIN.
+        room = width - 4 - date_width - author_width
+        show_platform = room - 11 - platform_width >= TEXT_MIN
+        badge = decision_badge(self.screen.pending.get(c.key, c.decision), 11)
+        if room - 11 < TEXT_MIN:
+            badge = Text(badge.plain[:1] + " ", style=badge.style)
+        line.append_text(badge)
+        if show_platform:
+            line.append(f"{one_line(c.platform, platform_width - 1):<{platform_width}}", style="cyan")
         stamp = (c.published or "")[5:16].replace("T", " ")
-        line.append(f"{stamp if wide else stamp[:5]:<{12 if wide else 6}}", style="dim")
+        line.append(f"{stamp if wide else stamp[:5]:<{date_width}}", style="dim")
         if meeting:
             line.append("(hidden in meeting mode)", style="dim")
         else:

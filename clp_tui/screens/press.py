@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import uuid
 
 from rich.text import Text
@@ -36,6 +37,17 @@ def embargo_words(embargo: dt.datetime | None, now: dt.datetime) -> str | None:
     return f"embargo {hours // 24}d {hours % 24}h" if hours >= 24 else f"embargo {hours}h {left.seconds // 60 % 60}m"
 
 
+def two_lines(title: str, width: int) -> tuple[str, str]:
+    """A card's title on up to two lines of `width`, broken between words; the rest cut with '…'."""
+    flat = " ".join(one_line(title).split())
+    first = (textwrap.wrap(flat, max(width, 1)) or [""])[0]
+    return first, one_line(flat[len(first) :].strip(), width)
+
+
+# A card: two lines of title, its format, its state, and a line of gap.
+CARD_HEIGHT = 5
+
+
 class ColumnSource:
     def __init__(self, screen: PressScreen, stage: str) -> None:
         self.screen = screen
@@ -46,10 +58,10 @@ class ColumnSource:
         return len(self.cards)
 
     def render_row(self, index: int, width: int, height: int) -> list[Text]:
-        """Three short lines a card; the detail pane below spells everything out."""
+        """Four short lines a card; the detail pane below spells everything out."""
         card = self.cards[index]
         now = self.screen.clp.now()
-        title = Text(one_line(card.title, width), style="bold")
+        title = [Text(line, style="bold") for line in two_lines(card.title, width)]
         second = Text(one_line(card.ext.format.replace("_", " "), 14), style="cyan")
         embargo = embargo_words(card.ext.embargo, now)
         if embargo:
@@ -67,7 +79,7 @@ class ColumnSource:
             third.append(" ⚠GATE", style=warning("bold red"))
         if self.screen.imprint_problem(card):
             third.append(" ⚠IMPRINT", style=warning("bold red"))
-        return [title, second, third, Text("")]
+        return [*title, second, third, Text("")]
 
 
 class PressScreen(DashboardScreen):
@@ -96,7 +108,7 @@ class PressScreen(DashboardScreen):
         self.cards: list[Card] = []
 
     def compose_body(self) -> ComposeResult:
-        yield Kanban(self, card_height=4, min_column_width=18, id="kanban")
+        yield Kanban(self, card_height=CARD_HEIGHT, min_column_width=18, id="kanban")
         yield Static(id="press-detail", markup=False, classes="preview-below")
 
     def on_mount(self) -> None:
@@ -126,7 +138,7 @@ class PressScreen(DashboardScreen):
         return len(self.sources[key].cards)
 
     def render_card(self, key: str, index: int, width: int) -> list[Text]:
-        return self.sources[key].render_row(index, width, 4)
+        return self.sources[key].render_row(index, width, CARD_HEIGHT)
 
     # ---------------------------------------------------------------------------------------
 

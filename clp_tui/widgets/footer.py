@@ -5,14 +5,21 @@ screen says its bindings changed: after each focus move, each screen change, and
 once more when the app goes idle. Moving between the kanban's columns, or opening a
 screen, caused up to five rebuilds of ~25 keys showing the same thing; this one
 rebuilds at most once per refresh and not at all when the keys on show are the same.
+
+`?` Help and `q` Quit come first, whatever the screen: a narrow terminal cuts the
+footer at its right-hand end, and those two keys must never be what is cut.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+
+# Actions whose keys the footer shows first, in this order (by action, so a remapped key moves too).
+PINNED = ("help", "quit")
 
 
 class Footer(TextualFooter):
@@ -20,6 +27,15 @@ class Footer(TextualFooter):
         super().__init__(*args, **kwargs)
         self._rebuild_pending = False
         self._shown: tuple[Any, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        pinned = sorted(
+            (w for w in keys if getattr(w, "action", None) in PINNED),
+            key=lambda w: PINNED.index(w.action),  # type: ignore[attr-defined]
+        )
+        yield from pinned
+        yield from (w for w in keys if w not in pinned)
 
     def bindings_changed(self, screen: Screen) -> None:
         # As Textual's own (8.2), but coalesced: `_bindings_ready` is what its compose() checks.

@@ -1,4 +1,4 @@
-"""Snapshots of the four screens at 80x24 and 160x48 on the fixed demo data.
+"""Snapshots of the four screens, the help and a dialog at 80x24 and 160x48 on the fixed demo data.
 
 Regenerate on purpose with:  pytest tests/ui/test_snapshots.py --snapshot-update
 """
@@ -24,20 +24,39 @@ def fixed_env(env):
     return env
 
 
+async def steady(pilot) -> None:
+    """The screens re-lay themselves out on resize (column widths, weeks that fit,
+    scrollbars): wait until two pictures in a row agree before the real one."""
+    previous = None
+    for _ in range(20):
+        await pilot.pause(0.05)
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            break
+        previous = current
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_screen(fixed_env, snap_compare, name, size):
     async def run_before(pilot) -> None:
         await pilot.press(SCREENS[name])
-        # The screens re-lay themselves out on resize (column widths, weeks that fit,
-        # scrollbars): wait until two pictures in a row agree before the real one.
-        previous = None
-        for _ in range(20):
-            await pilot.pause(0.05)
-            current = pilot.app.export_screenshot()
-            if current == previous:
-                break
-            previous = current
+        await steady(pilot)
+
+    assert snap_compare(fixed_env.app(), terminal_size=size, run_before=run_before)
+
+
+# Over the board: `?` opens the help, `s` the status dialog for the milestone under the cursor.
+OVERLAYS = {"help": "question_mark", "status_dialog": "s"}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", list(OVERLAYS))
+def test_overlay(fixed_env, snap_compare, name, size):
+    async def run_before(pilot) -> None:
+        await steady(pilot)
+        await pilot.press(OVERLAYS[name])
+        await steady(pilot)
 
     assert snap_compare(fixed_env.app(), terminal_size=size, run_before=run_before)
 
