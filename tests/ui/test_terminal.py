@@ -53,13 +53,15 @@ async def test_with_colour_warnings_keep_their_colour_and_bold(env, monkeypatch,
 
 
 def test_a_falling_trend_is_bold_and_reverse_without_colour(monkeypatch) -> None:
+    from clp_tui.data.branches import Trend
     from clp_tui.screens.branches import trend_text
 
     monkeypatch.setenv("NO_COLOR", "1")
-    style = Style.parse(str(trend_text(-0.5).style))
+    falling = Trend(before=100, after=50)  # not a small number: a real fall, with its arrow
+    style = Style.parse(str(trend_text(falling).style))
     assert style.reverse and style.bold
     monkeypatch.delenv("NO_COLOR")
-    assert Style.parse(str(trend_text(-0.5).style)).bold
+    assert Style.parse(str(trend_text(falling).style)).bold
 
 
 def _toml(path) -> dict:
