@@ -84,8 +84,6 @@ class ClpApp(App[None]):
 
         self.COMMANDS = App.COMMANDS | {JumpProvider}
 
-    # -- time and headline -------------------------------------------------------------
-
     def now(self) -> dt.datetime:
         return self.store.clock()
 
@@ -95,8 +93,6 @@ class ClpApp(App[None]):
     def headline(self, screen_title: str) -> Headline:
         facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
         return build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
-
-    # -- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         apply_keymap(self, self.config.keys)
@@ -139,8 +135,6 @@ class ClpApp(App[None]):
             if changed:
                 self.data_changed()
 
-    # -- meeting mode ----------------------------------------------------------------------
-
     @property
     def meeting(self) -> bool:
         return self.meeting_mode.on
@@ -158,8 +152,6 @@ class ClpApp(App[None]):
     @work(group="watch", exclusive=True, exit_on_error=False, name="watching files")
     async def _watch_files(self) -> None:
         await watch_files(self, self.db_path, self.config, self.poller)
-
-    # -- staying live ----------------------------------------------------------------------
 
     def _tick(self) -> None:
         self.poller.due()
@@ -218,8 +210,6 @@ class ClpApp(App[None]):
         self.notify("Refreshing every feed now…", timeout=2)
         self.poller.due(force=True, every_feed=True)
 
-    # -- decisions -----------------------------------------------------------------------
-
     @property
     def officer_name(self) -> str:
         return self.config.officer.name or "officer"
@@ -238,8 +228,6 @@ class ClpApp(App[None]):
 
     def _fatal_error(self) -> None:
         show_crash_report(self)  # never Textual's own, which prints local variables (tokens too)
-
-    # -- help and jumping ------------------------------------------------------------------
 
     def action_help(self) -> None:
         """Every key that works here now, as mapped now, grouped: this screen, lists, everywhere."""
