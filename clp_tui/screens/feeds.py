@@ -43,10 +43,11 @@ def next_try_words(status: FeedStatus) -> str:
 def status_table(statuses: list[FeedStatus]) -> Table | Text:
     if not statuses:
         return Text("No feeds are configured: add a [[feeds]] table to the config (docs/configuration.md).")
-    table = Table(expand=True, box=None, pad_edge=False, show_edge=False)
+    # Columns keep a space between them at any width; the error takes what is left.
+    table = Table(expand=True, box=None, pad_edge=False, show_edge=False, padding=(0, 1), collapse_padding=False)
     for heading in ("feed", "kind", "state", "synced", "next try"):
         table.add_column(heading, no_wrap=True)
-    table.add_column("last error", ratio=1, overflow="fold")
+    table.add_column("error", ratio=1, min_width=8, overflow="fold")
     for s in statuses:
         symbol, style = HEALTH.get(s.health.state, ("?", ""))
         error = Text(one_line(s.last_error, 200), style="red") if s.last_error else Text("–", style="dim")

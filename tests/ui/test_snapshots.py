@@ -46,8 +46,9 @@ def test_screen(fixed_env, snap_compare, name, size):
     assert snap_compare(fixed_env.app(), terminal_size=size, run_before=run_before)
 
 
-# Over the board: `?` opens the help, `s` the status dialog for the milestone under the cursor.
-OVERLAYS = {"help": "question_mark", "status_dialog": "s"}
+# Over the board: `?` opens the help, `s` the status dialog for the milestone under the cursor,
+# `F` the feed-status panel.
+OVERLAYS = {"help": "question_mark", "status_dialog": "s", "feed_status": "F"}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
