@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import textwrap
 import uuid
 
 from rich.text import Text
@@ -16,77 +14,31 @@ from clp_tui.data.contract import PRESS_STAGES
 from clp_tui.data.datewords import day_count, moment_words
 from clp_tui.data.decision_log import add_local_item
 from clp_tui.data.imprint import card_lacks_imprint, imprint_configured
-from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_breached, gate_problem, load_cards
+from clp_tui.data.press import BOARD_STAGES, STAGE_LABELS, Card, gate_problem, load_cards
 from clp_tui.data.text import clean, one_line
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText
+from clp_tui.screens.press_cards import CARD_HEIGHT, ColumnSource, embargo_words
 from clp_tui.widgets.badges import warning
 from clp_tui.widgets.kanban import Kanban
 from clp_tui.writer import WriteLanded
-
-
-def embargo_words(embargo: dt.datetime | None, now: dt.datetime) -> str | None:
-    if embargo is None:
-        return None
-    if embargo.tzinfo is None:
-        embargo = embargo.replace(tzinfo=dt.UTC)
-    left = embargo - now
-    if left.total_seconds() <= 0:
-        return "embargo lifted"
-    hours = int(left.total_seconds() // 3600)
-    return f"embargo {hours // 24}d {hours % 24}h" if hours >= 24 else f"embargo {hours}h {left.seconds // 60 % 60}m"
-
-
-def two_lines(title: str, width: int) -> tuple[str, str]:
-    """A card's title on up to two lines of `width`, broken between words; the rest cut with '…'."""
-    flat = " ".join(one_line(title).split())
-    first = (textwrap.wrap(flat, max(width, 1)) or [""])[0]
-    return first, one_line(flat[len(first) :].strip(), width)
-
-
-# A card: two lines of title, its format, its state, and a line of gap.
-CARD_HEIGHT = 5
-
-
-class ColumnSource:
-    def __init__(self, screen: PressScreen, stage: str) -> None:
-        self.screen = screen
-        self.stage = stage
-        self.cards: list[Card] = []
-
-    def row_count(self) -> int:
-        return len(self.cards)
-
-    def render_row(self, index: int, width: int, height: int) -> list[Text]:
-        """Four short lines a card; the detail pane below spells everything out."""
-        card = self.cards[index]
-        now = self.screen.clp.now()
-        title = [Text(line, style="bold") for line in two_lines(card.title, width)]
-        second = Text(one_line(card.ext.format.replace("_", " "), 14), style="cyan")
-        embargo = embargo_words(card.ext.embargo, now)
-        if embargo:
-            second.append(f" ⏱ {embargo.removeprefix('embargo ')}", style=warning("bold magenta"))
-        elif card.ext.candidate:
-            second.append(" · " + one_line(card.ext.candidate, width))
-        third = Text()
-        days = card.days_in_stage(now)
-        if days is not None:
-            third.append(f"{days}d ", style="dim")
-        # C = the candidate's consent, S = the regional sign-off (the detail pane says so).
-        third.append("C✓ " if card.consent_by else "C✗ ", style="green" if card.consent_by else "yellow")
-        third.append("S✓" if card.signoff_by else "S✗", style="green" if card.signoff_by else "yellow")
-        if gate_breached(card):
-            third.append(" ⚠GATE", style=warning("bold red"))
-        if self.screen.imprint_problem(card):
-            third.append(" ⚠IMPRINT", style=warning("bold red"))
-        return [*title, second, third, Text("")]
 
 
 class PressScreen(DashboardScreen):
     TITLE = "4 Press"
     FILTER_FIELDS = {"stage", "format", "candidate", "owner", "outlet", "feed"}
     FILTER_HINT = "stage: format: candidate: owner: outlet:"
-    DECISION_ACTIONS = {"move_forward", "move_back", "consent", "signoff", "new_card", "spike"}
+    DECISION_ACTIONS = {
+        "move_forward",
+        "move_back",
+        "consent",
+        "signoff",
+        "new_card",
+        "spike",
+        "toggle_select",
+        "select_range",
+        "select_visible",
+    }
 
     BINDINGS = [
         Binding("right_square_bracket", "move_forward", "Move ▶", id="press.forward"),
@@ -96,6 +48,9 @@ class PressScreen(DashboardScreen):
         Binding("n", "new_card", "New idea", id="press.new"),
         Binding("x", "spike", "Spike", id="press.spike"),
         Binding("z", "toggle_spiked", "Show spiked", id="press.show_spiked"),
+        Binding("space", "toggle_select", "Select", show=False, id="press.select"),
+        Binding("V", "select_range", "Select to here", show=False, id="press.select_range"),
+        Binding("asterisk", "select_visible", "Select the column", show=False, id="press.select_visible"),
         # priority: the focused card list would otherwise take left/right for scrolling.
         Binding("l,right", "next_column", "Next column", show=False, priority=True, id="press.next_column"),
         Binding("h,left", "previous_column", "Previous column", show=False, priority=True, id="press.previous_column"),
@@ -106,6 +61,8 @@ class PressScreen(DashboardScreen):
         self.show_spiked = False
         self.sources = {stage: ColumnSource(self, stage) for stage in PRESS_STAGES}
         self.cards: list[Card] = []
+        self.selected: dict[tuple[str, str], Card] = {}  # [ and ] move every one of them
+        self._anchor: tuple[str, int] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Kanban(self, card_height=CARD_HEIGHT, min_column_width=18, id="kanban")
@@ -254,7 +211,56 @@ class PressScreen(DashboardScreen):
             return
         self.decide([card.key], "stage", target, reason=reason)
 
+    def _move_selected(self, step: int) -> bool:
+        """[ or ] with cards selected: each moves one column, those going to the same
+        column in one decision (one u undoes them together). False: nothing selected."""
+        if not self.selected:
+            return False
+        order = list(BOARD_STAGES)
+        by_target: dict[str, list[tuple[str, str]]] = {}
+        for card in self.selected.values():
+            at = order.index(card.stage) if card.stage in order else 0
+            target = order[at + step] if 0 <= at + step < len(order) else None
+            if target is not None and not gate_problem(card, target):
+                by_target.setdefault(target, []).append(card.key)
+        self.selected.clear()
+        for target, keys in by_target.items():
+            self.decide(keys, "stage", target, reason="moved forward" if step > 0 else "moved back")
+        if not by_target:
+            self.notify("None of the selected cards can move that way.", timeout=3)
+        return True
+
+    def action_toggle_select(self) -> None:
+        c = self.current()
+        if c is None:
+            return
+        if self.selected.pop(c.key, None) is None:
+            self.selected[c.key] = c
+        stage = self.focused_stage()
+        self._anchor = (stage, self.kanban.cursor_of(stage))
+        self.kanban.reload()
+
+    def action_select_range(self) -> None:
+        stage = self.focused_stage()
+        here = self.kanban.cursor_of(stage)
+        start = self._anchor[1] if self._anchor and self._anchor[0] == stage else here
+        self._select(stage, range(min(start, here), max(start, here) + 1))
+
+    def action_select_visible(self) -> None:
+        stage = self.focused_stage()
+        self._select(stage, range(len(self.sources[stage].cards)))
+
+    def _select(self, stage: str, indices: range) -> None:
+        cards = self.sources[stage].cards
+        for index in indices:
+            if index < len(cards):
+                self.selected[cards[index].key] = cards[index]
+        self.kanban.reload()
+        self.notify(f"{len(self.selected)} card(s) selected: [ or ] moves them all", timeout=3)
+
     def action_move_forward(self) -> None:
+        if self._move_selected(+1):
+            return
         c = self.current()
         if c is None:
             return
@@ -265,6 +271,8 @@ class PressScreen(DashboardScreen):
         self._move(c, order[order.index(c.stage) + 1], "moved forward")
 
     def action_move_back(self) -> None:
+        if self._move_selected(-1):
+            return
         c = self.current()
         if c is None:
             return

@@ -129,3 +129,24 @@ async def test_select_all_shown_in_the_inbox_then_approve(env):
         await pilot.press("a")
         await drained(pilot)
         assert len(state(env.db, "moderation")) == shown
+
+
+async def test_bulk_selection_on_the_press_board_moves_every_card_and_one_undo_takes_them_back(env):
+    from clp_tui.screens.press import PressScreen
+
+    async with env.app(start="press").run_test(size=SIZE) as pilot:
+        press = pilot.app.screen
+        assert isinstance(press, PressScreen)
+        await drained(pilot)
+        stage = press.focused_stage()
+        cards = press.sources[stage].cards
+        assert len(cards) >= 2, stage
+        await pilot.press("asterisk")
+        assert set(press.selected) == {c.key for c in cards}
+        await pilot.press("right_square_bracket")
+        await drained(pilot)
+        moved = state(env.db, "stage")
+        assert {c.key for c in cards if c.key in moved} == set(moved) and len(moved) >= 1
+        await pilot.press("u")
+        await drained(pilot)
+        assert state(env.db, "stage") == {}
