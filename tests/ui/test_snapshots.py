@@ -62,16 +62,6 @@ def test_overlay(fixed_env, snap_compare, name, size):
     assert snap_compare(fixed_env.app(), terminal_size=size, run_before=run_before)
 
 
-async def _settle(pilot) -> None:
-    previous = None
-    for _ in range(20):
-        await pilot.pause(0.05)
-        current = pilot.app.export_screenshot()
-        if current == previous:
-            break
-        previous = current
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", ["board", "inbox"])
 def test_meeting(fixed_env, snap_compare, name, size):
@@ -79,6 +69,6 @@ def test_meeting(fixed_env, snap_compare, name, size):
 
     async def run_before(pilot) -> None:
         await pilot.press(SCREENS[name])
-        await _settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(fixed_env.app(meeting=True), terminal_size=size, run_before=run_before)
