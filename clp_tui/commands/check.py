@@ -31,6 +31,8 @@ def _read(
         return None, f"{source}: not a valid URL ({exc})"
     if scheme not in ("http", "https", "file"):
         path = Path(source)
+        if path.exists() and not path.is_file():
+            return None, f"{source} is not a regular file (a pipe, a device or a folder); a feed must be a file"
         if not path.is_file():
             return None, f"{source}: no such file, and not an http(s):// or file:// URL"
         source = path.resolve().as_uri()

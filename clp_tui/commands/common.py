@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -49,13 +50,18 @@ def write_document(text: str, output: Path | None, *, private: bool = False) -> 
         sys.stdout.flush()
         return True
     try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        # O_NOFOLLOW: a symlink planted under the file's name (a shared folder, a predictable
+        # pack name) is refused, never written through; the mode is set on what was opened.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(output, flags, 0o600 if private else 0o644)
         if private:
-            os.chmod(output, 0o600)  # an existing file keeps its old mode otherwise
+            os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except OSError as exc:
-        print(f"clp-tui: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        if exc.errno == errno.ELOOP:
+            print(f"clp-tui: {output} is a symbolic link; refusing to write through it", file=sys.stderr)
+        else:
+            print(f"clp-tui: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return False
     return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,6 +304,9 @@ class Fetcher:
             info = await asyncio.to_thread(os.stat, path)
         except OSError as exc:
             raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device would block the read past any deadline (a thread cannot be cut off).
+            raise FetchError(f"{path} is not a regular file (a pipe, a device or a folder); a feed must be a file")
         # A file has no ETag; its size and modification time serve as one.
         stamp = f'"file-{info.st_mtime_ns}-{info.st_size}"'
         if etag == stamp:

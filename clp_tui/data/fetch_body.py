@@ -7,6 +7,7 @@ feed is read with the same cap.
 
 from __future__ import annotations
 
+import os
 import zlib
 from pathlib import Path
 
@@ -68,7 +69,10 @@ class BodyDecoder:
 
 
 def read_capped(path: Path, budget: int) -> bytes:
-    with path.open("rb") as handle:
+    # O_NONBLOCK: if the file was swapped for a FIFO after it was checked, opening it does
+    # not wait for a writer (and the read then finds nothing).
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
         body = handle.read(budget + 1)
     if len(body) > budget:
         raise FetchError(f"{path} is over the size cap")

@@ -66,3 +66,29 @@ def test_numbers_no_program_can_hold_stay_text_and_list_json_stays_json(server: 
     assert out.returncode == 0 and "Infinity" not in out.stdout, out.stdout[:200]
     (record,) = map(json.loads, out.stdout.splitlines())
     assert record["_clp"]["x_count"] == "9" * 5000 and record["_clp"]["x_ratio"] == "1e999"
+
+
+def test_a_fifo_as_a_feed_is_refused_at_once(cli, tmp_path: Path) -> None:
+    """Reading a FIFO blocks until someone writes; a thread cannot be cut off by the deadline."""
+    fifo = tmp_path / "feed.json"
+    os.mkfifo(fifo)
+    cli.write_config([{"name": "pipe", "url": fifo.as_uri(), "kind": "comment"}])
+    result = cli("sync", timeout=20)
+    assert result.returncode == 1 and "not a regular file" in result.stdout, result.stdout
+    check = cli("check-feed", str(fifo), files=False, timeout=20)
+    assert check.returncode == 2 and "not a regular file" in check.stderr
+
+
+def test_output_through_a_planted_symlink_is_refused(server: FeedServer, cli, tmp_path: Path) -> None:
+    server.route("/c", body=feed_bytes([comment("c1")]))
+    cli.write_config([{"name": "inbox", "url": server.url("/c"), "kind": "comment"}])
+    assert cli("sync").returncode == 0
+    victim = tmp_path / "someone-elses-file"
+    victim.write_text("keep me", encoding="utf-8")
+    victim.chmod(0o644)
+    trap = tmp_path / "report.md"
+    trap.symlink_to(victim)
+    result = cli("report", "--output", str(trap))
+    assert result.returncode == 1 and "symbolic link" in result.stderr, result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644
