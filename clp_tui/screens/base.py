@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -156,11 +157,15 @@ class DashboardScreen(Screen[None]):
 
     def reload(self) -> None:
         """Header and data again; a cache that cannot be read is a message, never a crash."""
+        if not self.is_mounted:
+            return  # still being built (or already taken down): it loads itself when shown
         self.update_header()
         try:
             self.refresh_data()
         except StoreError as exc:
             self.notify(f"{exc}\nShowing what was already on screen.", severity="error", markup=False, timeout=10)
+        except NoMatches:
+            pass  # the screen's widgets are being built or taken down: it loads itself when shown
 
     def update_header(self) -> None:
         # A poll can land while the screen is still being built: its header shows it when mounted.
