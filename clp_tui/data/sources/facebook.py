@@ -48,7 +48,6 @@ async def read(call: SourceCall) -> FetchResult:
         raise reader.incomplete("comment")
     channel = page_name or page_id
     items = [item for post_id, title, c in found if (item := comment_of(c, post_id, title, channel))]
-    call.complete = reader.complete
     page = call.page(f"Facebook Page {channel}", items, complete=reader.complete)
     return FetchResult("ok", pages=[page], http_status=200)
 

@@ -54,7 +54,6 @@ async def read(call: SourceCall) -> FetchResult:
         raise reader.incomplete("comment")
     channel = username or user_id
     items = [item for media, c, parent in found if (item := comment_of(c, media, parent, channel))]
-    call.complete = reader.complete
     page = call.page(f"Instagram {channel}", items, complete=reader.complete)
     return FetchResult("ok", pages=[page], http_status=200)
 
