@@ -9,13 +9,15 @@ writer is one thread, and every worker's failure reaches `on_worker_state_change
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from clp_tui.clock import Clock, system_clock
@@ -63,6 +65,7 @@ class ClpApp(App[None]):
         clock: Clock | None = None,
         live: bool = True,
         mode: str | None = None,
+        locked_meeting: bool = False,
     ) -> None:
         if mode is not None:
             BY_NAME[mode]  # noqa: B018 - an unknown screen name fails here, with its name
@@ -71,7 +74,7 @@ class ClpApp(App[None]):
         self.config = config
         self.db_path = Path(db_path)
         self.store = Store(self.db_path, clock=clock or system_clock)
-        self.meeting_mode = MeetingMode(self, meeting, cycling=live)
+        self.meeting_mode = MeetingMode(self, meeting, cycling=live, locked=locked_meeting)
         self.live = live
         self.writer = DecisionWriter(self.store)
         self.poller = Poller(self, self.store, config)
@@ -140,7 +143,10 @@ class ClpApp(App[None]):
         return self.meeting_mode.on
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.meeting if action == "pause_cycle" else True
+        return self.meeting_mode.allows(action)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return self.meeting_mode.system_commands(super().get_system_commands(screen))
 
     def action_toggle_meeting(self) -> None:
         self.meeting_mode.toggle()

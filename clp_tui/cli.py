@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--meeting", action="store_true", help="open in meeting mode: high contrast, read-only, no names or comments"
     )
+    # What `clp-tui serve` starts for each browser session: meeting mode that cannot be left.
+    parser.add_argument("--locked-meeting", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", parents=[common], help="write a commented starter config")
@@ -116,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a non-loopback address; there is no login",
     )
+    p.add_argument(
+        "--max-sessions",
+        type=_sessions_arg,
+        default=3,
+        metavar="N",
+        help="browser tabs served at once; each runs its own dashboard (default %(default)s)",
+    )
 
     p = sub.add_parser("snapshot", parents=[common], help="render one screen from the cache to an SVG")
     p.add_argument("--screen", choices=SCREEN_NAMES, required=True)
@@ -154,6 +163,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dry-run", action="store_true", help="only count what would be blanked")
     return parser
+
+
+def _sessions_arg(text: str) -> int:
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 64:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{clean(text)!r} is not a number of sessions from 1 to 64")
 
 
 def _date_arg(text: str) -> dt.date:

@@ -1,8 +1,14 @@
 """Meeting mode: the dashboard on a projector. High contrast, read-only, no
-commenters' names or words, and the screens taking turns on their own."""
+commenters' names or words, and the screens taking turns on their own.
+
+A *locked* meeting mode (each browser session of `clp-tui serve`) cannot be left:
+not by `M`, a key remapped to it in `[keys]`, the command palette or an action
+run by name. Its palette offers no theme (which would write the config) and no
+screenshot (a file on the server)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual.theme import Theme
@@ -10,7 +16,7 @@ from textual.theme import Theme
 from clp_tui.registry import SCREENS
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.app import App, SystemCommand
     from textual.timer import Timer
 
 # High contrast for a projector at the back of a room; symbols still carry every status.
@@ -44,13 +50,19 @@ def notice(on: bool) -> str:
     return "Meeting mode: read-only, no names or comments on screen." if on else "Meeting mode off."
 
 
+LOCKED_NOTICE = "Meeting mode stays on: this dashboard is shown in a web browser (clp-tui serve)."
+# What the command palette may offer a locked session (Textual's own system commands).
+LOCKED_SYSTEM_COMMANDS = frozenset({"Quit", "Keys"})
+
+
 class MeetingMode:
     """Meeting mode on an App: its theme, its class (for the stylesheet), its read-only
     bindings and the timer that cycles the screens."""
 
-    def __init__(self, app: App[Any], on: bool, *, cycling: bool) -> None:
+    def __init__(self, app: App[Any], on: bool, *, cycling: bool, locked: bool = False) -> None:
         self.app = app
-        self.on = on
+        self.locked = locked  # served to a browser: on, and it stays on
+        self.on = on or locked
         self.cycling = cycling  # a live dashboard cycles; a snapshot or a test does not
         self.paused = False
         self._timer: Timer | None = None
@@ -68,7 +80,19 @@ class MeetingMode:
             self._timer.stop()
         self._timer = self.app.set_interval(cycle_seconds, self._cycle, pause=not (self.on and self.cycling))
 
+    def allows(self, action: str) -> bool:
+        """The App's check_action: pausing only in a meeting. `M` stays live when locked,
+        so that pressing it says why nothing changes."""
+        return self.on if action == "pause_cycle" else True
+
+    def system_commands(self, commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+        """The palette's system commands; a locked session gets only quitting and the keys."""
+        return (c for c in commands if not self.locked or c.title in LOCKED_SYSTEM_COMMANDS)
+
     def toggle(self) -> None:
+        if self.locked:  # however it was asked for: a key, a remapped key, an action by name
+            self.app.notify(LOCKED_NOTICE, severity="warning", timeout=3)
+            return
         self.on = not self.on
         self.apply()
         self.app.notify(notice(self.on), timeout=3)

@@ -11,7 +11,8 @@ from clp_tui.commands.common import config_of, db_path_of
 def run(args: argparse.Namespace) -> int:
     from clp_tui.app import ClpApp
 
-    app = ClpApp(config_of(args), db_path_of(args), meeting=args.meeting)
+    locked = getattr(args, "locked_meeting", False)  # a `clp-tui serve` session
+    app = ClpApp(config_of(args), db_path_of(args), meeting=args.meeting or locked, locked_meeting=locked)
     app.run()
     return app.return_code or 0  # 1 after a crash (Textual sets it), so scripts can tell
 
