@@ -31,7 +31,7 @@ def _rows(store: Store, kind: str) -> list[Any]:
                   {"d.value" if field else "NULL"} AS decided
            FROM items i
            {local_join(field, "d") if field else ""}
-           WHERE i.kind = ? AND i.archived = 0
+           WHERE i.kind = ? AND (i.archived = 0 OR i.decision = 'escalated')
            ORDER BY i.published DESC, i.feed, i.id""",
         (kind,),
     )

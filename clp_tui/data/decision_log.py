@@ -5,7 +5,8 @@ Rules this module keeps:
 - Decisions are appended, never updated; `decision_state` is the current value
   per (item, field), rewritten from the log in the same transaction.
 - `items.decision` mirrors the current moderation decision (the inbox's index
-  pages by it), written in the same transaction as the log.
+  pages by it), written in the same transaction as the log; so is the evidence
+  copy an escalation keeps (evidence_copies.py).
 - `decision_rows` reads it back whole, for `export decisions` and evidence packs.
 - A local decision beats the feed: `local_join` and `local_or_feed` are the one
   place that rule is written; every reader that overlays decisions on feed
@@ -21,6 +22,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from clp_tui.data.evidence_copies import copy_if_escalated
 from clp_tui.data.store import Store
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -72,6 +74,7 @@ def decide(
                 (feed, item_id, field, encoded, seq, stamp, officer, reason),
             )
             _mirror(conn, feed, item_id, field, value)
+            copy_if_escalated(conn, feed, item_id, field, value, seq=seq, at=stamp)
             seqs.append(seq)
     return seqs
 

@@ -1,16 +1,18 @@
-"""What the GLU evidence pack holds for one escalated comment: the comment as published,
-the thread around it and every decision taken on it. `documents.pack` lays it out."""
+"""What the GLU evidence pack holds for one escalated comment: the comment as it was when
+escalated (its evidence copy) beside what the feed says now, the thread around it and
+every decision taken on it. `documents.pack` lays it out."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from clp_tui.config import Config
 from clp_tui.data.decision_log import DECISION_COLUMNS
+from clp_tui.data.evidence_copies import copies_of
 from clp_tui.data.store import Store
 from clp_tui.data.text import one_line
 
@@ -58,6 +60,19 @@ class EvidencePack:
     role: str
     constituency: str | None
     prepared_at: dt.datetime
+    # The comment as it was when escalated (its evidence copy); None for an escalation
+    # made before clp-tui kept copies, when only the cache's current words are known.
+    original: PackComment | None = None
+    copies: list[dict[str, Any]] = field(default_factory=list)  # every copy kept, oldest first
+
+    @property
+    def edited(self) -> bool:
+        """The feed changed the comment's words (or the purge removed them) after it was escalated."""
+        o = self.original
+        return o is not None and any(getattr(o, f) != getattr(self.comment, f) for f in _COMPARED)
+
+
+_COMPARED = ("body", "title", "author_name", "author_url", "url", "thread_title")
 
 
 _PACK_COLUMNS = """i.feed, i.id, i.author_name, i.author_url, i.body, i.title, i.platform, i.channel,
@@ -102,7 +117,8 @@ def build_pack(store: Store, config: Config, ref: str, now: dt.datetime | None =
     rows = store.query(f"SELECT {_PACK_COLUMNS} FROM items i WHERE i.feed = ? AND i.id = ?", (feed, item_id))
     comment = _pack_comment(rows[0])
     state = store.query(
-        "SELECT value FROM decision_state WHERE feed = ? AND item_id = ? AND field = 'moderation'", (feed, item_id)
+        "SELECT value, seq FROM decision_state WHERE feed = ? AND item_id = ? AND field = 'moderation'",
+        (feed, item_id),
     )
     current = json.loads(state[0][0]) if state and state[0][0] else None
     if current != "escalated":
@@ -132,6 +148,13 @@ def build_pack(store: Store, config: Config, ref: str, now: dt.datetime | None =
         )
     ]
     constituency = next((r[0] for r in store.query("SELECT constituency FROM feeds") if r[0]), None)
+    copies = copies_of(store, feed, item_id)
+    # The copy the standing escalation made; else (escalated, undone, escalated again
+    # before copies were kept) the oldest one there is.
+    kept = next((k for k in copies if k["decision_seq"] == state[0][1]), copies[0] if copies else None)
+    original = replace(comment, **{f: kept[f] for f in (*_COMPARED, "published")}) if kept else None
+    if original is not None:
+        thread = [original if t.id == item_id else t for t in thread]
     return EvidencePack(
         comment=comment,
         thread=thread,
@@ -141,4 +164,6 @@ def build_pack(store: Store, config: Config, ref: str, now: dt.datetime | None =
         role=config.officer.role,
         constituency=constituency,
         prepared_at=now or store.clock(),
+        original=original,
+        copies=copies,
     )

@@ -82,7 +82,9 @@ class Inbox:
         return flag_reasons(self.rules, comment.body, comment.title, comment.flagged)
 
     def _where(self, view: str, platform: str | None, flt: Filter) -> tuple[str, list[Any]]:
-        clauses = ["i.kind = 'comment'", "i.archived = 0"]
+        # An escalated comment stays in the escalated view after its feed drops it
+        # (archived): its case is open. Other views show what the feeds still hold.
+        clauses = ["i.kind = 'comment'", "i.archived = 0" if view != "escalated" else "1"]
         params: list[Any] = []
         if view == "unreviewed":
             clauses.append("(i.decision IS NOT NULL) = 0")  # the items_inbox index's own expression

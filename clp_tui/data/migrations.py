@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -120,4 +120,40 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE items SET state_since = first_seen")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
+def _migration_4(db: sqlite_utils.Database) -> None:
+    pass  # reserved for issue #12; the merge replaces this
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    pass  # reserved for issue #13; the merge replaces this
+
+
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """`evidence_copies`: an escalated comment's words as they were when it was escalated
+    and at each export of its evidence pack (evidence_copies.py), so a later upstream
+    edit cannot change what the pack shows as escalated. Rows are only ever added; an
+    UPDATE is refused by a trigger. The purge removes a comment's copies with its text,
+    once its case is closed and no pack was exported (retention.py)."""
+    db.execute(
+        """CREATE TABLE evidence_copies (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, why TEXT NOT NULL,
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, decision_seq INTEGER, pack_seq INTEGER,
+            body TEXT, title TEXT, author_name TEXT, author_url TEXT, url TEXT, thread_title TEXT,
+            published TEXT, modified TEXT, raw BLOB
+        )"""
+    )
+    db.execute("CREATE INDEX evidence_copies_by_item ON evidence_copies (feed, item_id, seq)")
+    db.execute(
+        """CREATE TRIGGER evidence_copies_append_only BEFORE UPDATE ON evidence_copies
+           BEGIN SELECT RAISE(ABORT, 'evidence copies are never edited'); END"""
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    4: _migration_4,
+    5: _migration_5,
+    6: _migration_6,
+}

@@ -1,10 +1,15 @@
-"""Retention: reviewed comments older than `[moderation] retain_days` lose what identifies people.
+"""Retention: reviewed comments first seen more than `[moderation] retain_days` ago lose
+what identifies people.
 
-A comment's text, title, commenter name and profile link, permalink, thread
-title and the raw item as published are blanked; the row itself (feed, id,
-platform, channel, dates, the decision) and the decision log stay, so the
-moderation numbers still add up. A comment whose GLU evidence pack was exported
-is kept whole. Comments nobody has reviewed yet are kept until someone does.
+Age is counted from when clp-tui first saw the comment, never from the date the
+feed gives it (a feed can say anything: 200 days ago for a comment that appeared
+today, or the year 9999). A comment's text, title, commenter name and profile
+link, permalink, thread title, the raw item as published and its evidence copies
+are blanked; the row itself (feed, id, platform, channel, dates, the decision)
+and the decision log stay, so the moderation numbers still add up. Kept whole: a
+comment whose GLU evidence pack was exported; an escalated comment while its case
+is open (its current decision is "escalated": an undo of the escalation, or a later
+decision, closes it); and comments nobody has reviewed yet.
 
 `purge_comments` runs once (`clp-tui purge`); `purge_if_due` is for a
 long-running dashboard that wants it done at most once a day. Both return
@@ -25,11 +30,11 @@ DEFAULT_INTERVAL = dt.timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class PurgeResult:
-    cutoff: str  # comments published before this (UTC) are old enough
+    cutoff: str  # comments first seen before this (UTC) are old enough
     retain_days: int
     dry_run: bool
     purged: int  # blanked now (or, in a dry run, that would be)
-    escalated_purged: int  # how many of those are escalated with no pack exported
+    kept_escalated: int  # old enough, kept whole: escalated, and the case is still open
     kept_exported: int  # old enough, kept whole because their evidence pack was exported
     kept_unreviewed: int  # old enough, kept because no decision has been made on them yet
     # The file was rebuilt so blanked text leaves no trace in it (False while another
@@ -43,35 +48,39 @@ def cutoff_for(now: dt.datetime, retain_days: int) -> str:
 
 
 def purge_personal_data(store: Store, cutoff: str, *, dry_run: bool = False) -> dict[str, int]:
-    """Blank what identifies people in reviewed comments published before `cutoff`
+    """Blank what identifies people in reviewed comments first seen before `cutoff`
     (an RFC 3339 UTC stamp), in one transaction. The row, its decision and the
-    decision log stay, so counts survive; comments with an exported evidence pack
-    are kept whole. Returns counts: purged, escalated_purged (of those, how many
-    are escalated), kept_exported, kept_unreviewed (old comments with no decision
+    decision log stay, so counts survive; comments with an exported evidence pack,
+    and escalated ones whose case is open, are kept whole. Returns counts: purged,
+    kept_escalated, kept_exported, kept_unreviewed (old comments with no decision
     yet: kept until someone reviews them) and, unless a dry run, compacted (1 if the
     file was rebuilt so no trace of the blanked text is left in it)."""
-    old = "i.kind = 'comment' AND coalesce(i.published, i.first_seen) < :cutoff"
+    # First seen, never the feed's own date. Both are clock.stamp's fixed-width UTC form,
+    # so text order is time order; a comment with no first_seen is never old.
+    old = "i.kind = 'comment' AND i.first_seen < :cutoff"
     decided = """EXISTS (SELECT 1 FROM decision_state d WHERE d.feed = i.feed
                      AND d.item_id = i.id AND d.field = 'moderation')"""
+    open_case = "coalesce(i.decision = 'escalated', 0)"  # items.decision mirrors the current one
+    copies = "EXISTS (SELECT 1 FROM evidence_copies e WHERE e.feed = i.feed AND e.item_id = i.id)"
     exported = "EXISTS (SELECT 1 FROM exported_packs p WHERE p.feed = i.feed AND p.item_id = i.id)"
     minimal_raw = "CAST(json_object('id', i.id) AS BLOB)"
     holds_data = f"""(i.body IS NOT NULL OR i.title IS NOT NULL OR i.author_name IS NOT NULL
                       OR i.author_url IS NOT NULL OR i.url IS NOT NULL
                       OR json_extract(i.ext, '$.thread_title') IS NOT NULL
-                      OR i.raw IS NOT {minimal_raw})"""
+                      OR i.raw IS NOT {minimal_raw} OR {copies})"""
     params = {"cutoff": cutoff}
+    to_purge = f"{decided} AND NOT {open_case} AND NOT {exported} AND {holds_data}"
 
     def counts(conn: sqlite3.Connection) -> dict[str, int]:
-        to_purge = f"{decided} AND NOT {exported} AND {holds_data}"
         row = conn.execute(
             f"""SELECT coalesce(sum({to_purge}), 0),
-                       coalesce(sum({to_purge} AND i.decision = 'escalated'), 0),
+                       coalesce(sum({decided} AND {open_case} AND NOT {exported}), 0),
                        coalesce(sum({decided} AND {exported}), 0),
                        coalesce(sum(NOT {decided}), 0)
                 FROM items i WHERE {old}""",
             params,
         ).fetchone()
-        names = ("purged", "escalated_purged", "kept_exported", "kept_unreviewed")
+        names = ("purged", "kept_escalated", "kept_exported", "kept_unreviewed")
         return dict(zip(names, map(int, row), strict=True))
 
     if dry_run:
@@ -85,11 +94,17 @@ def purge_personal_data(store: Store, cutoff: str, *, dry_run: bool = False) -> 
     try:
         with store.write() as conn:
             result = counts(conn)
+            # The copies first: the UPDATE below changes what `holds_data` sees.
+            conn.execute(
+                f"""DELETE FROM evidence_copies WHERE (feed, item_id) IN
+                        (SELECT i.feed, i.id FROM items i WHERE {old} AND {to_purge})""",
+                params,
+            )
             conn.execute(
                 f"""UPDATE items AS i SET body = NULL, title = NULL, author_name = NULL,
                         author_url = NULL, url = NULL, raw = {minimal_raw},
                         ext = json_remove(i.ext, '$.thread_title')
-                    WHERE {old} AND {decided} AND NOT {exported} AND {holds_data}""",
+                    WHERE {old} AND {to_purge}""",
                 params,
             )
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_last_purge', ?)", (store.now_stamp(),))
@@ -170,15 +185,14 @@ def describe(result: PurgeResult) -> list[str]:
     """The counts in words, for the command line (and a dashboard notice)."""
     verb = "would be" if result.dry_run else "were"
     lines = [
-        f"{result.purged} reviewed comment(s) published before {result.cutoff[:10]} "
-        f"(older than {result.retain_days} days) {verb} blanked: text, names, links and raw data removed; "
+        f"{result.purged} reviewed comment(s) first seen before {result.cutoff[:10]} "
+        f"(more than {result.retain_days} days ago) {verb} blanked: text, names, links and raw data removed; "
         "rows, decisions and the decision log kept"
     ]
-    if result.escalated_purged:
+    if result.kept_escalated:
         lines.append(
-            f"  {result.escalated_purged} of them {'are' if result.dry_run else 'were'} escalated with no "
-            "evidence pack exported"
-            + (" (export packs first if the GLU needs them: clp-tui export escalation)" if result.dry_run else "")
+            f"{result.kept_escalated} old comment(s) kept whole: escalated, and the case is still open "
+            "(undo the escalation or record another decision to close it)"
         )
     if result.kept_exported:
         lines.append(f"{result.kept_exported} old comment(s) kept whole: their GLU evidence pack was exported")

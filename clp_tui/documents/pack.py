@@ -31,6 +31,14 @@ _INTRO = Safe(
     "copies once they have it. clp-tui keeps this comment whole (it is never purged) because this "
     "pack was exported."
 )
+_EDITED = Safe(
+    "The feed changed this comment after it was escalated. Above is what was escalated, from the copy "
+    "clp-tui kept at that moment; below is what the feed holds now."
+)
+_NO_COPY = Safe(
+    "This comment was escalated before clp-tui kept a copy of escalated comments, so the text above is "
+    "what the cache holds now; if the commenter edited it since, the edit is shown."
+)
 _PURGED = Safe(
     "The text, name and links of this comment were removed by the retention purge before this pack was made."
 )
@@ -40,9 +48,37 @@ def _text_block(c: PackComment) -> Block:
     return Para(_PURGED, muted=True) if c.purged else Verbatim(c.text)
 
 
+def _since_escalated(pack: EvidencePack) -> list[Block]:
+    """What the feed holds now, when it differs from what was escalated; and the copies kept."""
+    now = pack.comment
+    blocks: list[Block] = []
+    if pack.original is None:
+        blocks.append(Para(_NO_COPY, muted=True))
+    elif pack.edited:
+        blocks += [
+            Heading(3, Safe("Changed upstream since it was escalated: the comment as the feed has it now")),
+            Para(_EDITED, muted=True),
+            Facts(
+                [
+                    ("Commenter (now)", Code(now.author_name)),
+                    ("Commenter's profile link (now)", Code(now.author_url)),
+                    ("Permalink (now)", Code(now.url)),
+                ]
+            ),
+            _text_block(now),
+        ]
+    if pack.copies:
+        kept = "; ".join(
+            f"{k['at']} ({'escalated' if k['why'] == 'escalated' else 'pack exported'})" for k in pack.copies
+        )
+        blocks.append(Para(Safe(f"Copies of this comment kept by clp-tui (UTC): {kept}."), muted=True))
+    return blocks
+
+
 def pack_blocks(pack: EvidencePack) -> list[Block]:
-    """The pack as a document: the comment, its text verbatim, the thread, the decision trail."""
-    c = pack.comment
+    """The pack as a document: the comment as escalated, its text verbatim, any later edit,
+    the thread, the decision trail."""
+    c = pack.original or pack.comment
     escalation = next((d for d in reversed(pack.decisions) if d["field"] == "moderation" and d["undoes"] is None), None)
     prepared: list[Inline] = [Safe("Prepared by "), pack.officer]
     if pack.role:
@@ -73,9 +109,10 @@ def pack_blocks(pack: EvidencePack) -> list[Block]:
                 ("Escalated", [Safe(f"{escalation['at']} by "), escalation["officer"]] if escalation else Safe("—")),
             ]
         ),
-        Heading(3, Safe("Text, verbatim")),
+        Heading(3, Safe("Text when escalated, verbatim" if pack.original else "Text, verbatim")),
         Para(_PLACEHOLDER_NOTE, muted=True),
         _text_block(c),
+        *_since_escalated(pack),
         Heading(2, Safe("The thread around it")),
     ]
     if not c.thread_id:

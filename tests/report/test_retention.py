@@ -49,7 +49,7 @@ def numbers(store: Store, config: Config) -> tuple[object, ...]:
 def test_dry_run_counts_and_changes_nothing(store: Store, config: Config) -> None:
     before = row(store, OLD_APPROVED_ID)
     result = purge_comments(store, 90, now=NOW, dry_run=True)
-    assert (result.purged, result.escalated_purged, result.kept_exported, result.kept_unreviewed) == (2, 1, 0, 1)
+    assert (result.purged, result.kept_escalated, result.kept_exported, result.kept_unreviewed) == (1, 1, 0, 1)
     assert result.cutoff == "2026-08-25T12:00:00Z"
     assert row(store, OLD_APPROVED_ID) == before
     assert last_purge(store) is None
@@ -59,7 +59,7 @@ def test_purge_blanks_people_and_keeps_the_numbers(store: Store, config: Config,
     record_exported_pack(store, "comments", OLD_ESCALATED_ID, officer=OFFICER, fmt="markdown", path="/x/pack.md")
     counted = numbers(store, config)
     result = purge_comments(store, config.moderation.retain_days, now=NOW)
-    assert (result.purged, result.escalated_purged, result.kept_exported, result.kept_unreviewed) == (1, 0, 1, 1)
+    assert (result.purged, result.kept_escalated, result.kept_exported, result.kept_unreviewed) == (1, 0, 1, 1)
     assert result.compacted
 
     gone = row(store, OLD_APPROVED_ID)
@@ -102,7 +102,7 @@ def test_a_resync_does_not_bring_the_text_back(store: Store, built: Fixture) -> 
 
 def test_once_a_day(store: Store) -> None:
     first = purge_if_due(store, 90, now=NOW)
-    assert first is not None and first.purged == 2
+    assert first is not None and first.purged == 1
     assert purge_if_due(store, 90, now=NOW + dt.timedelta(hours=23)) is None
     later = purge_if_due(store, 90, now=NOW + dt.timedelta(days=1, minutes=1))
     assert later is not None and later.purged == 0
@@ -112,8 +112,8 @@ def test_cli_purge(cli: Cli, store: Store) -> None:
     done = cli("purge", "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "dry run: nothing was changed" in done.stdout
-    assert "2 reviewed comment(s)" in done.stdout and "would be blanked" in done.stdout
-    assert "1 of them are escalated with no evidence pack exported" in done.stdout
+    assert "1 reviewed comment(s)" in done.stdout and "would be blanked" in done.stdout
+    assert "1 old comment(s) kept whole: escalated, and the case is still open" in done.stdout
     assert "1 old comment(s) kept: not reviewed yet" in done.stdout
     assert row(store, OLD_APPROVED_ID)["body"] == OLD_TEXT
 
@@ -137,7 +137,7 @@ def test_a_reader_postpones_the_rebuild_to_the_next_purge(store: Store, db: Path
         first = purge_comments(store, 90, now=NOW)
     finally:
         reader.close()
-    assert first.purged == 2 and not first.compacted
+    assert first.purged == 1 and not first.compacted
     assert any("another program has the cache open" in line for line in describe(first))
     second = purge_comments(store, 90, now=NOW)
     assert second.purged == 0 and second.compacted
