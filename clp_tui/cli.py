@@ -131,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="140x45", help="COLUMNSxROWS (default %(default)s)")
     p.add_argument("--output", type=Path, required=True, metavar="FILE.svg")
     p.add_argument("--meeting", action="store_true", help="render as meeting mode shows it")
+    p.add_argument("--force", action="store_true", help="replace FILE if it already exists")
 
     p = sub.add_parser("report", parents=[common], help="write the report-back for a CLP meeting")
     p.add_argument(
@@ -139,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_date_arg, metavar="DATE", help="start of the period (default: 28 days earlier)")
     p.add_argument("--as-of", type=_date_arg, metavar="DATE", help="the report's date (default: today)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--force", action="store_true", help="replace FILE if it already exists")
 
     p = sub.add_parser("export", parents=[common], help="export the decision log or a GLU evidence pack")
     export_sub = p.add_subparsers(dest="export_command", metavar="WHAT", required=True)
@@ -146,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["csv", "json"], default="csv", help="default: %(default)s")
     q.add_argument("--since", type=_date_arg, metavar="DATE", help="only decisions made on or after DATE (UTC)")
     q.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    q.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     q = export_sub.add_parser("escalation", parents=[common], help="a GLU evidence pack for one escalated comment")
     q.add_argument("item", metavar="ITEM", help="FEED/ID, or an ID that only one feed uses")
     q.add_argument(
@@ -157,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--format", choices=["markdown", "html"], help="default: html if the file ends in .html, else markdown"
     )
+    q.add_argument("--force", action="store_true", help="replace FILE if it already exists")
 
     p = sub.add_parser(
         "purge", parents=[common], help="blank personal data of reviewed comments older than [moderation] retain_days"

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from clp_tui.config import Config, config_warnings, default_config_path, default_db_path, load_config
@@ -42,26 +44,52 @@ def format_for(fmt: str | None, output: Path | None) -> str:
     return "markdown"
 
 
-def write_document(text: str, output: Path | None, *, private: bool = False) -> bool:
+def write_document(text: str, output: Path | None, *, private: bool = False, replace: bool = False) -> bool:
     """Write to `output` (or standard output). `private` files are readable by their owner
-    only: they hold personal data. Returns False, having said why, if it could not."""
+    only: they hold personal data. A new file is created exclusively (O_EXCL): a file
+    already there, or a symlink planted under its name, is refused, never written through.
+    `replace` (the commands' --force) writes a new file beside it and renames it into
+    place, so a symlink or someone else's file there is replaced, not written into.
+    Returns False, having said why, if it could not."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return True
+    output = Path(output)
+    if output.is_symlink():
+        print(f"clp-tui: {output} is a symbolic link; refusing to write through it", file=sys.stderr)
+        return False
+    mode = 0o600 if private else 0o644
     try:
-        # O_NOFOLLOW: a symlink planted under the file's name (a shared folder, a predictable
-        # pack name) is refused, never written through; the mode is set on what was opened.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(output, flags, 0o600 if private else 0o644)
-        if private:
-            os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if replace and output.exists():
+            _replace(text, output, mode)
+        else:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(output, flags, mode)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        if exc.errno == errno.EEXIST:
+            print(f"clp-tui: {output} already exists; give another name, or add --force to replace it", file=sys.stderr)
+        elif exc.errno == errno.ELOOP:
             print(f"clp-tui: {output} is a symbolic link; refusing to write through it", file=sys.stderr)
         else:
             print(f"clp-tui: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return False
     return True
+
+
+def _replace(text: str, output: Path, mode: int) -> None:
+    """Write a new file beside `output` (exclusively, with `mode`) and rename it over `output`."""
+    if output.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(output))
+    fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temporary, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

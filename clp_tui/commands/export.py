@@ -14,7 +14,9 @@ from clp_tui.commands.common import cache_missing, config_of, db_path_of, format
 from clp_tui.config import Config
 
 
-def export_decisions(config: Config, db_path: Path, *, fmt: str, since: dt.date | None, output: Path | None) -> int:
+def export_decisions(
+    config: Config, db_path: Path, *, fmt: str, since: dt.date | None, output: Path | None, replace: bool = False
+) -> int:
     from clp_tui.data.decision_log import decision_rows
     from clp_tui.data.store import Store
     from clp_tui.documents.decisions import decisions_csv, decisions_json
@@ -24,7 +26,7 @@ def export_decisions(config: Config, db_path: Path, *, fmt: str, since: dt.date 
     rows = decision_rows(Store(db_path), since)
     text = decisions_json(rows) if fmt == "json" else decisions_csv(rows)
     # Officers' names and reasons (which may quote a comment) are in it: owner-only.
-    if not write_document(text, output, private=True):
+    if not write_document(text, output, private=True, replace=replace):
         return exits.FAILED
     if output is not None:
         print(f"wrote {output}: {len(rows)} decision(s) as {fmt.upper()}")
@@ -44,7 +46,9 @@ def _pack_path(output: str, default_name: str) -> Path:
     return Path(output)
 
 
-def export_escalation(config: Config, db_path: Path, ref: str, *, output: str | Path, fmt: str | None) -> int:
+def export_escalation(
+    config: Config, db_path: Path, ref: str, *, output: str | Path, fmt: str | None, replace: bool = False
+) -> int:
     from clp_tui.data.evidence import PackError, build_pack
     from clp_tui.data.packs import record_exported_pack
     from clp_tui.data.store import Store
@@ -67,7 +71,7 @@ def export_escalation(config: Config, db_path: Path, ref: str, *, output: str | 
         print(f"clp-tui: cannot create the folder {output}: {exc.strerror or exc}", file=sys.stderr)
         return exits.FAILED
     text = pack_html(pack) if fmt == "html" else pack_markdown(pack)
-    if not write_document(text, target, private=True):
+    if not write_document(text, target, private=True, replace=replace):
         return exits.FAILED
     c = pack.comment
     record_exported_pack(store, c.feed, c.id, officer=config.officer.name, fmt=fmt, path=str(target.resolve()))
@@ -81,5 +85,7 @@ def export_escalation(config: Config, db_path: Path, ref: str, *, output: str | 
 def run(args: argparse.Namespace) -> int:
     config, db_path = config_of(args), db_path_of(args)
     if args.export_command == "decisions":
-        return export_decisions(config, db_path, fmt=args.format, since=args.since, output=args.output)
-    return export_escalation(config, db_path, args.item, output=args.output, fmt=args.format)
+        return export_decisions(
+            config, db_path, fmt=args.format, since=args.since, output=args.output, replace=args.force
+        )
+    return export_escalation(config, db_path, args.item, output=args.output, fmt=args.format, replace=args.force)

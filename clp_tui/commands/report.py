@@ -25,6 +25,7 @@ def report_command(
     since: dt.date | None,
     as_of: dt.date | None,
     output: Path | None,
+    replace: bool = False,
 ) -> int:
     from clp_tui.data.report import build_report
     from clp_tui.data.store import Store
@@ -39,7 +40,7 @@ def report_command(
     report = build_report(Store(db_path), config, as_of, since)
     fmt = format_for(fmt, output)
     text = render_html(report) if fmt == "html" else render_markdown(report)
-    if not write_document(text, output):
+    if not write_document(text, output, replace=replace):
         return exits.FAILED
     if output is not None:
         print(f"wrote {output} ({fmt}, {report.since} to {report.as_of})")
@@ -48,5 +49,11 @@ def report_command(
 
 def run(args: argparse.Namespace) -> int:
     return report_command(
-        config_of(args), db_path_of(args), fmt=args.format, since=args.since, as_of=args.as_of, output=args.output
+        config_of(args),
+        db_path_of(args),
+        fmt=args.format,
+        since=args.since,
+        as_of=args.as_of,
+        output=args.output,
+        replace=args.force,
     )

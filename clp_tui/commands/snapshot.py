@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from clp_tui import exits
-from clp_tui.commands.common import cache_missing, config_of, db_path_of
+from clp_tui.commands.common import cache_missing, config_of, db_path_of, write_document
 from clp_tui.config import Config
 
 
@@ -38,7 +38,9 @@ async def render_svg(
         return app.export_screenshot(title=f"clp-tui {screen}")
 
 
-def snapshot(config: Config, db_path: Path, screen: str, size: str, output: Path, *, meeting: bool = False) -> int:
+def snapshot(
+    config: Config, db_path: Path, screen: str, size: str, output: Path, *, meeting: bool = False, replace: bool = False
+) -> int:
     dimensions = parse_size(size)
     if dimensions is None:
         print(f"clp-tui: --size {size!r} should look like 140x45 (columns 40-400, rows 10-200)", file=sys.stderr)
@@ -46,10 +48,7 @@ def snapshot(config: Config, db_path: Path, screen: str, size: str, output: Path
     if cache_missing(db_path):
         return exits.FAILED
     svg = asyncio.run(render_svg(config, db_path, screen, dimensions, meeting=meeting))
-    try:
-        output.write_text(svg, encoding="utf-8")
-    except OSError as exc:
-        print(f"clp-tui: cannot write {output}: {exc.strerror}", file=sys.stderr)
+    if not write_document(svg, output, replace=replace):  # exclusive, never through a symlink
         return exits.FAILED
     print(f"wrote {output}")
     return exits.OK
@@ -57,4 +56,6 @@ def snapshot(config: Config, db_path: Path, screen: str, size: str, output: Path
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    return snapshot(config, db_path_of(args), args.screen, args.size, args.output, meeting=args.meeting)
+    return snapshot(
+        config, db_path_of(args), args.screen, args.size, args.output, meeting=args.meeting, replace=args.force
+    )
