@@ -35,7 +35,7 @@ class Officer(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class FeedConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+\Z")]
     url: str
     kind: Literal["milestone", "activity", "comment", "press"]
     refresh: Annotated[int, msgspec.Meta(ge=5, le=86400)] = 60
@@ -160,6 +160,8 @@ def parse_config(text: str, path: str = "<config>") -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses per bracket: 100,000 of them exhaust the stack
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables are nested too deeply") from None
     try:
         config = msgspec.convert(data, Config)
     except msgspec.ValidationError as exc:

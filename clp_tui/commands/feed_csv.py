@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from clp_tui import exits
@@ -11,7 +10,7 @@ from clp_tui import exits
 
 def run(args: argparse.Namespace) -> int:
     from clp_tui.data.feedcsv import CsvError, feed_from_csv
-    from clp_tui.data.text import one_line
+    from clp_tui.data.text import json_line, one_line
 
     try:
         text = args.file.read_text(encoding="utf-8-sig")
@@ -23,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     except CsvError as exc:
         print(f"clp-tui: {args.file}: {one_line(str(exc))} (see docs/feeds.md for the columns)", file=sys.stderr)
         return exits.USAGE
-    print(json.dumps(feed, indent=2, ensure_ascii=False))
+    print(json_line(feed, indent=2))  # C1 controls and bidi overrides as \u escapes, never raw
     for error in errors:
         print(f"{args.file}: {one_line(error)}", file=sys.stderr)
     return exits.FAILED if errors else exits.OK

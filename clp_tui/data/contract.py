@@ -42,7 +42,8 @@ PRESS_STAGES: tuple[str, ...] = PressStage.__args__  # type: ignore[attr-defined
 GATED_STAGES: frozenset[str] = frozenset({"approved", "pitched", "published"})
 
 NonNegative = Annotated[float, msgspec.Meta(ge=0)]
-IsoWeek = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$")]
+# \Z, not $: `$` also matches before a final newline, and "2026-W48\n" is not a week.
+IsoWeek = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])\Z")]
 # Ids are keys: long enough for any URL-shaped id, short enough to keep rows small.
 MAX_ID_LENGTH = 2048
 
@@ -216,6 +217,19 @@ class PressItem(Item, kw_only=True):
     clp: PressExt | None = msgspec.field(default=None, name="_clp")
 
 
+def _ecma(node: Any) -> Any:
+    """A schema with Python's end-of-text `\\Z` in each pattern written as ECMA-262's `$`
+    (JSON Schema patterns are ECMA-262, where `$` already means the very end)."""
+    if isinstance(node, dict):
+        return {
+            k: v[:-2] + "$" if k == "pattern" and isinstance(v, str) and v.endswith("\\Z") else _ecma(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_ecma(v) for v in node]
+    return node
+
+
 def json_schema(kind: str | None = None) -> dict[str, Any]:
     """The JSON Schema (2020-12) of a feed, generated from the structs above.
 
@@ -244,6 +258,7 @@ def json_schema(kind: str | None = None) -> dict[str, Any]:
             components[name]["required"] = sorted({*components[name].get("required", []), "_clp"})
     envelope["properties"]["items"] = {"type": "array", "items": items}
     envelope["properties"]["version"]["pattern"] = r"^https://jsonfeed\.org/version/1"
+    components = _ecma(components)
     title = "clp-tui feed: JSON Feed 1.1 with the _clp extension"
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

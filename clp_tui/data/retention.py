@@ -18,12 +18,13 @@ counts only: nothing here names a person. See docs/privacy.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
 from clp_tui.clock import stamp
-from clp_tui.data.store import BUSY_TIMEOUT_S, Store
+from clp_tui.data.store import BUSY_TIMEOUT_S, Store, StoreError
 
 DEFAULT_INTERVAL = dt.timedelta(days=1)
 
@@ -40,6 +41,7 @@ class PurgeResult:
     # The file was rebuilt so blanked text leaves no trace in it (False while another
     # process has the cache open: it is tried again at the next purge).
     compacted: bool = True
+    disk_full: bool = False  # why it was not: the disk had no room for the rebuilt copy (else: busy)
 
 
 def cutoff_for(now: dt.datetime, retain_days: int) -> str:
@@ -111,34 +113,40 @@ def purge_personal_data(store: Store, cutoff: str, *, dry_run: bool = False) -> 
     finally:
         with store.errors():
             conn.execute(f"PRAGMA secure_delete = {('OFF', 'ON', 'FAST')[int(previous)]}")
-    result["compacted"] = int(_compact_after_purge(store, result["purged"] > 0))
+    blocked = _compact_after_purge(store, result["purged"] > 0)
+    result["compacted"], result["disk_full"] = int(not blocked), int(blocked == "disk")
     return result
 
 
-def _compact_after_purge(store: Store, purged: bool) -> bool:
+def _compact_after_purge(store: Store, purged: bool) -> str:
     """Rebuild the file (VACUUM) and empty the write-ahead log, so blanked text is not left
     in free space or in old log frames. Skipped, and tried again at the next purge, while
-    another process is writing or reading the cache. Returns whether it was done."""
+    another process is writing or reading the cache, or when the disk has no room for the
+    rebuilt copy. Returns "" when done, else why not: "busy" or "disk"."""
     pending = store.meta("retention_compact_pending") == "1"
     if not (purged or pending):
-        return True
+        return ""
     conn = store.conn
+    blocked = ""
     with store.errors():
         conn.execute("PRAGMA busy_timeout = 1000")
         try:
             conn.execute("VACUUM")
-            done = not conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        except sqlite3.OperationalError:
-            done = False
+            blocked = "busy" if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] else ""
+        except sqlite3.OperationalError as exc:
+            full = exc.sqlite_errorcode == sqlite3.SQLITE_FULL or "full" in str(exc)
+            blocked = "disk" if full or exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_IOERR else "busy"
         finally:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    done = not blocked
     if done != (not pending):
-        with store.write() as conn:
+        # On a full disk even this note may not fit; the purge itself has committed.
+        with contextlib.suppress(StoreError) if blocked == "disk" else contextlib.nullcontext(), store.write() as conn:
             if done:
                 conn.execute("DELETE FROM meta WHERE key = 'retention_compact_pending'")
             else:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('retention_compact_pending', '1')")
-    return done
+    return blocked
 
 
 def purge_comments(
@@ -147,8 +155,10 @@ def purge_comments(
     """Blank the personal data of old reviewed comments (or count them, with `dry_run`)."""
     cutoff = cutoff_for(now or store.clock(), retain_days)
     counts = purge_personal_data(store, cutoff, dry_run=dry_run)
-    compacted = bool(counts.pop("compacted", 1))
-    return PurgeResult(cutoff=cutoff, retain_days=retain_days, dry_run=dry_run, compacted=compacted, **counts)
+    compacted, disk_full = bool(counts.pop("compacted", 1)), bool(counts.pop("disk_full", 0))
+    return PurgeResult(
+        cutoff=cutoff, retain_days=retain_days, dry_run=dry_run, compacted=compacted, disk_full=disk_full, **counts
+    )
 
 
 def last_purge(store: Store) -> dt.datetime | None:
@@ -196,7 +206,13 @@ def describe(result: PurgeResult) -> list[str]:
         )
     if result.kept_exported:
         lines.append(f"{result.kept_exported} old comment(s) kept whole: their GLU evidence pack was exported")
-    if not result.compacted:
+    if result.disk_full:
+        lines.append(
+            "  the disk holding the cache is too full to rebuild the file (that needs about as much free space "
+            "as the cache takes), so traces of the blanked text may stay in unused parts of it; free some space "
+            "on that disk and run `clp-tui purge` again"
+        )
+    elif not result.compacted:
         lines.append(
             "  another program has the cache open, so traces of the blanked text may stay in unused parts of "
             "the file until the next purge; close the dashboard and run `clp-tui purge` again to clear them"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -92,6 +93,18 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+def _refuse_odd_file(path: Path) -> None:
+    """A cache is a regular file. A FIFO, a device or a folder under its name would hang
+    SQLite or fail as "disk I/O error", which reads as a failing disk: say what it is."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # not there yet (it is made), or unreadable (SQLite says so)
+    if not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+        raise StoreError(f"{path} is {what}, not a cache file; give --db the path of a file")
+
+
 class Store:
     """The cache at `path`. Safe to share between threads: each gets its own connection."""
 
@@ -103,6 +116,7 @@ class Store:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the cache {self.path}: {exc.strerror}") from None
+        _refuse_odd_file(self.path)
         try:
             _create_private(self.path)
         except OSError as exc:

@@ -49,10 +49,11 @@ def clean(text: str | None) -> str:
 _JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-def json_line(value: Any) -> str:
-    """`value` as one line of JSON for a terminal or a file: non-ASCII text stays readable,
-    every control character and bidi override is a \\u escape, so the data is unchanged."""
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+def json_line(value: Any, indent: int | None = None) -> str:
+    """`value` as JSON for a terminal or a file (one line unless `indent`): non-ASCII text
+    stays readable, every control character and bidi override is a \\u escape, so the data
+    is unchanged."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=indent))
 
 
 def one_line(text: str | None, limit: int | None = None) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 from clp_tui.data.decision_log import DECISION_COLUMNS
 from clp_tui.data.text import clean, json_line
 
-# A spreadsheet runs a cell that starts with one of these as a formula; item ids and
+# A spreadsheet runs a cell that starts with one of these as a formula, and some skip
+# leading spaces and line breaks first (" =1+1", "\n=HYPERLINK(...)"); item ids and
 # reasons can come from outside, so such cells get a leading apostrophe in the CSV.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,8 +20,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(cell: Any) -> Any:
     if not isinstance(cell, str):
         return cell
+    risky = cell.startswith(_FORMULA_START) or cell.lstrip().startswith(_FORMULA_START)
     cell = clean(cell)  # a CSV is often looked at with `cat`: no terminal controls in it
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if risky else cell
 
 
 def csv_value(value: Any) -> Any:
