@@ -27,7 +27,7 @@ def _rows(store: Store, kind: str) -> list[Any]:
     field = _STATE_FIELD[kind][0] if kind in _STATE_FIELD else None
     return store.query(
         f"""SELECT i.feed, i.id, i.raw, i.title, i.body, i.author_name, i.published,
-                  i.platform, i.stage AS feed_stage, i.owner, i.due, i.branch, i.week,
+                  i.platform, i.stage AS feed_stage, i.owner, i.due, i.branch, i.week, i.archived,
                   {"d.value" if field else "NULL"} AS decided
            FROM items i
            {local_join(field, "d") if field else ""}
@@ -64,6 +64,8 @@ def list_items(config: Config, db_path: Path, kind: str, *, as_json: bool) -> in
         record: dict[str, Any] = {**item, "id": row["id"], "feed": row["feed"]}
         if kind == "comment":
             record["decision"] = local_or_feed(row["decided"], None)
+            if row["archived"]:  # an open escalation its feed no longer lists
+                record["in_feed"] = False
         elif kind == "press":
             record["stage"] = local_or_feed(row["decided"], row["feed_stage"])
         elif kind == "milestone":
@@ -82,7 +84,8 @@ def _line(kind: str, row: Any, record: dict[str, Any]) -> str:
     title = one_line(row["title"] or row["body"], 70)
     if kind == "comment":
         who = one_line(row["author_name"], 24)
-        return f"{row['feed']}/{one_line(row['id'])}  {one_line(row['platform']) or '-':<14} {record['decision'] or 'unreviewed':<11} {who}: {title}"
+        gone = "  (no longer in its feed)" if row["archived"] else ""
+        return f"{row['feed']}/{one_line(row['id'])}  {one_line(row['platform']) or '-':<14} {record['decision'] or 'unreviewed':<11} {who}: {title}{gone}"
     if kind == "press":
         return f"{row['feed']}/{one_line(row['id'])}  {record['stage']:<17} {title}"
     if kind == "milestone":

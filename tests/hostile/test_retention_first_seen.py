@@ -96,5 +96,7 @@ def test_an_escalated_comment_dropped_by_a_snapshot_feed_is_still_listed(server,
     store.close()
     listed = cli("list", "comments", "--json")
     assert listed.returncode == 0, listed.stderr
-    ids = [json.loads(line)["id"] for line in listed.stdout.splitlines()]
-    assert sorted(ids) == ["c-drop", "c-keep"]
+    shown = {json.loads(line)["id"]: json.loads(line).get("in_feed", True) for line in listed.stdout.splitlines()}
+    assert shown == {"c-drop": False, "c-keep": True}
+    plain = cli("list", "comments").stdout
+    assert "comments/c-drop" in plain and "(no longer in its feed)" in plain
