@@ -153,15 +153,23 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class _Reading:
+    """Whether the read got to the end of every list (the request budget may cut it short)."""
+
+    def __init__(self) -> None:
+        self.whole = True
+
+
 async def _pages(
-    call: SourceCall, url: str, params: dict[str, Any], what: str, explain: Explain
+    call: SourceCall, url: str, params: dict[str, Any], what: str, explain: Explain, reading: _Reading
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """Each page's items, following nextPageToken, while the request budget lasts."""
+    """Each page's items, following nextPageToken, while the request budget lasts
+    (when it runs out, `reading.whole` is set False and the pages stop)."""
     token: str | None = None
     seen: set[str] = set()
     while True:
         if call.requests_left <= 0:
-            call.complete = False
+            reading.whole = False
             return
         doc = await call.get_json(url, {**params, "pageToken": token}, explain=explain)
         items, token = _items(doc, what)
@@ -200,6 +208,7 @@ async def read(call: SourceCall) -> FetchResult:
     query = parse_qs(urlsplit(call.feed.url).query)
     channel = (query.get("allThreadsRelatedToChannelId") or query.get("channelId") or [""])[0]
     params = _extra(query)
+    reading = _Reading()  # told to call.page at the end: SourceCall.page records completeness
 
     comments: dict[str, dict[str, Any]] = {}  # id -> item, in the order first seen
     threads: dict[str, tuple[str | None, str]] = {}  # thread id -> (videoId, channel)
@@ -226,7 +235,7 @@ async def read(call: SourceCall) -> FetchResult:
             hidden=None,
         )
 
-    async for page in _pages(call, call.feed.url, params, "comment threads", explain):
+    async for page in _pages(call, call.feed.url, params, "comment threads", explain, reading):
         for thread in page:
             snippet = _snippet(thread, "comment threads")
             top = snippet.get("topLevelComment")
@@ -249,13 +258,13 @@ async def read(call: SourceCall) -> FetchResult:
     replies_url = _list_url(call.feed.url, "comments")
     for thread_id in dict.fromkeys(more):
         if call.requests_left <= 0:
-            call.complete = False
+            reading.whole = False
             break
         reply_params = {"part": "snippet", "parentId": thread_id, **params}
-        async for page in _pages(call, replies_url, reply_params, "replies", explain):
+        async for page in _pages(call, replies_url, reply_params, "replies", explain, reading):
             for reply in page:
                 add(reply, thread_id, threads[thread_id][0], "replies", reply=True)
 
     title = f"YouTube channel {channel}" if channel else "YouTube comments"
-    pages = [call.page(title, list(comments.values()), complete=call.complete)]
+    pages = [call.page(title, list(comments.values()), complete=reading.whole)]
     return FetchResult("ok", pages=pages)
