@@ -351,7 +351,7 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
 
 
 def _as_schema_1(db: Path, *, packs: bool) -> None:
-    """Turn a new cache back into one made before migrations 2 and 3 (with the evidence-pack
+    """Turn a new cache back into one made before migrations 2, 3 and 4 (with the evidence-pack
     table only if a pack had been exported: it was then made at write time)."""
     conn = sqlite3.connect(db)
     if not packs:
@@ -362,6 +362,7 @@ def _as_schema_1(db: Path, *, packs: bool) -> None:
             "VALUES ('2024-01-01T00:00:00Z', 'Sam', 'inbox', 'c1', 'html', '/x')"
         )
     conn.execute("ALTER TABLE items DROP COLUMN state_since")  # migration 3's
+    conn.execute("DROP TABLE outbox")  # migration 4's (its indexes go with it)
     conn.execute("DELETE FROM migrations WHERE version > 1")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -120,4 +120,30 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE items SET state_since = first_seen")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """The moderation outbox (data/outbox.py): each platform action a decision implies,
+    written in the decision's own transaction, and how sending it went. `key` is the
+    action's idempotency key; `state` pending | sending | applied | failed | cancelled;
+    `resumed` marks an action whose sender stopped after the request may have left
+    (re-checked on the platform, or not repeated, before it is sent again)."""
+    db.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, seq INTEGER NOT NULL,
+            undoes INTEGER REFERENCES outbox(id), action TEXT NOT NULL, reverse TEXT,
+            state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL,
+            claimed_by TEXT, claimed_at TEXT, resumed INTEGER NOT NULL DEFAULT 0,
+            reason TEXT, created_at TEXT NOT NULL, done_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_by_item ON outbox (feed, item_id, id)")
+    db.execute("CREATE INDEX outbox_by_state ON outbox (state, next_at)")
+    db.execute("CREATE INDEX outbox_by_seq ON outbox (seq)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    4: _migration_4,
+}

@@ -1,0 +1,95 @@
+"""Sending the outbox: claim what is due, send each action, record how it went.
+
+The dashboard runs `send_due` on its poller's loop after each decision lands and
+on a timer; `clp-tui sync` and `clp-tui decide` run it at their end. Claims are
+transactions of their own (outbox.claim), so any number of these may run at once
+against one cache and each action is sent by one of them only. `would_send` is
+what `sync --dry-run-actions` prints instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clp_tui.config import Config, token_for
+from clp_tui.data.fetch import Fetcher
+from clp_tui.data.fetch_errors import scrub
+from clp_tui.data.outbox import WORDS, Action, Plan, claim, due, record
+from clp_tui.data.sources import SOURCES
+from clp_tui.data.sources.actions import Outcome, perform, request_for
+from clp_tui.data.store import Store
+from clp_tui.data.text import one_line
+
+MAX_ROUNDS = 50  # claims of up to 20 per run: an item's next action waits for the one before
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    action: Action
+    outcome: Outcome
+
+    def line(self) -> str:
+        """One line for people (the platform's words through the sanitiser)."""
+        a, o = self.action, self.outcome
+        head = f"{WORDS.get(a.action, a.action)} {a.feed}/{a.item_id}"
+        if o.outcome == "applied":
+            return one_line(f"{head}: applied" + (f" ({o.reason})" if o.reason else ""), 300)
+        if o.outcome == "retry":
+            return one_line(f"{head}: still pending, will try again: {o.reason}", 300)
+        return one_line(f"{head}: FAILED: {o.reason}", 300)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "action": self.action.action,
+            "feed": self.action.feed,
+            "id": self.action.item_id,
+            "outcome": {"retry": "pending"}.get(self.outcome.outcome, self.outcome.outcome),
+            "reason": self.outcome.reason,
+        }
+
+
+async def send_due(
+    store: Store,
+    config: Config,
+    *,
+    fetcher: Fetcher | None = None,
+    feeds: set[str] | None = None,
+) -> list[Sent]:
+    """Send every due action of the feeds that apply decisions (or of `feeds` among them)."""
+    plan = Plan.of(config)
+    names = set(plan.feeds) if feeds is None else set(plan.feeds) & feeds
+    if not names:
+        return []
+    if fetcher is None:
+        from clp_tui.data.sync import limits_from
+
+        async with Fetcher(limits_from(config)) as own:
+            return await send_due(store, config, fetcher=own, feeds=feeds)
+    sent: list[Sent] = []
+    for _round in range(MAX_ROUNDS):
+        batch = claim(store, names)
+        if not batch:
+            break
+        for action in batch:
+            feed = plan.feeds[action.feed]
+            token = token_for(feed)
+            outcome = await perform(fetcher, feed, action, token)
+            if outcome.reason:  # a platform may quote the request, and so the token
+                outcome = Outcome(outcome.outcome, scrub(outcome.reason, token), outcome.wait, outcome.unsure)
+            record(store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure)
+            sent.append(Sent(action, outcome))
+    return sent
+
+
+def would_send(store: Store, config: Config) -> list[str]:
+    """What the next run would send, one line each, sending nothing."""
+    plan = Plan.of(config)
+    lines = []
+    for action in due(store, set(plan.feeds)):
+        feed = plan.feeds[action.feed]
+        request = request_for(feed, action)
+        label = SOURCES[feed.source].label
+        when = "" if action.state == "pending" else f" ({action.state})"
+        line = f"{WORDS.get(action.action, action.action)} {action.feed}/{action.item_id} on {label}{when}: {request.shown()}"
+        lines.append(one_line(line, 400))
+    return lines
