@@ -73,7 +73,7 @@ async def send_due(
         for action in batch:
             feed = plan.feeds[action.feed]
             token = token_for(feed)
-            outcome = await perform(fetcher, feed, action, token)
+            outcome = await perform(fetcher, feed, action, token, now=store.clock().timestamp())
             if outcome.reason:  # a platform may quote the request, and so the token
                 outcome = Outcome(outcome.outcome, scrub(outcome.reason, token), outcome.wait, outcome.unsure)
             record(store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure)

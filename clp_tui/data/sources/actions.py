@@ -103,8 +103,9 @@ def request_for(feed: FeedConfig, action: Action) -> Request:
     raise ValueError(f"{feed.source} has no platform actions")
 
 
-async def perform(fetcher: Fetcher, feed: FeedConfig, action: Action, token: str | None) -> Outcome:
-    """Send one action; never raises for network or platform trouble."""
+async def perform(fetcher: Fetcher, feed: FeedConfig, action: Action, token: str | None, *, now: float) -> Outcome:
+    """Send one action; never raises for network or platform trouble. `now`: the store's
+    clock (Unix seconds), for waits the platform states as a moment (YouTube's quota)."""
     info = SOURCES[feed.source]
     call = SourceCall(fetcher, feed, info.label, token=token)
     if not token:
@@ -114,7 +115,7 @@ async def perform(fetcher: Fetcher, feed: FeedConfig, action: Action, token: str
             f"{info.label}: no access token to {action.action} with; {where} to a token with "
             f"{PERMISSION[feed.source]}, then `clp-tui outbox retry`",
         )
-    explain = _explainer(call)
+    explain = _explainer(call, now)
     try:
         async with asyncio.timeout(fetcher.limits.deadline):
             return await _carry_out(call, action, explain)
@@ -124,17 +125,21 @@ async def perform(fetcher: Fetcher, feed: FeedConfig, action: Action, token: str
         return _judge(exc, action, info.label)
 
 
-def _explainer(call: SourceCall) -> Explain:
+def _explainer(call: SourceCall, now: float) -> Explain:
     source = call.feed.source
     if source in ("facebook", "instagram"):
         return graph_explain(call.label, call.feed.token_env, (PERMISSION[source],))
     if source == "youtube":
-        from clp_tui.data.sources.youtube import explainer, reason_of
+        from clp_tui.data.sources.youtube import explainer, reason_of, until_quota_resets
 
         general = explainer(call)
 
         def youtube(status: int, doc: Any, headers: Mapping[str, str]) -> FetchError:
             why = reason_of(doc)
+            if status == 403 and why in ("quotaExceeded", "dailyLimitExceeded"):
+                error = general(status, doc, headers)
+                error.retry_after = until_quota_resets(now)  # by the store's clock
+                return error
             if status == 400 and why == "operationNotSupported":
                 return FetchError(
                     "YouTube will not publish this comment: a rejected comment cannot be published again "
@@ -191,7 +196,8 @@ async def _carry_out(call: SourceCall, action: Action, explain: Explain) -> Outc
         if action.resumed:  # the last try may have reached Graph: look before sending again
             doc = await _exchange(call, Request("GET", with_params(request.url, {"fields": f"id,{field}"})), explain)
             if isinstance(doc, dict) and doc.get(field) is want:
-                return Outcome("applied", f"{call.label} already showed it {action.action}d")
+                shown = "hidden" if want else "visible"
+                return Outcome("applied", f"{call.label} already showed it {shown}; nothing sent")
         doc = await _exchange(call, request, explain)
         if isinstance(doc, dict) and doc.get("success") is False:
             return Outcome("failed", f"{call.label} answered success: false; {action.action} it on {call.label} itself")
