@@ -12,7 +12,8 @@ from clp_tui.commands.common import cache_missing, config_of, db_path_of
 
 
 def run(args: argparse.Namespace) -> int:
-    from clp_tui.data.outbox import WORDS, listing, retry_failed
+    from clp_tui.data.outbox import listing, retry_failed
+    from clp_tui.data.outbox_words import WORDS
     from clp_tui.data.store import Store
     from clp_tui.data.text import json_line, one_line
 

@@ -7,6 +7,7 @@ then flagged, then newest. Flags come from the `[moderation]` rules.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,10 @@ class Comment:
     decided_at: str | None
     reason: str | None
     flagged: bool
+    # The newest platform action for it (data/outbox.py): state, action, the platform's reason.
+    outbox_state: str | None = None
+    outbox_action: str | None = None
+    outbox_reason: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -111,6 +116,9 @@ class Inbox:
 
     _FROM = """FROM items i LEFT JOIN decision_state d
                  ON d.feed = i.feed AND d.item_id = i.id AND d.field = 'moderation'"""
+    # The comment's newest outbox action, one index lookup (outbox_by_item) per row shown.
+    _OUTBOX = """(SELECT json_array(o.state, o.action, o.reason) FROM outbox o
+                  WHERE o.feed = i.feed AND o.item_id = i.id ORDER BY o.id DESC LIMIT 1) AS outbox"""
 
     def count(self, view: str = "all", platform: str | None = None, flt: Filter | None = None) -> int:
         where, params = self._where(view, platform, flt or Filter())
@@ -129,7 +137,7 @@ class Inbox:
             f"""SELECT i.feed, i.id, i.author_name, i.author_url, i.body, i.title, i.platform,
                        i.channel, i.thread_id, json_extract(i.ext, '$.thread_title') AS thread_title,
                        i.in_reply_to, i.state, i.published, i.url,
-                       i.decision, d.officer, d.at, d.reason, i.flagged
+                       i.decision, d.officer, d.at, d.reason, i.flagged, {self._OUTBOX}
                 {self._FROM} WHERE {where}
                 ORDER BY {_order(view)}
                 LIMIT ? OFFSET ?""",
@@ -158,7 +166,7 @@ class Inbox:
                   SELECT i.feed, i.id, i.author_name, i.author_url, i.body, i.title, i.platform,
                          i.channel, i.thread_id, json_extract(i.ext, '$.thread_title') AS thread_title,
                          i.in_reply_to, i.state, i.published, i.url,
-                         i.decision, d.officer, d.at, d.reason, i.flagged
+                         i.decision, d.officer, d.at, d.reason, i.flagged, {self._OUTBOX}
                   {self._FROM}
                   WHERE i.kind = 'comment' AND i.archived = 0 AND i.feed = ? AND i.thread_id = ?
                   ORDER BY abs(julianday(i.published) - julianday(?)) LIMIT ?)
@@ -189,6 +197,7 @@ class Inbox:
 
 
 def _comment(r: Any) -> Comment:
+    outbox = json.loads(r["outbox"]) if r["outbox"] else [None, None, None]
     return Comment(
         feed=r["feed"],
         id=r["id"],
@@ -209,6 +218,9 @@ def _comment(r: Any) -> Comment:
         decided_at=r["at"],
         reason=r["reason"],
         flagged=bool(r["flagged"]),
+        outbox_state=outbox[0],
+        outbox_action=outbox[1],
+        outbox_reason=outbox[2],
     )
 
 

@@ -39,15 +39,6 @@ STATES = ("pending", "sending", "applied", "failed", "cancelled")
 LEASE = dt.timedelta(minutes=10)
 BACKOFF_FIRST_S = 30.0
 BACKOFF_MAX_S = 3600.0
-# What each action does, for people (the outbox listing, the inbox preview).
-WORDS = {
-    "hide": "hide",
-    "unhide": "unhide",
-    "hold": "hold for review",
-    "reject": "reject",
-    "approve": "publish",
-    "report": "file a report",
-}
 _HIDING = {"hide", "hold", "reject"}
 # The decision each action carries out (an undo leaves the platform alone while another
 # officer's decision still standing asks for the same).

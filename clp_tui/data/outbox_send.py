@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from clp_tui.config import Config, token_for
 from clp_tui.data.fetch import Fetcher
 from clp_tui.data.fetch_errors import scrub
-from clp_tui.data.outbox import WORDS, Action, Plan, claim, due, record
+from clp_tui.data.outbox import Action, Plan, claim, due, record
+from clp_tui.data.outbox_words import WORDS
 from clp_tui.data.sources import SOURCES
 from clp_tui.data.sources.actions import Outcome, perform, request_for
 from clp_tui.data.store import Store
