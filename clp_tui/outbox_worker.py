@@ -65,6 +65,8 @@ class OutboxRunner:
         self.last.add_done_callback(self._done)
 
     def _done(self, future: Future[Any]) -> None:
+        if future.cancelled():
+            return  # the dashboard is closing; what was in flight is resumed by the next sender
         try:
             message = OutboxSent(future.result())
         except Exception as exc:  # noqa: BLE001 - told to the officer; the actions stay queued

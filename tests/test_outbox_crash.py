@@ -95,7 +95,7 @@ def test_two_syncs_at_once_send_each_action_once(cli, graph, sql) -> None:
     assert sql(cli.db, "SELECT DISTINCT state FROM outbox") == [("applied",)]
 
 
-def test_in_process_senders_racing_claim_each_action_once(cli, graph, sql) -> None:
+def test_in_process_senders_racing_claim_each_action_once(cli, graph, sql, monkeypatch) -> None:
     """The same, in one process: four senders on four connections, at once."""
     from clp_tui.data.outbox_send import send_due
 
@@ -105,10 +105,10 @@ def test_in_process_senders_racing_claim_each_action_once(cli, graph, sql) -> No
     targets = ["5002_7001", "5002_7003", "5002_7005"]
     decide(store, [("page", t) for t in targets], "moderation", "hidden", officer="Sam", plan=Plan.of(config))
 
-    async def race() -> list:
-        import os
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
 
-        os.environ.update(ENV)
+    async def race() -> list:
         stores = [Store(cli.db, clock=CLOCK) for _ in range(4)]
         return await asyncio.gather(*(asyncio.to_thread(asyncio.run, send_due(s, config)) for s in stores))
 

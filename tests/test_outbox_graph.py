@@ -203,3 +203,15 @@ def test_an_unknown_item_is_one_clear_line_and_exit_1(cli, graph) -> None:
     [line] = result.stderr.splitlines()
     assert "no comment 'page/no-such-comment' in the cache" in line
     assert posts(graph) == []
+
+
+def test_an_undo_sends_nothing_while_another_officers_same_decision_stands(cli, graph, sql) -> None:
+    ready(cli, graph)
+    assert cli("decide", f"page/{VISIBLE}", "hide", env=ENV).returncode == 0  # Sam
+    assert cli("decide", f"page/{VISIBLE}", "hide", env=ENV).returncode == 0  # Jo, on another screen
+    assert len(posts(graph)) == 1  # one hide for two decisions
+    assert cli("decide", f"page/{VISIBLE}", "undo", env=ENV).returncode == 0  # Jo takes hers back
+    assert len(posts(graph)) == 1 and graph.world.comments[VISIBLE].hidden is True
+    assert cli("decide", f"page/{VISIBLE}", "undo", env=ENV).returncode == 0  # and then Sam his
+    assert [r.form for r in posts(graph)] == [{"is_hidden": "true"}, {"is_hidden": "false"}]
+    assert graph.world.comments[VISIBLE].hidden is False

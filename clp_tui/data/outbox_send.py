@@ -9,6 +9,7 @@ what `sync --dry-run-actions` prints instead.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from clp_tui.config import Config, token_for
@@ -17,7 +18,7 @@ from clp_tui.data.fetch_errors import scrub
 from clp_tui.data.outbox import Action, Plan, claim, due, record
 from clp_tui.data.outbox_words import WORDS
 from clp_tui.data.sources import SOURCES
-from clp_tui.data.sources.actions import Outcome, perform, request_for
+from clp_tui.data.sources.actions import Outcome, perform, request_for, unsure
 from clp_tui.data.store import Store
 from clp_tui.data.text import one_line
 
@@ -74,7 +75,12 @@ async def send_due(
         for action in batch:
             feed = plan.feeds[action.feed]
             token = token_for(feed)
-            outcome = await perform(fetcher, feed, action, token, now=store.clock().timestamp())
+            try:
+                outcome = await perform(fetcher, feed, action, token, now=store.clock().timestamp())
+            except asyncio.CancelledError:  # the dashboard closing mid-request: the next sender resumes it
+                stopped = unsure(action, f"{SOURCES[feed.source].label}: stopped before the platform answered")
+                record(store, action, stopped.outcome, stopped.reason, unsure=stopped.unsure)
+                raise
             if outcome.reason:  # a platform may quote the request, and so the token
                 outcome = Outcome(outcome.outcome, scrub(outcome.reason, token), outcome.wait, outcome.unsure)
             record(store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure)

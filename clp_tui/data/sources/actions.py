@@ -120,7 +120,7 @@ async def perform(fetcher: Fetcher, feed: FeedConfig, action: Action, token: str
         async with asyncio.timeout(fetcher.limits.deadline):
             return await _carry_out(call, action, explain)
     except TimeoutError:
-        return _unsure(action, f"{info.label}: no answer within {fetcher.limits.deadline:g} s")
+        return unsure(action, f"{info.label}: no answer within {fetcher.limits.deadline:g} s")
     except FetchError as exc:
         return _judge(exc, action, info.label)
 
@@ -217,7 +217,8 @@ async def _carry_out(call: SourceCall, action: Action, explain: Explain) -> Outc
     return Outcome("applied")
 
 
-def _unsure(action: Action, said: str) -> Outcome:
+def unsure(action: Action, said: str) -> Outcome:
+    """The request may have reached the platform: try again, resumed (a report: never by itself)."""
     if action.action == "report":
         return Outcome(
             "failed",
@@ -229,7 +230,7 @@ def _unsure(action: Action, said: str) -> Outcome:
 def _judge(exc: FetchError, action: Action, label: str) -> Outcome:
     status = exc.http_status
     if status is None:  # no answer: the request may or may not have arrived
-        return _unsure(action, str(exc))
+        return unsure(action, str(exc))
     if status == 429 or status >= 500:
         return Outcome("retry", str(exc), wait=exc.retry_after)
     hint = "" if "outbox retry" in str(exc) or "nothing to do" in str(exc) else "; then `clp-tui outbox retry`"
