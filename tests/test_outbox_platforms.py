@@ -133,3 +133,21 @@ def test_without_report_escalations_mastodon_records_only(cli, masto, sql) -> No
     ready(cli, masto_feed(masto), env)
     assert cli("decide", f"masto/{reply}", "escalate", "--reason", "spam", env=env).returncode == 0
     assert masto.log("POST") == [] and sql(cli.db, "SELECT count(*) FROM outbox") == [(0,)]
+
+
+def test_a_comment_held_on_youtube_stays_in_the_inbox_as_hidden(cli, yt, sql) -> None:
+    ready(cli, yt_feed(yt), YT_ENV)
+    assert cli("decide", "yt/Ugw3", "hide", env=YT_ENV).returncode == 0
+    assert cli("sync", env=YT_ENV).returncode == 0
+    held = [r for r in yt.log("GET", "/youtube/v3/commentThreads") if r.query.get("moderationStatus")]
+    assert held and all(r.query["moderationStatus"] == "heldForReview" and r.bearer == TOKEN for r in held)
+    assert sql(cli.db, "SELECT state, archived FROM items WHERE id = 'Ugw3'") == [("hidden", 0)]
+    assert sql(cli.db, "SELECT state FROM items WHERE id = 'Ugw1'") == [("visible",)]
+    assert cli("decide", "yt/Ugw3", "undo", env=YT_ENV).returncode == 0
+    assert cli("sync", env=YT_ENV).returncode == 0
+    assert sql(cli.db, "SELECT state, archived FROM items WHERE id = 'Ugw3'") == [("visible", 0)]
+
+
+def test_without_apply_decisions_youtube_reads_published_comments_only(cli, yt) -> None:
+    ready(cli, yt_feed(yt, apply_decisions=False), YT_ENV)
+    assert not [r for r in yt.log("GET") if "moderationStatus" in r.query]
