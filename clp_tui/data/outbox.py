@@ -220,9 +220,10 @@ def _action(r: Any) -> Action:
     )
 
 
-def claim(store: Store, feeds: set[str], *, limit: int = 20, only: set[int] | None = None) -> list[Action]:
+def claim(store: Store, feeds: set[str], *, limit: int = 20, lease: dt.timedelta = LEASE) -> list[Action]:
     """Take due actions of these feeds for sending (state `sending`, attempts + 1), in one
-    BEGIN IMMEDIATE transaction; first takes back `sending` ones whose sender is gone."""
+    BEGIN IMMEDIATE transaction; first takes back `sending` ones whose sender is gone
+    (or whose claim is older than `lease`: longer than any one request may take)."""
     if not feeds:
         return []
     me = sender_id()
@@ -231,7 +232,7 @@ def claim(store: Store, feeds: set[str], *, limit: int = 20, only: set[int] | No
     marks = ", ".join("?" for _ in feeds)
     with store.write() as conn:
         for r in conn.execute("SELECT id, action, claimed_by, claimed_at FROM outbox WHERE state = 'sending'"):
-            stale = (r["claimed_at"] or "") < stamp(now - LEASE) or _gone(r["claimed_by"])
+            stale = (r["claimed_at"] or "") < stamp(now - lease) or _gone(r["claimed_by"])
             if not stale or r["claimed_by"] == me:
                 continue
             if r["action"] == "report":
@@ -255,7 +256,7 @@ def claim(store: Store, feeds: set[str], *, limit: int = 20, only: set[int] | No
                 ORDER BY o.id LIMIT ?""",
             (stamp_now, *feeds, limit),
         ).fetchall()
-        taken = [_action(r) for r in rows if only is None or r["id"] in only]
+        taken = [_action(r) for r in rows]
         for a in taken:
             conn.execute(
                 """UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_by = ?, claimed_at = ?

@@ -10,12 +10,13 @@ what `sync --dry-run-actions` prints instead.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from dataclasses import dataclass
 
 from clp_tui.config import Config, token_for
 from clp_tui.data.fetch import Fetcher
 from clp_tui.data.fetch_errors import scrub
-from clp_tui.data.outbox import Action, Plan, claim, due, record
+from clp_tui.data.outbox import LEASE, Action, Plan, claim, due, record
 from clp_tui.data.outbox_words import WORDS
 from clp_tui.data.sources import SOURCES
 from clp_tui.data.sources.actions import Outcome, perform, request_for, unsure
@@ -68,8 +69,9 @@ async def send_due(
         async with Fetcher(limits_from(config)) as own:
             return await send_due(store, config, fetcher=own, feeds=feeds)
     sent: list[Sent] = []
+    lease = max(LEASE, dt.timedelta(seconds=2 * config.network.deadline))  # never while a request may run
     for _round in range(MAX_ROUNDS):
-        batch = claim(store, names)
+        batch = claim(store, names, lease=lease)
         if not batch:
             break
         for action in batch:

@@ -26,7 +26,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import msgspec
 
@@ -64,7 +64,7 @@ class Request:
 
     def shown(self) -> str:
         """For `sync --dry-run-actions`: the method, the URL without its host's query, the form."""
-        form = " " + urlencode(self.form) if self.form else ""
+        form = "".join(f" {k}={v}" for k, v in self.form.items()) if self.form else ""
         return f"{self.method} {self.url}{form}"
 
 
