@@ -231,9 +231,10 @@ def claim(store: Store, feeds: set[str], *, limit: int = 20, lease: dt.timedelta
     stamp_now = stamp(now)
     marks = ", ".join("?" for _ in feeds)
     with store.write() as conn:
-        for r in conn.execute("SELECT id, action, claimed_by, claimed_at FROM outbox WHERE state = 'sending'"):
+        sending = conn.execute("SELECT id, action, claimed_by, claimed_at FROM outbox WHERE state = 'sending'")
+        for r in sending.fetchall():
             stale = (r["claimed_at"] or "") < stamp(now - lease) or _gone(r["claimed_by"])
-            if not stale or r["claimed_by"] == me:
+            if not stale:
                 continue
             if r["action"] == "report":
                 reason = (

@@ -83,6 +83,8 @@ async def send_due(
                 stopped = unsure(action, f"{SOURCES[feed.source].label}: stopped before the platform answered")
                 record(store, action, stopped.outcome, stopped.reason, unsure=stopped.unsure)
                 raise
+            except Exception as exc:  # noqa: BLE001 - a bug must not strand the action in `sending`
+                outcome = unsure(action, f"{SOURCES[feed.source].label}: sending failed ({type(exc).__name__}: {exc})")
             if outcome.reason:  # a platform may quote the request, and so the token
                 outcome = Outcome(outcome.outcome, scrub(outcome.reason, token), outcome.wait, outcome.unsure)
             record(store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure)
