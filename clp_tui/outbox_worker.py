@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from clp_tui.config import Config
+from clp_tui.data.jump import label_of
 from clp_tui.data.outbox import Plan
 
 if TYPE_CHECKING:
@@ -81,7 +82,9 @@ class OutboxRunner:
         for sent in message.sent:
             outcome = sent.outcome.outcome
             severity = {"applied": "information", "retry": "warning"}.get(outcome, "error")
-            self.app.notify(sent.line(), severity=severity, markup=False, timeout=6 if outcome == "applied" else 10)
+            key = (sent.action.feed, sent.action.item_id)
+            name = label_of(self.app.store, key, people=not self.app.meeting)
+            self.app.notify(sent.line(name), severity=severity, markup=False, timeout=6 if outcome == "applied" else 10)
         if message.sent:
             self.app.data_changed()
         if self.again:

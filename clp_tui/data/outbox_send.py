@@ -30,11 +30,15 @@ MAX_ROUNDS = 50  # claims of up to 20 per run: an item's next action waits for t
 class Sent:
     action: Action
     outcome: Outcome
+    platform: str = ""  # the platform's name, for people
 
-    def line(self) -> str:
-        """One line for people (the platform's words through the sanitiser)."""
+    def line(self, name: str | None = None) -> str:
+        """One line for people (the platform's words through the sanitiser); `name`: what
+        the dashboard calls the comment, instead of FEED/ID."""
         a, o = self.action, self.outcome
         head = f"{WORDS.get(a.action, a.action)} {a.feed}/{a.item_id}"
+        if name is not None:
+            head = f"{self.platform}: {WORDS.get(a.action, a.action)} {name}"
         if o.outcome == "applied":
             return one_line(f"{head}: applied" + (f" ({o.reason})" if o.reason else ""), 300)
         if o.outcome == "retry":
@@ -88,7 +92,7 @@ async def send_due(
             if outcome.reason:  # a platform may quote the request, and so the token
                 outcome = Outcome(outcome.outcome, scrub(outcome.reason, token), outcome.wait, outcome.unsure)
             record(store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure)
-            sent.append(Sent(action, outcome))
+            sent.append(Sent(action, outcome, SOURCES[feed.source].label))
     return sent
 
 

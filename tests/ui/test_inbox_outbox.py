@@ -98,7 +98,8 @@ async def test_a_hide_reaches_facebook_once_and_the_inbox_shows_it_applied(page,
         assert screen.current().key == key
         assert "On Facebook: hide applied." in preview(screen)
         assert "⊘ hidden  ●" in row_text(screen.rows, screen.rows.cursor)
-        assert any(n.endswith("applied") and key[1] in n for n in notifications(pilot.app))
+        author = graph.world.comments[key[1]].author
+        assert f"Facebook: hide {author}: applied" in notifications(pilot.app)
 
 
 async def test_a_failing_platform_shows_pending_with_the_reason(page, graph) -> None:
