@@ -226,10 +226,15 @@ def claim(store: Store, feeds: set[str], *, limit: int = 20, lease: dt.timedelta
     (or whose claim is older than `lease`: longer than any one request may take)."""
     if not feeds:
         return []
+    marks = ", ".join("?" for _ in feeds)
+    waiting = store.query(
+        f"SELECT 1 FROM outbox WHERE state IN ('pending', 'sending') AND feed IN ({marks}) LIMIT 1", tuple(feeds)
+    )
+    if not waiting:  # the usual answer, found without taking the write lock
+        return []
     me = sender_id()
     now = store.clock()
     stamp_now = stamp(now)
-    marks = ", ".join("?" for _ in feeds)
     with store.write() as conn:
         sending = conn.execute("SELECT id, action, claimed_by, claimed_at FROM outbox WHERE state = 'sending'")
         for r in sending.fetchall():

@@ -75,7 +75,8 @@ async def send_due(
     sent: list[Sent] = []
     lease = max(LEASE, dt.timedelta(seconds=2 * config.network.deadline))  # never while a request may run
     for _round in range(MAX_ROUNDS):
-        batch = claim(store, names, lease=lease)
+        # The cache's work off the loop: a claim may wait for another process's write.
+        batch = await asyncio.to_thread(claim, store, names, lease=lease)
         if not batch:
             break
         for action in batch:
@@ -91,7 +92,9 @@ async def send_due(
                 outcome = unsure(action, f"{SOURCES[feed.source].label}: sending failed ({type(exc).__name__}: {exc})")
             if outcome.reason:  # a platform may quote the request, and so the token
                 outcome = Outcome(outcome.outcome, scrub(outcome.reason, token), outcome.wait, outcome.unsure)
-            record(store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure)
+            await asyncio.to_thread(
+                record, store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure
+            )
             sent.append(Sent(action, outcome, SOURCES[feed.source].label))
     return sent
 
