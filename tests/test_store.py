@@ -341,7 +341,9 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
         if sql.lstrip().upper().startswith("SELECT")
     }
     store.close()
-    assert len(plans) == 4
+    # Four inbox queries, and the outbox states of the rows shown (a page of 3, a thread of 5).
+    assert len(plans) == 6
+    assert sum("outbox" in sql for sql in plans) == 2
     for sql, plan in plans.items():
         assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, (sql, plan)
         assert "SCAN i " not in plan + " ", (sql, plan)
