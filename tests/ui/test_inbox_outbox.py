@@ -122,3 +122,18 @@ async def test_an_expired_token_shows_failed_with_what_to_do(page, monkeypatch) 
         assert "On Facebook: hide FAILED: Facebook: the access token has expired" in text
         assert "FB_PAGE_TOKEN" in text and "clp-tui outbox retry" in text and EXPIRED_TOKEN not in text
         assert "⊘ hidden  !" in row_text(screen.rows, screen.rows.cursor)
+
+
+async def test_two_dashboards_hiding_the_same_comment_send_one_hide(page, graph) -> None:
+    config, db = page
+    first = ClpApp(config, db, mode="inbox", clock=CLOCK, live=False)
+    second = ClpApp(config, db, mode="inbox", clock=CLOCK, live=False)
+    async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
+        target = one.app.screen.current()
+        assert target is not None and two.app.screen.current().key == target.key
+        await one.press("x")
+        await two.press("x")
+        await sent(one)
+        await sent(two)
+    [request] = graph.log("POST")
+    assert request.path == f"/v21.0/{target.id}" and graph.world.comments[target.id].hidden is True
