@@ -32,6 +32,7 @@ from clp_tui.jobs import start_purge, start_reflag, upkeep_result
 from clp_tui.keymap import apply_keymap
 from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
 from clp_tui.meeting import MeetingMode
+from clp_tui.outbox_worker import OutboxRunner, OutboxSent
 from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.themes import keep_theme
@@ -78,6 +79,7 @@ class ClpApp(App[None]):
         self.live = live
         self.writer = DecisionWriter(self.store)
         self.poller = Poller(self, self.store, config)
+        self.outbox = OutboxRunner(self)  # decisions sent to platforms (apply_decisions)
         self.store_watch = StoreWatch(self.store)
         self.collector = CollectorTuning()
         self._feed_rows: list[dict[str, Any]] = []
@@ -111,6 +113,7 @@ class ClpApp(App[None]):
             start_purge(self)
             self._watch_files()
             self.poller.due(every_feed=True)
+        self.outbox.mount()
 
     def on_unmount(self) -> None:
         self.writer.close()
@@ -187,6 +190,7 @@ class ClpApp(App[None]):
             self.notify(f"{exc}\nKeeping the settings already loaded.", severity="error", markup=False, timeout=10)
             return
         self.config = self.poller.config = config
+        self.outbox.configure(config)
         apply_keymap(self, config.keys)
         self.themes.apply()
         start_reflag(self)
@@ -228,6 +232,10 @@ class ClpApp(App[None]):
     def on_write_landed(self, message: WriteLanded) -> None:
         # Our own commit is not "another officer's": the screen that asked reloads itself.
         self.store_watch.mark_seen()
+        self.outbox.kick()
+
+    def on_outbox_sent(self, message: OutboxSent) -> None:
+        self.outbox.landed(message)
 
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(f"{message.error}\nThe decision was NOT recorded; try again.", severity="error", markup=False)

@@ -34,6 +34,8 @@ COMMANDS = {
     "report": "report",
     "export": "export",
     "purge": "purge",
+    "decide": "decide",
+    "outbox": "outbox",
     None: "dashboard",
 }
 
@@ -68,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", parents=[common], help="fetch every feed once into the cache")
     p.add_argument("--json", action="store_true", help="one JSON object per feed per line")
     p.add_argument("--force", action="store_true", help="ignore a server's request to wait")
+    p.add_argument(
+        "--dry-run-actions",
+        dest="dry_run_actions",
+        action="store_true",
+        help="print the moderation actions the outbox would send to platforms; send none",
+    )
 
     p = sub.add_parser("list", parents=[common], help="print cached items with local decisions applied")
     p.add_argument("what", choices=sorted(LIST_KINDS))
@@ -166,6 +174,17 @@ def _parser() -> argparse.ArgumentParser:
         "purge", parents=[common], help="blank personal data of reviewed comments older than [moderation] retain_days"
     )
     p.add_argument("--dry-run", action="store_true", help="only count what would be blanked")
+
+    p = sub.add_parser(
+        "decide", parents=[common], help="record a moderation decision, as the inbox's key does (and send it)"
+    )
+    p.add_argument("item", metavar="FEED/ID", help="the comment: FEED/ID, or an ID that only one feed uses")
+    p.add_argument("decision", choices=["approve", "hide", "escalate", "needs_reply", "undo"])
+    p.add_argument("--reason", help="why (required for escalate; an escalation's report carries it)")
+
+    p = sub.add_parser("outbox", parents=[common], help="platform actions pending or failed (retry: send again)")
+    p.add_argument("outbox_command", nargs="?", choices=["retry"], metavar="retry", help="retry the failed actions")
+    p.add_argument("--json", action="store_true", help="one JSON object per action per line")
     return parser
 
 

@@ -1,7 +1,9 @@
 """clp-tui's exit codes, for scripts and cron jobs (README and docs say the same).
 
-0 all well; 1 a feed, an item or the cache failed (what was cached is kept);
-2 bad usage or a bad config file; 130 interrupted (ctrl+c).
+0 all well; 1 a feed, an item or the cache failed (what was cached is kept), or a
+platform refused a moderation action (the decision stays recorded; `decide` also
+for a comment not in the cache); 2 bad usage or a bad config file; 130 interrupted
+(ctrl+c).
 """
 
 OK = 0

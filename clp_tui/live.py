@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +122,15 @@ class Poller:
             if old is not None:
                 await old.aclose()
         return self._fetcher
+
+    def submit(self, work: Callable[[Fetcher], Awaitable[Any]]) -> Future[Any]:
+        """Run `work(fetcher)` on the poll loop with its HTTP client (the outbox's sends)."""
+        from clp_tui.data.sync import limits_from
+
+        async def run() -> Any:
+            return await work(await self._current_fetcher(limits_from(self.config)))
+
+        return asyncio.run_coroutine_threadsafe(run(), self._ensure_loop())
 
     def next_poll_in(self) -> dict[str, float]:
         """Seconds until each feed polled so far is due again (the feed-status panel's "next try")."""

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from clp_tui.data.decision_log import decide, decisions_by_seq, undo
+from clp_tui.data.outbox import Plan
 from clp_tui.data.store import Store, StoreError
 
 Key = tuple[str, str]
@@ -66,6 +67,7 @@ class DecisionWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-decisions")
         self._undo: dict[str, list[list[int]]] = {}
         self._redo: dict[str, list[list[Change]]] = {}
+        self.plan: Plan | None = None  # feeds whose decisions join the outbox (outbox_worker.py)
 
     def undoable(self, scope: str) -> int:
         """How many decisions `u` could still undo on that screen (read on any thread)."""
@@ -85,7 +87,7 @@ class DecisionWriter:
         keys = list(items)
 
         def job() -> list[int]:
-            seqs = decide(self.store, keys, field, value, officer=officer, reason=reason)
+            seqs = decide(self.store, keys, field, value, officer=officer, reason=reason, plan=self.plan)
             self._undo.setdefault(scope, []).append(seqs)
             self._redo.pop(scope, None)  # a new decision ends the redo trail
             return seqs
@@ -117,7 +119,13 @@ class DecisionWriter:
             seqs: list[int] = []
             for change in changes:
                 seqs += decide(
-                    self.store, [change.key], change.field, change.value, officer=officer, reason=change.reason
+                    self.store,
+                    [change.key],
+                    change.field,
+                    change.value,
+                    officer=officer,
+                    reason=change.reason,
+                    plan=self.plan,
                 )
             self._undo.setdefault(scope, []).append(seqs)
             return changes

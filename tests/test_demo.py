@@ -50,3 +50,41 @@ def test_an_edit_to_the_sheet_changes_a_cell() -> None:
     after = achieved()
     assert int(after["sheet-stalls"]) == int(before["sheet-stalls"]) + 1
     assert after["sheet-hustings"] == before["sheet-hustings"] == ""
+
+
+def test_a_hide_in_the_demo_reaches_its_page_and_is_read_back(tmp_path, monkeypatch) -> None:
+    """The demo's Page applies decisions: the outbox's POST is_hidden=true reaches it
+    once, and the next sync reads the comment back as hidden."""
+    import asyncio
+
+    from frozen import CLOCK
+
+    from clp_tui.config import parse_config
+    from clp_tui.data.decision_log import decide
+    from clp_tui.data.outbox import Plan
+    from clp_tui.data.outbox_send import send_due
+    from clp_tui.data.store import Store
+    from clp_tui.data.sync import sync_feeds
+    from clp_tui.demo.graph import DemoGraph
+    from clp_tui.demo.run import PAGE, PAGE_TOKEN_ENV, demo_config, provider
+    from clp_tui.demo.server import FeedServer
+    from clp_tui.demo.world import DemoWorld
+
+    monkeypatch.setenv(PAGE_TOKEN_ENV, "demo-page-token")
+    world = DemoWorld(TODAY)
+    graph = DemoGraph(world)
+    with FeedServer(provider(world, DemoSheet(TODAY), graph), poster=graph.moderate) as server:
+        config = parse_config(demo_config(server))
+        assert config.feed(PAGE).apply_decisions
+        store = Store(tmp_path / "demo.db", clock=CLOCK)
+        asyncio.run(sync_feeds(store, config, only=[PAGE]))
+        [(item_id,)] = store.query(
+            "SELECT id FROM items WHERE feed = ? AND state = 'visible' ORDER BY id LIMIT 1", (PAGE,)
+        )
+        decide(store, [(PAGE, item_id)], "moderation", "hidden", officer="Demo Officer", plan=Plan.of(config))
+        [sent] = asyncio.run(send_due(store, config))
+        assert sent.outcome.outcome == "applied"
+        assert graph.moderated == [(item_id, True)]
+        asyncio.run(sync_feeds(store, config, only=[PAGE], force=True))
+        assert store.query("SELECT state FROM items WHERE feed = ? AND id = ?", (PAGE, item_id))[0][0] == "hidden"
+        store.close()

@@ -22,7 +22,11 @@ def test_the_inbox_says_what_a_decision_does_where_the_comment_is() -> None:
     assert "does not change anything on facebook" in decision_reach("jsonfeed", False, "facebook")
     assert "apply_decisions off (Facebook can: hide, unhide)" in decision_reach("facebook", False, "facebook")
     assert "Recorded here only: Bluesky has no hide" in decision_reach("bluesky", False, "bluesky")
-    assert "moderation outbox" in decision_reach("youtube", True, "youtube")
+    yt = '[[feeds]]\nname = "y"\nkind = "comment"\nsource = "youtube"\nurl = "https://www.googleapis.com/x"\n'
+    held = parse_config(yt + "apply_decisions = true\n").feeds[0]
+    assert "Hide holds it for review on YouTube, Approve publishes it" in decision_reach("youtube", True, "yt", held)
+    rejected = parse_config(yt + 'apply_decisions = true\nyoutube_hide = "rejected"\n').feeds[0]
+    assert "a rejected comment cannot be published again" in decision_reach("youtube", True, "yt", rejected)
 
 
 def test_a_source_that_cannot_act_refuses_apply_decisions() -> None:

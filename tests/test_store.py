@@ -341,7 +341,9 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
         if sql.lstrip().upper().startswith("SELECT")
     }
     store.close()
-    assert len(plans) == 4
+    # Four inbox queries, and the outbox states of the rows shown (a page of 3, a thread of 5).
+    assert len(plans) == 6
+    assert sum("outbox" in sql for sql in plans) == 2
     for sql, plan in plans.items():
         assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, (sql, plan)
         assert "SCAN i " not in plan + " ", (sql, plan)
@@ -351,7 +353,7 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
 
 
 def _as_schema_1(db: Path, *, packs: bool) -> None:
-    """Turn a new cache back into one made before migrations 2 and 3 (with the evidence-pack
+    """Turn a new cache back into one made before migrations 2, 3 and 4 (with the evidence-pack
     table only if a pack had been exported: it was then made at write time)."""
     conn = sqlite3.connect(db)
     if not packs:
@@ -363,6 +365,7 @@ def _as_schema_1(db: Path, *, packs: bool) -> None:
         )
     conn.execute("ALTER TABLE items DROP COLUMN state_since")  # migration 3's
     conn.execute("DROP TABLE evidence_copies")  # migration 6's (its index and trigger go with it)
+    conn.execute("DROP TABLE outbox")  # migration 4's (its indexes go with it)
     conn.execute("DELETE FROM migrations WHERE version > 1")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()

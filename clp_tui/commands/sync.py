@@ -1,4 +1,5 @@
-"""`clp-tui sync`: fetch every feed once into the cache, one line (or JSON object) per feed."""
+"""`clp-tui sync`: fetch every feed once into the cache, one line (or JSON object) per feed;
+then send the moderation outbox (or, with --dry-run-actions, print what it would send)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ from clp_tui.config import Config
 
 
 def run(args: argparse.Namespace) -> int:
-    return sync_command(config_of(args), db_path_of(args), as_json=args.json, force=args.force)
+    return sync_command(
+        config_of(args),
+        db_path_of(args),
+        as_json=args.json,
+        force=args.force,
+        dry_run_actions=getattr(args, "dry_run_actions", False),
+    )
 
 
-def sync_command(config: Config, db_path: Path, *, as_json: bool, force: bool) -> int:
+def sync_command(config: Config, db_path: Path, *, as_json: bool, force: bool, dry_run_actions: bool = False) -> int:
     from clp_tui.data.store import Store
     from clp_tui.data.sync import FeedReport, sync_feeds
     from clp_tui.data.text import json_line
@@ -33,7 +40,26 @@ def sync_command(config: Config, db_path: Path, *, as_json: bool, force: bool) -
         print(json_line(report.as_json()) if as_json else format_report(report, width), flush=True)
 
     reports = asyncio.run(sync_feeds(store, config, force=force, on_report=show))
-    return exits.FAILED if any(r.failed for r in reports) else exits.OK
+    actions_failed = send_outbox(store, config, as_json=as_json, dry_run=dry_run_actions)
+    return exits.FAILED if any(r.failed for r in reports) or actions_failed else exits.OK
+
+
+def send_outbox(store: Any, config: Config, *, as_json: bool, dry_run: bool) -> bool:
+    """The outbox after the sync: sent (a line per action), or only shown. True if one failed."""
+    from clp_tui.data.outbox_send import send_due, would_send
+    from clp_tui.data.text import json_line
+
+    if dry_run:
+        lines = would_send(store, config)
+        for line in lines:
+            print(json_line({"would_send": line}) if as_json else f"would send: {line}")
+        if not lines and not as_json:
+            print("would send: nothing (the outbox has no pending actions)")
+        return False
+    sent = asyncio.run(send_due(store, config))
+    for result in sent:
+        print(json_line(result.as_json()) if as_json else f"outbox: {result.line()}", flush=True)
+    return any(s.outcome.outcome == "failed" for s in sent)
 
 
 def format_report(report: Any, width: int) -> str:

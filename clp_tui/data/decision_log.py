@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clp_tui.data.evidence_copies import copy_if_escalated
+from clp_tui.data.outbox import Plan, queue, unqueue
 from clp_tui.data.store import Store
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -54,8 +55,10 @@ def decide(
     *,
     officer: str,
     reason: str | None = None,
+    plan: Plan | None = None,
 ) -> list[int]:
-    """Append one decision per (feed, item id), all in one transaction. Returns seqs."""
+    """Append one decision per (feed, item id), all in one transaction. Returns seqs.
+    With a `plan`, the platform action each implies joins the outbox in that transaction."""
     stamp = store.now_stamp()
     encoded = json.dumps(value, ensure_ascii=False)
     seqs: list[int] = []
@@ -75,12 +78,15 @@ def decide(
             )
             _mirror(conn, feed, item_id, field, value)
             copy_if_escalated(conn, feed, item_id, field, value, seq=seq, at=stamp)
+            if plan is not None:
+                queue(conn, plan, feed, item_id, field, value, seq, stamp)
             seqs.append(seq)
     return seqs
 
 
 def undo(store: Store, seqs: Iterable[int], *, officer: str) -> int:
-    """Append undo entries for these decisions and recompute what they changed."""
+    """Append undo entries for these decisions and recompute what they changed; each
+    undone decision's platform action is cancelled, or its reverse queued (outbox.py)."""
     stamp = store.now_stamp()
     undone = 0
     with store.write() as conn:
@@ -92,12 +98,13 @@ def undo(store: Store, seqs: Iterable[int], *, officer: str) -> int:
             if row is None or already:
                 continue
             feed, item_id, field = row
-            conn.execute(
+            cur = conn.execute(
                 """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason, undoes)
                    VALUES (?, ?, ?, ?, ?, NULL, 'undo', ?)""",
                 (stamp, officer, feed, item_id, field, seq),
             )
             _recompute_state(conn, feed, item_id, field)
+            unqueue(conn, seq, int(cur.lastrowid or 0), stamp)
             undone += 1
     return undone
 

@@ -52,6 +52,10 @@ class Comment:
     decided_at: str | None
     reason: str | None
     flagged: bool
+    # The newest platform action for it (data/outbox.py): state, action, the platform's reason.
+    outbox_state: str | None = None
+    outbox_action: str | None = None
+    outbox_reason: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -137,7 +141,7 @@ class Inbox:
                 LIMIT ? OFFSET ?""",
             [*params, limit, offset],
         )
-        return [_comment(r) for r in rows]
+        return self._with_outbox([_comment(r) for r in rows])
 
     def position(
         self, key: tuple[str, str], view: str = "all", platform: str | None = None, flt: Filter | None = None
@@ -167,7 +171,27 @@ class Inbox:
                 ORDER BY published, id""",
             (comment.feed, comment.thread_id, comment.published, around * 2 + 1),
         )
-        return [_comment(r) for r in rows]
+        return self._with_outbox([_comment(r) for r in rows])
+
+    def _with_outbox(self, comments: list[Comment]) -> list[Comment]:
+        """Each comment's newest platform action (data/outbox.py), read for the rows shown
+        only: one indexed query a page (in the page's own query, SQLite would look it up
+        for every row OFFSET skips too: twice the time for a page deep in 50,000 rows)."""
+        if not comments:
+            return comments
+        keys = ", ".join("(?, ?)" for _ in comments)
+        rows = self.store.query(
+            f"""SELECT o.feed, o.item_id, o.state, o.action, o.reason
+                FROM (VALUES {keys}) k JOIN outbox o ON o.feed = k.column1 AND o.item_id = k.column2
+                ORDER BY o.id""",  # a JOIN, so each key is an outbox_by_item lookup, not a scan
+            [part for c in comments for part in c.key],
+        )
+        latest = {(r["feed"], r["item_id"]): r for r in rows}  # the newest wins
+        for c in comments:
+            r = latest.get(c.key)
+            if r is not None:
+                c.outbox_state, c.outbox_action, c.outbox_reason = r["state"], r["action"], r["reason"]
+        return comments
 
     def counts_by_decision(self) -> dict[str, int]:
         rows = self.store.query(

@@ -121,7 +121,24 @@ def _migration_3(db: sqlite_utils.Database) -> None:
 
 
 def _migration_4(db: sqlite_utils.Database) -> None:
-    pass  # reserved for issue #12; the merge replaces this
+    """The moderation outbox (data/outbox.py): each platform action a decision implies,
+    written in the decision's own transaction, and how sending it went. `key` is the
+    action's idempotency key; `state` pending | sending | applied | failed | cancelled;
+    `resumed` marks an action whose sender stopped after the request may have left
+    (re-checked on the platform, or not repeated, before it is sent again)."""
+    db.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,
+            feed TEXT NOT NULL, item_id TEXT NOT NULL, seq INTEGER NOT NULL,
+            undoes INTEGER REFERENCES outbox(id), action TEXT NOT NULL, reverse TEXT,
+            state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL,
+            claimed_by TEXT, claimed_at TEXT, resumed INTEGER NOT NULL DEFAULT 0,
+            reason TEXT, created_at TEXT NOT NULL, done_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_by_item ON outbox (feed, item_id, id)")
+    db.execute("CREATE INDEX outbox_by_state ON outbox (state, next_at)")
+    db.execute("CREATE INDEX outbox_by_seq ON outbox (seq)")
 
 
 def _migration_5(db: sqlite_utils.Database) -> None:

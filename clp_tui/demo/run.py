@@ -4,7 +4,8 @@ The whole real path runs: the demo world is served with ETags by a local HTTP
 server, changes every few seconds, and the dashboard syncs it into a throwaway
 database like any other feed. Beside the JSON Feeds, the events officer's
 spreadsheet is served as CSV and read by the `csv` source, and the CLP's Facebook
-Page answers as the Graph API does, read by the `facebook` source.
+Page answers as the Graph API does, read by the `facebook` source, with
+`apply_decisions = true`: a hide in the inbox is sent to the Page and read back.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from clp_tui.clock import system_clock
@@ -58,17 +60,14 @@ def demo_config(server: FeedServer) -> str:
         'kind = "comment"',
         'source = "facebook"',
         f'token_env = "{PAGE_TOKEN_ENV}"',
+        "apply_decisions = true",  # a hide in the inbox reaches the (loopback) Page
         "refresh = 5",
     ]
     return "\n".join(lines) + "\n"
 
 
-def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
-    world = DemoWorld(system_clock().date())
-    sheet = DemoSheet(system_clock().date())
-
-    graph = DemoGraph(world)
-    os.environ.setdefault(PAGE_TOKEN_ENV, "demo-page-token")
+def provider(world: DemoWorld, sheet: DemoSheet, graph: DemoGraph) -> Callable[[str], bytes | None]:
+    """What the demo server answers for each name: the feeds, the sheet, the Graph-shaped Page."""
 
     def provide(name: str) -> bytes | None:
         if name == SHEET:
@@ -80,7 +79,20 @@ def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
             doc["items"] = [i for i in doc["items"] if i.get("_clp", {}).get("platform") != "facebook"]
         return json.dumps(doc).encode()
 
-    with tempfile.TemporaryDirectory(prefix="clp-tui-demo-") as folder, FeedServer(provide) as server:
+    return provide
+
+
+def run_demo(*, tick: float = 4.0, print_only: bool = False) -> int:
+    world = DemoWorld(system_clock().date())
+    sheet = DemoSheet(system_clock().date())
+
+    graph = DemoGraph(world)
+    os.environ.setdefault(PAGE_TOKEN_ENV, "demo-page-token")
+    provide = provider(world, sheet, graph)
+    with (
+        tempfile.TemporaryDirectory(prefix="clp-tui-demo-") as folder,
+        FeedServer(provide, poster=graph.moderate) as server,
+    ):
         config_path = Path(folder) / "config.toml"
         config_path.write_text(demo_config(server), encoding="utf-8")
         config = parse_config(config_path.read_text(encoding="utf-8"), str(config_path))

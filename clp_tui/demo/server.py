@@ -7,7 +7,10 @@ exercised for real: a strong ETag, Last-Modified, 304 Not Modified for
 conditional requests, and gzip for clients that ask for it.
 
 It knows nothing of the demo world: the caller wires one in, e.g.
-`FeedServer(lambda name: json.dumps(world.feed(name)).encode())`.
+`FeedServer(lambda name: json.dumps(world.feed(name)).encode())`. A caller that
+takes writes (the demo's Graph-shaped Page, which applies moderation decisions)
+passes `poster`: `POST /NAME` with a urlencoded form is answered with what
+`poster(NAME, form)` returns as JSON (None: 404).
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 
 # Maps a feed name to its JSON bytes; None (or a LookupError) means there is no such feed.
 FeedProvider = Callable[[str], bytes | None]
+# Answers a POST to NAME with its form fields: the JSON bytes to send back, or None (404).
+Poster = Callable[[str, dict[str, str]], bytes | None]
+_MAX_FORM = 64 * 1024
 
 # Short enough for tests to stop promptly, long enough not to spin.
 _POLL_INTERVAL = 0.05
@@ -53,8 +59,11 @@ class FeedServer:
     The socket is bound on construction, so `port` and `url()` work before `start()`.
     """
 
-    def __init__(self, provider: FeedProvider, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, provider: FeedProvider, host: str = "127.0.0.1", port: int = 0, *, poster: Poster | None = None
+    ) -> None:
         self.provider = provider
+        self.poster = poster
         self._versions: dict[str, _Version] = {}
         self._lock = threading.Lock()
         self._httpd = _HTTPServer((host, port), self)
@@ -162,6 +171,28 @@ class _FeedHandler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self._respond(send_body=False)
+
+    def do_POST(self) -> None:
+        feeds = self.server.feeds
+        length = int(self.headers.get("Content-Length") or 0)
+        if feeds.poster is None or not 0 <= length <= _MAX_FORM:
+            self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "this server takes no writes", True)
+            return
+        raw = self.rfile.read(length).decode("utf-8", "replace")
+        form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        try:
+            body = feeds.poster(_feed_name(self.path), form)
+        except Exception as exc:  # caller code: report, don't crash the thread
+            self._send_text(HTTPStatus.INTERNAL_SERVER_ERROR, f"write failed: {exc!r}", True)
+            return
+        if body is None:
+            self._send_text(HTTPStatus.NOT_FOUND, "nothing to write to there", True)
+            return
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Say nothing: the default writes every request to stderr, under the UI."""

@@ -12,7 +12,8 @@ from textual.widgets import Static
 from clp_tui.data.datewords import moment_words
 from clp_tui.data.inbox import FILTER_FIELDS, VIEWS, Comment, Inbox
 from clp_tui.data.jump import label_of
-from clp_tui.data.sources import decision_reach
+from clp_tui.data.outbox_words import state_words
+from clp_tui.data.sources import SOURCES, decision_reach
 from clp_tui.data.text import clean, one_line, plural
 from clp_tui.glance import recount_inbox
 from clp_tui.screens.base import DashboardScreen
@@ -170,7 +171,11 @@ class InboxScreen(DashboardScreen):
                 t.append(one_line(other.author, 24), style="bold")
                 t.append(": " + one_line(other.body, 160) + "\n", style=style)
         feed = next((f for f in self.clp.config.feeds if f.name == c.feed), None)
-        reach = decision_reach(feed.source if feed else "jsonfeed", bool(feed and feed.apply_decisions), c.platform)
+        source = feed.source if feed else "jsonfeed"
+        on_platform = state_words(SOURCES[source].label, c.outbox_state, c.outbox_action, c.outbox_reason)
+        if on_platform:  # the outbox's last word on it: pending, applied, failed (why)
+            t.append("\n" + clean(on_platform), style="bold red" if c.outbox_state == "failed" else "bold")
+        reach = decision_reach(source, bool(feed and feed.apply_decisions), c.platform, feed)
         t.append("\n" + clean(reach), style="dim italic")
         return t
 

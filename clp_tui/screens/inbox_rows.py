@@ -1,5 +1,6 @@
 """The inbox's rows: comments read from SQLite a block at a time, drawn one line each
-(the comment's words keep their room before anything else does)."""
+(the comment's words keep their room before anything else does). A decision sent to
+the platform is marked in the badge's last column: ◌ on its way, ● applied, ! failed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from clp_tui.data.inbox import Comment
+from clp_tui.data.outbox_words import MARKS
 from clp_tui.data.text import one_line
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.highlight import highlight_matches
@@ -68,6 +70,10 @@ class InboxSource:
         if room - 11 < TEXT_MIN:
             badge = Text(badge.plain[:1] + " ", style=badge.style)
         line.append_text(badge)
+        mark = MARKS.get(c.outbox_state or "")
+        if mark and line.plain.endswith(" "):  # in the badge's last column: where the decision went
+            line.right_crop(1)
+            line.append(mark, style="bold red" if c.outbox_state == "failed" else "bold")
         if show_platform:
             line.append(f"{one_line(c.platform, platform_width - 1):<{platform_width}}", style="cyan")
         stamp = (c.published or "")[5:16].replace("T", " ")

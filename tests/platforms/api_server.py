@@ -9,7 +9,10 @@ them what every fake needs:
 - a log of every request (`server.requests`: method, path, query, headers, form);
 - faults injected from a test: `server.fail_next(status, body, times=1, path=...)`
   answers the next matching requests with that error instead (500, 429, an
-  expired-token document, a malformed page).
+  expired-token document, a malformed page);
+- a stall: `server.stall(method, path, after=False)` makes the next matching request
+  wait (before it is handled, or after, with `after=True`) until `release()`, so a
+  test can kill a client while its request is in flight.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ class PlatformServer:
         self.requests: list[ApiRequest] = []
         self._faults: list[_Fault] = []
         self._lock = threading.Lock()
+        self._stall: tuple[str, str, bool] | None = None
+        self._released = threading.Event()
+        self.stalled = threading.Event()  # set once a stalled request has arrived
+        self._dropping = False
+        self.dropped: list[ApiRequest] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.platform = self
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -92,6 +100,19 @@ class PlatformServer:
         with self._lock:
             self._faults.append(_Fault(Answer(status, body, headers or {}), times, path, method))
 
+    def stall(self, method: str, path: str, *, after: bool = False) -> None:
+        """Hold the next `method` request under `path` until `release()`: unhandled, or
+        (`after`) handled but unanswered."""
+        with self._lock:
+            self._stall = (method, path, after)
+            self._released.clear()
+            self.stalled.clear()
+
+    def release(self, *, drop: bool = False) -> None:
+        """Let the stalled request go on; `drop`: it never reaches the platform (a 503)."""
+        self._dropping = drop
+        self._released.set()
+
     def log(self, method: str | None = None, path: str | None = None) -> list[ApiRequest]:
         with self._lock:
             return [
@@ -104,6 +125,26 @@ class PlatformServer:
         raise NotImplementedError
 
     def _answer(self, request: ApiRequest) -> Answer:
+        with self._lock:
+            stall = self._stall
+            if stall and request.method == stall[0] and request.path.startswith(stall[1]):
+                self._stall = None
+            else:
+                stall = None
+        if stall is not None:
+            if stall[2]:
+                answer = self._answer_now(request)
+                self.stalled.set()
+                self._released.wait(60)
+                return answer
+            self.stalled.set()
+            self._released.wait(60)
+            if self._dropping:
+                self.dropped.append(request)
+                return Answer(503, {"error": "dropped by the test"})
+        return self._answer_now(request)
+
+    def _answer_now(self, request: ApiRequest) -> Answer:
         with self._lock:
             self.requests.append(request)
             for fault in self._faults:

@@ -10,6 +10,8 @@ What it answers (the version segment is any `vNN.N`):
 - `GET /vX/{ig-user-id}/media` and `GET /vX/{media-id}/comments`: media, and their
   top-level comments with a nested `replies` edge (itself paged, continued at
   `GET /vX/{ig-comment-id}/replies`).
+- `GET /vX/{comment-id}?fields=…`: one comment (`is_hidden` on Facebook, `hidden` on
+  Instagram among its fields).
 - `POST /vX/{comment-id}` with `is_hidden=true|false` (Facebook) or `hide=true|false`
   (Instagram): `{"success": true}`.
 
@@ -178,6 +180,11 @@ class GraphServer(PlatformServer):
         if node in posts and edge == "comments":
             rows = [self._ig(c, request) for c in self.world.of(node) if c.parent is None]
             return self._list(request, "instagram_manage_comments", rows)
+        if comment is not None and edge is None:  # one comment, e.g. ?fields=id,is_hidden
+            instagram = posts[comment.on].instagram
+            row = self._ig(comment) if instagram else self._fb(comment)
+            refused = self._refusal(request, "instagram_basic" if instagram else "pages_read_user_content")
+            return refused or Answer(200, project(row, parse_fields(request.query.get("fields", "id")), request))
         if comment is not None and edge == "replies":
             rows = [self._ig(c) for c in self._replies(comment)]
             return self._list(request, "instagram_manage_comments", rows)

@@ -8,6 +8,7 @@ from Mastodon's API reference (docs.joinmastodon.org) with our own data.
   `404 {"error": "Record not found"}`.
 - `GET /api/v1/statuses/:id/context`: `{"ancestors": [...], "descendants": [...]}`,
   the descendants being every reply below the status, depth first.
+- `GET /api/v1/statuses/:id`: one status (its `account` names whom a report is about).
 - `POST /api/v1/reports` (needs a Bearer token): `account_id`, `status_ids[]`,
   `comment`, `forward`, `category`; answers a Report entity and keeps it in
   `server.reports`.
@@ -111,6 +112,9 @@ class MastodonServer(PlatformServer):
             answer = self._timeline(parts[3], request)
         elif request.method == "GET" and parts[:3] == ["api", "v1", "statuses"] and parts[4:] == ["context"]:
             answer = self._context(parts[3])
+        elif request.method == "GET" and parts[:3] == ["api", "v1", "statuses"] and len(parts) == 4:
+            status = self.statuses.get(parts[3])
+            answer = Answer(200, status) if status else Answer(404, {"error": "Record not found"})
         elif request.method == "POST" and request.path == "/api/v1/reports":
             answer = self._report(request)
         else:

@@ -5,7 +5,8 @@ Written from the API reference, with fictional videos and comments:
 - `GET /youtube/v3/commentThreads?allThreadsRelatedToChannelId=…&part=snippet,replies`
   pages of threads (`nextPageToken` / `pageToken`); a thread's `replies` part
   carries at most `inline_replies` of its replies, while `totalReplyCount` counts
-  them all, as YouTube does.
+  them all, as YouTube does; `moderationStatus=heldForReview` (OAuth only) lists the
+  threads held for review instead.
 - `GET /youtube/v3/comments?part=snippet&parentId=THREAD_ID` every reply, paged.
 - `POST /youtube/v3/comments/setModerationStatus?id=…&moderationStatus=…` (204),
   which needs the OAuth token with youtube.force-ssl; a rejected comment stays so.
@@ -172,7 +173,9 @@ class YouTubeServer(PlatformServer):
             return Answer(
                 404, google_error(404, "channelNotFound", "The channel could not be found.", "youtube.commentThread")
             )
-        shown = [t for t in self.threads if t.top.status == "published"]
+        # moderationStatus (OAuth only) lists held or likely-spam threads instead of published ones.
+        wanted = q.get("moderationStatus", "published") if oauth else "published"
+        shown = [t for t in self.threads if t.top.status == wanted]
         items = []
         for thread in shown[start : start + size]:
             replies = [r for r in thread.replies if r.status == "published"]

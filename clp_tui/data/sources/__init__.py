@@ -98,11 +98,15 @@ SOURCES: dict[str, SourceInfo] = {
 }
 
 
-def decision_reach(source: str, apply_decisions: bool, platform: str) -> str:
-    """What a decision in the inbox does where the comment is, in one sentence,
-    said before the key is pressed. (Sending decisions to a platform is the
-    moderation outbox's work; until then every decision is recorded here only.)"""
+def decision_reach(source: str, apply_decisions: bool, platform: str, feed: Any = None) -> str:
+    """What a decision in the inbox does where the comment is, said before the key is
+    pressed. With apply_decisions on and the feed's config (`feed`), what the outbox
+    sends for each decision (data/outbox_words.py)."""
     info = SOURCES.get(source, SOURCES["jsonfeed"])
+    if apply_decisions and info.actions and feed is not None:
+        from clp_tui.data.outbox_words import reach
+
+        return reach(feed, info.label)
     if not info.actions:
         if source == "jsonfeed":
             return (
@@ -116,7 +120,4 @@ def decision_reach(source: str, apply_decisions: bool, platform: str) -> str:
             f"Recorded here only: this feed has apply_decisions off ({info.label} can: {can}). "
             f"Act on {info.label} itself if the comment must go."
         )
-    return (
-        f"Recorded here only for now: sending decisions to {info.label} ({can}) comes with the moderation "
-        f"outbox. Act on {info.label} itself if the comment must go."
-    )
+    return f"With apply_decisions on, decisions go to {info.label} ({can}) through the outbox."

@@ -5,7 +5,10 @@ Data API v3 (`commentThreads.list` with `allThreadsRelatedToChannelId`).
 its own parameters are kept and `maxResults`, `textFormat=plainText` and `pageToken`
 are added. Pages follow `nextPageToken` until there is none. A thread carries only
 a few of its replies inline; when `totalReplyCount` says there are more, they are
-read from `comments.list?parentId=THREAD_ID` (paged too). Threads are read before
+read from `comments.list?parentId=THREAD_ID` (paged too). With `apply_decisions`
+and an OAuth token, the threads held for review (`moderationStatus=heldForReview`)
+are read too and marked hidden, so a comment the outbox held stays in the inbox
+(top-level comments only: the API lists held threads, not held replies). Threads are read before
 replies, so a short request budget spends itself on the comments first; when it
 runs out, what was read is kept and the page is marked incomplete, so comments
 not seen this time are not taken as deleted.
@@ -153,15 +156,23 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class _Reading:
+    """Whether the read got to the end of every list (the request budget may cut it short)."""
+
+    def __init__(self) -> None:
+        self.whole = True
+
+
 async def _pages(
-    call: SourceCall, url: str, params: dict[str, Any], what: str, explain: Explain
+    call: SourceCall, url: str, params: dict[str, Any], what: str, explain: Explain, reading: _Reading
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """Each page's items, following nextPageToken, while the request budget lasts."""
+    """Each page's items, following nextPageToken, while the request budget lasts
+    (when it runs out, `reading.whole` is set False and the pages stop)."""
     token: str | None = None
     seen: set[str] = set()
     while True:
         if call.requests_left <= 0:
-            call.complete = False
+            reading.whole = False
             return
         doc = await call.get_json(url, {**params, "pageToken": token}, explain=explain)
         items, token = _items(doc, what)
@@ -200,12 +211,20 @@ async def read(call: SourceCall) -> FetchResult:
     query = parse_qs(urlsplit(call.feed.url).query)
     channel = (query.get("allThreadsRelatedToChannelId") or query.get("channelId") or [""])[0]
     params = _extra(query)
+    reading = _Reading()  # told to call.page at the end: SourceCall.page records completeness
 
     comments: dict[str, dict[str, Any]] = {}  # id -> item, in the order first seen
     threads: dict[str, tuple[str | None, str]] = {}  # thread id -> (videoId, channel)
     more: list[str] = []  # threads with replies beyond the inline ones
 
-    def add(resource: dict[str, Any], thread_id: str, video: str | None, where: str, *, reply: bool) -> None:
+    # With apply_decisions (and an OAuth token, which alone may list them) the comments held
+    # for review are read too, so a comment the outbox held stays in the inbox, as hidden.
+    held_too = bool(call.feed.apply_decisions and call.token)
+    shown = False if held_too else None  # a published comment's state, when known
+
+    def add(
+        resource: dict[str, Any], thread_id: str, video: str | None, where: str, *, reply: bool, hidden: bool | None
+    ) -> None:
         snippet = _snippet(resource, where)
         comment_id = resource["id"]
         comments[comment_id] = comment_item(
@@ -223,39 +242,47 @@ async def read(call: SourceCall) -> FetchResult:
             url=f"https://www.youtube.com/watch?v={quote(video, safe='')}&lc={quote(comment_id, safe='.')}"
             if video
             else None,
-            hidden=None,
+            hidden=hidden,
         )
 
-    async for page in _pages(call, call.feed.url, params, "comment threads", explain):
+    def take(thread: dict[str, Any], hidden: bool | None) -> None:
+        snippet = _snippet(thread, "comment threads")
+        top = snippet.get("topLevelComment")
+        if not isinstance(top, dict) or not isinstance(top.get("id"), str) or not top["id"]:
+            raise _malformed("comment threads")
+        video = _text(snippet.get("videoId")) or _text(_snippet(top, "comment threads").get("videoId"))
+        threads[thread["id"]] = (video, channel or _text(snippet.get("channelId")) or "youtube")
+        add(top, thread["id"], video, "comment threads", reply=False, hidden=hidden)
+        replies = thread.get("replies", {}).get("comments", []) if isinstance(thread.get("replies"), dict) else []
+        if not isinstance(replies, list):
+            raise _malformed("comment threads")
+        for reply in replies:
+            if not isinstance(reply, dict) or not isinstance(reply.get("id"), str) or not reply["id"]:
+                raise _malformed("comment threads")
+            add(reply, thread["id"], video, "comment threads", reply=True, hidden=shown)
+        total = snippet.get("totalReplyCount")
+        if isinstance(total, int) and total > len(replies):
+            more.append(thread["id"])
+
+    async for page in _pages(call, call.feed.url, params, "comment threads", explain, reading):
         for thread in page:
-            snippet = _snippet(thread, "comment threads")
-            top = snippet.get("topLevelComment")
-            if not isinstance(top, dict) or not isinstance(top.get("id"), str) or not top["id"]:
-                raise _malformed("comment threads")
-            video = _text(snippet.get("videoId")) or _text(_snippet(top, "comment threads").get("videoId"))
-            threads[thread["id"]] = (video, channel or _text(snippet.get("channelId")) or "youtube")
-            add(top, thread["id"], video, "comment threads", reply=False)
-            replies = thread.get("replies", {}).get("comments", []) if isinstance(thread.get("replies"), dict) else []
-            if not isinstance(replies, list):
-                raise _malformed("comment threads")
-            for reply in replies:
-                if not isinstance(reply, dict) or not isinstance(reply.get("id"), str) or not reply["id"]:
-                    raise _malformed("comment threads")
-                add(reply, thread["id"], video, "comment threads", reply=True)
-            total = snippet.get("totalReplyCount")
-            if isinstance(total, int) and total > len(replies):
-                more.append(thread["id"])
+            take(thread, shown)
+    if held_too:
+        held = {**params, "moderationStatus": "heldForReview"}
+        async for page in _pages(call, call.feed.url, held, "held comment threads", explain, reading):
+            for thread in page:
+                take(thread, True)
 
     replies_url = _list_url(call.feed.url, "comments")
     for thread_id in dict.fromkeys(more):
         if call.requests_left <= 0:
-            call.complete = False
+            reading.whole = False
             break
         reply_params = {"part": "snippet", "parentId": thread_id, **params}
-        async for page in _pages(call, replies_url, reply_params, "replies", explain):
+        async for page in _pages(call, replies_url, reply_params, "replies", explain, reading):
             for reply in page:
-                add(reply, thread_id, threads[thread_id][0], "replies", reply=True)
+                add(reply, thread_id, threads[thread_id][0], "replies", reply=True, hidden=shown)
 
     title = f"YouTube channel {channel}" if channel else "YouTube comments"
-    pages = [call.page(title, list(comments.values()), complete=call.complete)]
+    pages = [call.page(title, list(comments.values()), complete=reading.whole)]
     return FetchResult("ok", pages=pages)
