@@ -63,12 +63,14 @@ class ClpApp(App[None]):
         clock: Clock | None = None,
         live: bool = True,
         mode: str | None = None,
+        officer_id: str | None = None,
     ) -> None:
         if mode is not None:
             BY_NAME[mode]  # noqa: B018 - an unknown screen name fails here, with its name
             self.DEFAULT_MODE = mode  # start on the screen asked for, not the board
         super().__init__()
         self.config = config
+        self.officer_id = officer_id  # the registered officer (`--as`), else None: the config's [officer]
         self.db_path = Path(db_path)
         self.store = Store(self.db_path, clock=clock or system_clock)
         self.meeting_mode = MeetingMode(self, meeting, cycling=live)
@@ -92,7 +94,9 @@ class ClpApp(App[None]):
 
     def headline(self, screen_title: str) -> Headline:
         facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
-        return build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
+        headline = build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
+        headline.identified = self.officer_id is not None
+        return headline
 
     def on_mount(self) -> None:
         apply_keymap(self, self.config.keys)

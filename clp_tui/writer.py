@@ -81,18 +81,19 @@ class DecisionWriter:
         officer: str,
         reason: str | None = None,
         scope: str = "",
+        officer_id: str | None = None,
     ) -> None:
         keys = list(items)
 
         def job() -> list[int]:
-            seqs = decide(self.store, keys, field, value, officer=officer, reason=reason)
+            seqs = decide(self.store, keys, field, value, officer=officer, reason=reason, officer_id=officer_id)
             self._undo.setdefault(scope, []).append(seqs)
             self._redo.pop(scope, None)  # a new decision ends the redo trail
             return seqs
 
         self._submit(origin, "decide", keys, job)
 
-    def undo(self, origin: MessagePump, *, officer: str, scope: str = "") -> None:
+    def undo(self, origin: MessagePump, *, officer: str, scope: str = "", officer_id: str | None = None) -> None:
         def job() -> list[Change] | None:
             stack = self._undo.get(scope)
             if not stack:
@@ -102,13 +103,13 @@ class DecisionWriter:
                 Change((r["feed"], r["item_id"]), r["field"], r["value"], r["reason"])
                 for r in decisions_by_seq(self.store, seqs)
             ]
-            undo(self.store, seqs, officer=officer)
+            undo(self.store, seqs, officer=officer, officer_id=officer_id)
             self._redo.setdefault(scope, []).append(changes)
             return changes
 
         self._submit(origin, "undo", [], job)
 
-    def redo(self, origin: MessagePump, *, officer: str, scope: str = "") -> None:
+    def redo(self, origin: MessagePump, *, officer: str, scope: str = "", officer_id: str | None = None) -> None:
         def job() -> list[Change] | None:
             stack = self._redo.get(scope)
             if not stack:
@@ -117,7 +118,13 @@ class DecisionWriter:
             seqs: list[int] = []
             for change in changes:
                 seqs += decide(
-                    self.store, [change.key], change.field, change.value, officer=officer, reason=change.reason
+                    self.store,
+                    [change.key],
+                    change.field,
+                    change.value,
+                    officer=officer,
+                    reason=change.reason,
+                    officer_id=officer_id,
                 )
             self._undo.setdefault(scope, []).append(seqs)
             return changes

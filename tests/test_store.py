@@ -362,6 +362,8 @@ def _as_schema_1(db: Path, *, packs: bool) -> None:
             "VALUES ('2024-01-01T00:00:00Z', 'Sam', 'inbox', 'c1', 'html', '/x')"
         )
     conn.execute("ALTER TABLE items DROP COLUMN state_since")  # migration 3's
+    conn.execute("DROP TABLE officers")  # migration 5's
+    conn.execute("ALTER TABLE decisions DROP COLUMN officer_id")
     conn.execute("DELETE FROM migrations WHERE version > 1")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()

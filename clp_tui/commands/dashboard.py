@@ -11,8 +11,9 @@ from clp_tui.commands.common import config_of, db_path_of
 def run(args: argparse.Namespace) -> int:
     from clp_tui.app import ClpApp
 
-    app = ClpApp(config_of(args), db_path_of(args), meeting=args.meeting)
-    app.run()
+    config = config_of(args)
+    app = ClpApp(config, db_path_of(args), meeting=args.meeting, officer_id=getattr(args, "officer_id", None))
+    app.run(mouse=not getattr(args, "no_mouse", False))
     return app.return_code or 0  # 1 after a crash (Textual sets it), so scripts can tell
 
 

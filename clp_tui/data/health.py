@@ -70,6 +70,8 @@ class Headline:
     feeds: list[FeedHealth]
     meeting: bool = False
     inbox: InboxCounts | None = None  # for the Inbox tab
+    identified: bool = False  # a registered officer (`--as`): their name comes first, after the tabs
+    online: tuple[str, ...] = ()  # the other officers whose dashboards are open (presence.py)
 
 
 def build_headline(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -120,4 +120,26 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE items SET state_since = first_seen")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Reserved for issue #12 (the outbox); the merge replaces this."""
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Officers who log in over SSH, one per key (data/officers.py), and which of them
+    took each decision (`decisions.officer_id`; `officer` keeps the name as it was)."""
+    db.execute(
+        """CREATE TABLE officers (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL UNIQUE, key_type TEXT NOT NULL, added_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("ALTER TABLE decisions ADD COLUMN officer_id TEXT")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    4: _migration_4,  # reserved for issue #12; the merge replaces this
+    5: _migration_5,
+}

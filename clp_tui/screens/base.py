@@ -77,7 +77,14 @@ class DashboardScreen(Screen[None]):
             return
         self._decided = (field, value)
         self.clp.writer.decide(
-            self, items, field, value, officer=self.clp.officer_name, reason=reason, scope=self.scope
+            self,
+            items,
+            field,
+            value,
+            officer=self.clp.officer_name,
+            reason=reason,
+            scope=self.scope,
+            officer_id=self.clp.officer_id,
         )
 
     @property
@@ -88,12 +95,12 @@ class DashboardScreen(Screen[None]):
     def action_undo(self) -> None:
         """Undo the last decision made on this screen."""
         if not self.clp.meeting:
-            self.clp.writer.undo(self, officer=self.clp.officer_name, scope=self.scope)
+            self.clp.writer.undo(self, officer=self.clp.officer_name, scope=self.scope, officer_id=self.clp.officer_id)
 
     def action_redo(self) -> None:
         """Make the last undone decision of this screen again."""
         if not self.clp.meeting:
-            self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope)
+            self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope, officer_id=self.clp.officer_id)
 
     def action_feed_status(self) -> None:
         """Every feed's age, last error and next try, in a panel of its own."""

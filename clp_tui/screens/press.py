@@ -329,7 +329,10 @@ class PressScreen(DashboardScreen):
             ext = {"format": "story_idea", "stage": "idea", "owner": self.clp.config.officer.name}
             officer = self.clp.config.officer.name or "officer"
             self.clp.writer.run(
-                self, lambda: add_local_item(self.clp.store, "press", item_id, title, ext, officer=officer)
+                self,
+                lambda: add_local_item(
+                    self.clp.store, "press", item_id, title, ext, officer=officer, officer_id=self.clp.officer_id
+                ),
             )
 
         self.app.push_screen(AskText("New idea", "A working title for the idea:", placeholder="title"), given)
