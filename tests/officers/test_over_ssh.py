@@ -1,0 +1,43 @@
+"""Officers over a real OpenSSH server on loopback: each key logs in as its officer
+(forced command), read-only commands run, anything else is refused."""
+
+from __future__ import annotations
+
+import json
+
+from .tmux import Terminal
+
+
+def test_a_forced_command_refuses_a_shell(clp_server) -> None:
+    result = clp_server.run("sam-patel", "bash", "-c", "id")
+    assert result.returncode == 2
+    assert "uid=" not in result.stdout + result.stderr
+    assert "not allowed over SSH" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_read_only_command_runs_as_the_officer(clp_server) -> None:
+    result = clp_server.run("ann-lee", "list comments --json")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 8
+    officers = clp_server.run("ann-lee", "officers list --json")
+    assert [json.loads(line)["id"] for line in officers.stdout.splitlines()] == ["ann-lee", "sam-patel"]
+
+
+def test_two_officers_triage_one_inbox_and_the_log_says_who_did_what(clp_server, tmp_path) -> None:
+    sam = Terminal(tmp_path / "tmux.sock", "sam", clp_server.dashboard_argv("sam-patel"))
+    ann = Terminal(tmp_path / "tmux.sock", "ann", clp_server.dashboard_argv("ann-lee"))
+    try:
+        for officer, name in ((sam, "Sam Patel"), (ann, "Ann Lee")):
+            officer.wait_for(lambda s, name=name: name in s.splitlines()[0], f"{name} in the header")
+            officer.keys("3")
+            officer.wait_for(lambda s: "comment number 1" in s, "the inbox")
+        sam.keys("a")  # approves comment 1, the first unreviewed
+        ann.wait_for(lambda s: "comment number 1" not in s, "Sam's approval reach Ann's inbox")
+        ann.keys("j", "x")  # comment 3 (Sam's cursor is now on comment 2)
+        ann.wait_for(lambda s: "comment number 3" not in s.split("╰")[0], "Ann's hide land")
+        log = json.loads(clp_server.run("sam-patel", "export decisions --format json").stdout)
+        who = {(d["item_id"], d["value"]): (d["officer"], d["officer_id"]) for d in log}
+        assert who == {("c1", "approved"): ("Sam Patel", "sam-patel"), ("c3", "hidden"): ("Ann Lee", "ann-lee")}
+    finally:
+        sam.close()
+        ann.close()
