@@ -30,6 +30,7 @@ from clp_tui.jobs import start_purge, start_reflag, upkeep_result
 from clp_tui.keymap import apply_keymap
 from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
 from clp_tui.meeting import MeetingMode
+from clp_tui.presence_watch import PresenceChanged, PresenceWatch
 from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.themes import keep_theme
@@ -76,6 +77,7 @@ class ClpApp(App[None]):
         self.meeting_mode = MeetingMode(self, meeting, cycling=live)
         self.live = live
         self.writer = DecisionWriter(self.store)
+        self.presence = PresenceWatch(self, self.db_path, officer_id, config.officer.name)
         self.poller = Poller(self, self.store, config)
         self.store_watch = StoreWatch(self.store)
         self.collector = CollectorTuning()
@@ -94,9 +96,9 @@ class ClpApp(App[None]):
 
     def headline(self, screen_title: str) -> Headline:
         facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
-        headline = build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
-        headline.identified = self.officer_id is not None
-        return headline
+        h = build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
+        h.identified, h.online = self.officer_id is not None, self.presence.online()
+        return h
 
     def on_mount(self) -> None:
         apply_keymap(self, self.config.keys)
@@ -114,6 +116,7 @@ class ClpApp(App[None]):
             self.poller.due(every_feed=True)
 
     def on_unmount(self) -> None:
+        self.presence.close()
         self.writer.close()
         self.poller.close()
         self.collector.restore()
@@ -160,6 +163,10 @@ class ClpApp(App[None]):
     def _tick(self) -> None:
         self.poller.due()
         self._check_store()
+        self.presence.tick()
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        self.presence.changed(message)
 
     def _check_store(self) -> None:
         """Refresh the visible screen when any other connection has committed to the store."""
@@ -219,9 +226,7 @@ class ClpApp(App[None]):
         return self.config.officer.name or "officer"
 
     def writes_done(self) -> Future[None]:
-        """Resolves once every write queued so far has landed and its message is posted:
-        what a test waits on before asserting that a write did not happen."""
-        return self.writer.drained()
+        return self.writer.drained()  # every write queued so far has landed, its message posted
 
     def on_write_landed(self, message: WriteLanded) -> None:
         # Our own commit is not "another officer's": the screen that asked reloads itself.

@@ -121,6 +121,18 @@ class DashboardScreen(Screen[None]):
     def cursor_to(self, key: tuple[str, str]) -> None:
         """Put the cursor on an item in the list as it stands (after an undo or redo)."""
 
+    def presence_key(self) -> tuple[str, str] | None:
+        """The item under the cursor, as other officers' dashboards are told."""
+        current = getattr(self, "current", None)
+        item = current() if callable(current) else None
+        key = getattr(item, "key", None)
+        if key is None and item is not None and hasattr(item, "feed") and hasattr(item, "id"):
+            key = (item.feed, item.id)
+        return key
+
+    def show_presence(self) -> None:
+        """Other officers moved: mark the rows they are on (the header is redrawn already)."""
+
     # Textual calls a message's handler on every class of the MRO, so subclasses
     # override these two methods rather than the handlers.
 

@@ -128,6 +128,8 @@ class InboxScreen(DashboardScreen):
         """Everything about one comment, as plain Text (feed text never becomes markup)."""
         # The words first: on a small terminal they are what must fit.
         t = Text()
+        for seen in self.clp.presence.looking_at(c.key):
+            t.append(f"◉ {one_line(seen.name, 40)} is looking at this\n", style="bold cyan")
         t.append(clean(c.author), style="bold")
         t.append(f"  on {clean(c.platform)}")
         if c.channel:
@@ -257,6 +259,10 @@ class InboxScreen(DashboardScreen):
         self._landed_keys.clear()
         self.refresh_data()
         recount_inbox(self.clp)
+
+    def show_presence(self) -> None:
+        self.rows.invalidate()  # the rows' drawings are cached: the initials must be drawn anew
+        self._show_detail()
 
     def refresh_data(self) -> None:
         """Reload, keeping the cursor on the same comment (found near where it was)."""

@@ -41,3 +41,25 @@ def test_two_officers_triage_one_inbox_and_the_log_says_who_did_what(clp_server,
     finally:
         sam.close()
         ann.close()
+
+
+def test_each_sees_the_other_on_the_header_and_the_row(clp_server, tmp_path) -> None:
+    sam = Terminal(tmp_path / "tmux.sock", "sam", clp_server.dashboard_argv("sam-patel"))
+    ann = Terminal(tmp_path / "tmux.sock", "ann", clp_server.dashboard_argv("ann-lee"))
+    try:
+        for officer in (sam, ann):
+            officer.wait_for(lambda s: "Board" in s, "the dashboard")
+            officer.keys("3")
+        sam.keys("j")  # Sam on comment 2, Ann on comment 1
+        screen = ann.wait_for(lambda s: "+Sam Patel" in s.splitlines()[0], "Sam online in Ann's header")
+        assert screen.splitlines()[0].index("Ann Lee") < screen.splitlines()[0].index("+Sam Patel")
+        row = ann.wait_for(lambda s: any("SP" in line and "comment number 2" in line for line in s.splitlines()), "SP")
+        assert not any("SP" in line and "comment number 1" in line for line in row.splitlines())
+        ann.keys("j")
+        ann.wait_for(lambda s: "Sam Patel is looking at this" in s, "Sam in Ann's preview")
+        sam.wait_for(lambda s: "+Ann Lee" in s.splitlines()[0], "Ann online in Sam's header")
+        sam.keys("q")
+        ann.wait_for(lambda s: "+Sam Patel" not in s.splitlines()[0], "Sam gone once he quit")
+    finally:
+        sam.close()
+        ann.close()

@@ -1,0 +1,93 @@
+"""Presence in the dashboard: each second (the App's tick) this dashboard's place (screen
+and item under the cursor) goes to the presence file and the others' come back, on a
+thread of its own (data/presence.py does the file). When the others change, the App
+hears `PresenceChanged` and repaints the header and the rows. Only a registered officer
+(`--as`) takes part: a single-user laptop has nobody to see."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from clp_tui.data.presence import PresenceBoard, Seen
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+class PresenceChanged(Message):
+    """The other officers' dashboards, or where they are, changed."""
+
+    def __init__(self, others: list[Seen]) -> None:
+        super().__init__()
+        self.others = others
+
+
+class PresenceWatch:
+    def __init__(self, app: App[None], db_path: Path, officer_id: str | None, name: str) -> None:
+        self.app = app
+        self.officer_id = officer_id
+        self.others: list[Seen] = []
+        self._board = (
+            PresenceBoard(db_path, session=uuid.uuid4().hex, officer_id=officer_id, name=name) if officer_id else None
+        )
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-presence") if officer_id else None
+        self._busy = False
+        self._told: list[Seen] = []
+
+    def tick(self) -> None:
+        """On the event loop: send where we are (under a dialog: the last place stands)."""
+        if self._pool is None or self._busy:
+            return
+        from clp_tui.glance import dashboard_on_show
+
+        screen = dashboard_on_show(self.app)
+        self._busy = True
+        self._pool.submit(
+            self._run, type(screen).__name__ if screen else None, screen.presence_key() if screen else None
+        )
+
+    def changed(self, message: PresenceChanged) -> None:
+        """On the event loop: the others moved; the header and the rows show it."""
+        from clp_tui.glance import dashboard_on_show
+
+        self.others = message.others
+        if (screen := dashboard_on_show(self.app)) is not None:
+            screen.update_header()
+            screen.show_presence()
+
+    def _run(self, screen: str | None, key: tuple[str, str] | None) -> None:
+        assert self._board is not None
+        try:
+            if screen is not None:
+                self._board.beat(screen, key)
+            others = self._board.others()
+        except sqlite3.Error:
+            return  # presence is a courtesy: a busy or broken file never stops the dashboard
+        finally:
+            self._busy = False
+        if others != self._told:
+            self._told = others
+            self.app.post_message(PresenceChanged(others))
+
+    def online(self) -> tuple[str, ...]:
+        """The other officers with a dashboard open, each once, by name."""
+        names = dict.fromkeys(s.name for s in self.others if s.officer_id != self.officer_id)
+        return tuple(names)
+
+    def looking_at(self, key: tuple[str, str] | None) -> list[Seen]:
+        """The other officers whose cursor is on this item."""
+        if key is None or getattr(self.app, "meeting", False):
+            return []  # meeting mode shows no names
+        seen = {s.officer_id: s for s in self.others if s.key == key and s.officer_id != self.officer_id}
+        return list(seen.values())
+
+    def close(self) -> None:
+        if self._pool is not None and self._board is not None:
+            self._pool.shutdown(wait=True)
+            self._board.leave()

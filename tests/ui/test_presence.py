@@ -1,0 +1,70 @@
+"""Presence: a second officer's heartbeat (a real presence file beside a real cache)
+shows on this dashboard's header, row and preview, never touches the cache itself, and
+expires once that dashboard stops beating."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+from appwait import drained
+
+from clp_tui.data.presence import TTL_S, PresenceBoard, presence_path
+from clp_tui.screens.inbox import InboxScreen
+from clp_tui.widgets.status import StatusHeader
+
+from .conftest import row_text, settle
+
+
+def ann_board(db: Path, now=None) -> PresenceBoard:
+    kwargs = {"now": now} if now else {}
+    return PresenceBoard(db, session="ann-1", officer_id="ann-lee", name="Ann Lee", **kwargs)
+
+
+def test_a_heartbeat_expires_and_a_clean_exit_leaves_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    clock = [1000.0]
+    ann = ann_board(db, now=lambda: clock[0])
+    sam = PresenceBoard(db, session="sam-1", officer_id="sam-patel", name="Sam Patel", now=lambda: clock[0])
+    assert ann.beat("InboxScreen", ("inbox", "c1"))
+    assert [(s.name, s.key) for s in sam.others()] == [("Ann Lee", ("inbox", "c1"))]
+    assert sam.others()[0].session == "ann-1" and ann.others() == []
+    clock[0] += TTL_S - 1
+    assert len(sam.others()) == 1
+    clock[0] += 2  # Ann's dashboard died 31 s ago
+    assert sam.others() == []
+    assert ann.beat("InboxScreen", ("inbox", "c1"))  # ten seconds gone: it beats again
+    assert len(sam.others()) == 1
+    ann.leave()
+    assert sam.others() == []
+    assert stat.S_IMODE(presence_path(db).stat().st_mode) == 0o600
+
+
+async def test_another_officer_shows_on_the_header_row_and_preview_without_reloading_data(env) -> None:
+    cache = sqlite3.connect(env.db)
+    before = cache.execute("PRAGMA data_version").fetchone()[0]
+    async with env.app(start="inbox", officer_id="sam-patel").run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        await drained(pilot)
+        first = screen.current()
+        ann = ann_board(env.db)
+        ann.beat("InboxScreen", first.key)
+        app.presence.tick()  # what the one-second tick does
+
+        def shown() -> bool:
+            return "Ann Lee" in str(app.query_one(StatusHeader).render())
+
+        await settle(pilot, shown)
+        await drained(pilot)
+        header = str(app.query_one(StatusHeader).render()).splitlines()[0]
+        assert header.index("Test Officer") < header.index("+Ann Lee")  # own name first
+        assert row_text(screen.rows, 0).startswith("AL")
+        assert "Ann Lee is looking at this" in str(screen.detail_text(first))
+        assert not row_text(screen.rows, 1).startswith("AL")
+        ann.leave()
+    # Sam's and Ann's heartbeats went to the presence file, never the cache.
+    assert cache.execute("PRAGMA data_version").fetchone()[0] == before
+    cache.close()
