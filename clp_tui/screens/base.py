@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -17,7 +17,9 @@ from clp_tui.data.health import missing_feed
 from clp_tui.data.jump import label_of
 from clp_tui.data.store import StoreError
 from clp_tui.registry import SCREENS
-from clp_tui.screens.confirm import confirmation
+from clp_tui.screens.collide import collision
+from clp_tui.screens.confirm import confirmation, decision_words
+from clp_tui.screens.dialogs import AskChoice
 from clp_tui.widgets.footer import Footer
 from clp_tui.widgets.status import StatusHeader
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -69,11 +71,24 @@ class DashboardScreen(Screen[None]):
 
     # -- decisions --------------------------------------------------------------------
 
-    def decide(self, items: Iterable[tuple[str, str]], field: str, value: Any, *, reason: str | None = None) -> None:
+    def decide(
+        self,
+        items: Iterable[tuple[str, str]],
+        field: str,
+        value: Any,
+        *,
+        reason: str | None = None,
+        confirmed: bool = False,
+    ) -> None:
         """Record a decision on the writer thread; this screen hears back with WriteLanded
-        or WriteFailed. Meeting mode is read-only."""
+        or WriteFailed. Meeting mode is read-only. Another officer on the item asks first."""
         if self.clp.meeting:
             self.notify("Meeting mode is read-only.", severity="warning")
+            return
+        items = list(items)
+        if not confirmed and self.ask_first(
+            items, field, value, lambda: self.decide(items, field, value, reason=reason, confirmed=True)
+        ):
             return
         self._decided = (field, value)
         self.clp.writer.decide(
@@ -86,6 +101,24 @@ class DashboardScreen(Screen[None]):
             scope=self.scope,
             officer_id=self.clp.officer_id,
         )
+
+    def ask_first(self, keys: list[tuple[str, str]], field: str, value: Any, go_on: Callable[[], None]) -> bool:
+        """If another officer decided one of these lately, or is looking at it now, ask
+        ("Sam Patel approved this 2 min ago — hide anyway?") and return True; `go_on`
+        runs on yes. False: nobody else is on them, decide at once."""
+        question = collision(self.clp, keys, field, value)
+        if question is None:
+            return False
+        choices = [("no", "No, leave it"), ("yes", f"Yes, {decision_words(field, value)}")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "yes":
+                go_on()
+            else:
+                self.notify("Left as it was; nothing recorded.", timeout=3)
+
+        self.app.push_screen(AskChoice("Another officer is on this", question, choices, current="no"), answered)
+        return True
 
     @property
     def scope(self) -> str:

@@ -200,11 +200,14 @@ class InboxScreen(DashboardScreen):
         c = self.current()
         return [c] if c else []
 
-    def _decide(self, value: str, *, bulk: bool, reason: str | None = None) -> None:
+    def _decide(self, value: str, *, bulk: bool, reason: str | None = None, confirmed: bool = False) -> None:
         targets = self._targets(bulk)
         if not targets:
             return
         keys = [t.key for t in targets]
+        again = lambda: self._decide(value, bulk=bulk, reason=reason, confirmed=True)  # noqa: E731
+        if not confirmed and self.ask_first(keys, "moderation", value, again):
+            return  # asked first: another officer is on it
         # Optimistic: show the decision and move on at once; the store catches up a
         # moment later, and the reload then finds the anchored comment again.
         for key in keys:
@@ -217,7 +220,7 @@ class InboxScreen(DashboardScreen):
             self.rows.refresh_row(self.rows.cursor)
             self._step_past_pending()
         self._update_title()
-        self.decide(keys, "moderation", value, reason=reason)
+        self.decide(keys, "moderation", value, reason=reason, confirmed=True)
 
     def _step_past_pending(self) -> None:
         """Move the cursor to the next comment not just decided (the next one to triage)."""

@@ -43,7 +43,7 @@ def test_two_officers_triage_one_inbox_and_the_log_says_who_did_what(clp_server,
         ann.close()
 
 
-def test_each_sees_the_other_on_the_header_and_the_row(clp_server, tmp_path) -> None:
+def test_each_sees_the_other_and_is_asked_before_deciding_what_the_other_is_on(clp_server, tmp_path) -> None:
     sam = Terminal(tmp_path / "tmux.sock", "sam", clp_server.dashboard_argv("sam-patel"))
     ann = Terminal(tmp_path / "tmux.sock", "ann", clp_server.dashboard_argv("ann-lee"))
     try:
@@ -58,6 +58,11 @@ def test_each_sees_the_other_on_the_header_and_the_row(clp_server, tmp_path) -> 
         ann.keys("j")
         ann.wait_for(lambda s: "Sam Patel is looking at this" in s, "Sam in Ann's preview")
         sam.wait_for(lambda s: "+Ann Lee" in s.splitlines()[0], "Ann online in Sam's header")
+        ann.keys("x")  # hide what Sam is looking at: Ann is asked first, and says no
+        ann.wait_for(lambda s: "Sam Patel is looking at this now — hide anyway?" in s, "the collision prompt")
+        ann.keys("Enter")
+        ann.wait_for(lambda s: "nothing recorded" in s, "the prompt answered")
+        assert json.loads(clp_server.run("ann-lee", "export decisions --format json").stdout) == []
         sam.keys("q")
         ann.wait_for(lambda s: "+Sam Patel" not in s.splitlines()[0], "Sam gone once he quit")
     finally:
