@@ -32,6 +32,7 @@ from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreW
 from clp_tui.meeting import MeetingMode
 from clp_tui.presence_watch import PresenceChanged, PresenceWatch
 from clp_tui.registry import BY_NAME, SCREENS
+from clp_tui.screens.assign import AssignmentWatch
 from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.themes import keep_theme
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
@@ -78,6 +79,7 @@ class ClpApp(App[None]):
         self.live = live
         self.writer = DecisionWriter(self.store)
         self.presence = PresenceWatch(self, self.db_path, officer_id, config.officer.name)
+        self.assignment_watch = AssignmentWatch()
         self.poller = Poller(self, self.store, config)
         self.store_watch = StoreWatch(self.store)
         self.collector = CollectorTuning()
@@ -96,9 +98,8 @@ class ClpApp(App[None]):
 
     def headline(self, screen_title: str) -> Headline:
         facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
-        h = build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
-        h.identified, h.online = self.officer_id is not None, self.presence.online()
-        return h
+        who = {"identified": self.officer_id is not None, "online": self.presence.online()}
+        return build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts, **who)
 
     def on_mount(self) -> None:
         apply_keymap(self, self.config.keys)
@@ -128,8 +129,7 @@ class ClpApp(App[None]):
         self.set_class(event.size.width >= 140, "wide")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker's outcome, in one place: a failure is told to the officer, never
-        lost or fatal; an upkeep job that changed something shows it."""
+        """Every worker's outcome, in one place: a failure is told, never fatal; upkeep's changes shown."""
         worker = event.worker
         if event.state == WorkerState.ERROR:
             name = worker.name or "a background job"

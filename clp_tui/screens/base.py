@@ -12,11 +12,13 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from clp_tui.data.assignments import Assignment
 from clp_tui.data.filters import Filter, parse_filter
 from clp_tui.data.health import missing_feed
 from clp_tui.data.jump import label_of
 from clp_tui.data.store import StoreError
 from clp_tui.registry import SCREENS
+from clp_tui.screens.assign import pick_assignee
 from clp_tui.screens.collide import collision
 from clp_tui.screens.confirm import confirmation, decision_words
 from clp_tui.screens.dialogs import AskChoice
@@ -43,6 +45,7 @@ class DashboardScreen(Screen[None]):
         Binding("U", "redo", "Redo", show=False, id="screen.redo"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="screen.clear_filter"),
         Binding("F", "feed_status", "Feed status", show=False, id="screen.feed_status"),
+        Binding("A", "assign", "Assign", show=False, id="screen.assign"),
     ]
 
     def __init__(self) -> None:
@@ -50,6 +53,7 @@ class DashboardScreen(Screen[None]):
         self.filter_text = ""
         self.filter = Filter()
         self._decided: tuple[str, Any] = ("", None)  # the last decision asked for here
+        self.assignments: dict[tuple[str, str], Assignment] = {}  # read with every reload
 
     @property
     def clp(self) -> ClpApp:
@@ -135,6 +139,16 @@ class DashboardScreen(Screen[None]):
         if not self.clp.meeting:
             self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope, officer_id=self.clp.officer_id)
 
+    def assigned_words(self, key: tuple[str, str]) -> str | None:
+        """What `assigned:NAME` matches for an item: the assignee's name and id."""
+        a = self.assignments.get(key)
+        return f"{a.name} {a.officer_id}" if a else None
+
+    def action_assign(self) -> None:
+        """Assign the item under the cursor to a registered officer."""
+        if not self.clp.meeting:
+            pick_assignee(self)
+
     def action_feed_status(self) -> None:
         """Every feed's age, last error and next try, in a panel of its own."""
         from clp_tui.screens.feeds import FeedStatusScreen
@@ -170,6 +184,8 @@ class DashboardScreen(Screen[None]):
     # override these two methods rather than the handlers.
 
     def on_write_landed(self, message: WriteLanded) -> None:
+        if message.action != "write":  # an assignment made here shows at once
+            self.assignments = self.clp.assignment_watch.read(self)
         self.write_landed(message)  # and the message bubbles on to the App
         self._confirm(message)
 
@@ -213,6 +229,7 @@ class DashboardScreen(Screen[None]):
             return  # still being built (or already taken down): it loads itself when shown
         self.update_header()
         try:
+            self.assignments = self.clp.assignment_watch.read(self)
             self.refresh_data()
         except StoreError as exc:
             self.notify(f"{exc}\nShowing what was already on screen.", severity="error", markup=False, timeout=10)
@@ -268,6 +285,9 @@ class DashboardScreen(Screen[None]):
     def _set_filter(self, text: str) -> None:
         self.filter_text = text
         self.filter = parse_filter(text)
+        if "assigned" in self.filter.fields:  # assigned:me is whoever is logged in
+            me = self.clp.officer_id or self.clp.officer_name.lower()
+            self.filter.fields["assigned"] = [me if v == "me" else v for v in self.filter.fields["assigned"]]
         self._show_filter_line()
         self.reload()
 

@@ -57,7 +57,7 @@ class BoardSource:
 
 class BoardScreen(DashboardScreen):
     TITLE = "1 Board"
-    FILTER_FIELDS = {"owner", "strand", "horizon", "rag", "status", "feed"}
+    FILTER_FIELDS = {"owner", "strand", "horizon", "rag", "status", "feed", "assigned"}
     FILTER_HINT = "owner: strand: horizon: rag:"
     DECISION_ACTIONS = {"set_status", "record_progress", "toggle_select", "select_range", "select_visible"}
 
@@ -150,6 +150,7 @@ class BoardScreen(DashboardScreen):
             "rag": m.rag,
             "status": m.status,
             "feed": m.feed,
+            "assigned": self.assigned_words((m.feed, m.id)),
         }
         return self.filter.matches(f"{m.title} {m.description} {m.ext.owner or ''}", values)
 

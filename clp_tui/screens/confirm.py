@@ -20,6 +20,8 @@ def decision_words(field: str, value: Any) -> str:
         return f"status {str(value).replace('_', ' ')}"
     if field == "progress":
         return f"progress {value:g}" if isinstance(value, int | float) else "progress"
+    if field == "assigned":
+        return f"assign to {one_line(value.get('name'), 30)}" if isinstance(value, dict) else "unassign"
     if field in ("consent", "signoff"):
         return f"{'consent' if field == 'consent' else 'sign-off'} recorded"
     return field.replace("_", " ")

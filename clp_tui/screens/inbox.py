@@ -158,6 +158,8 @@ class InboxScreen(DashboardScreen):
             t.append(f" by {clean(c.decided_by)} at {c.decided_at}")
             if c.reason:
                 t.append(f" — {clean(c.reason)}")
+        if (a := self.assignments.get(c.key)) is not None:
+            t.append(f"\nassigned to {one_line(a.name, 40)} by {one_line(a.by, 40)}", style="bold")
         reasons = self.inbox.flag_reasons(c)
         if reasons:
             t.append("\n‼ flagged: " + "; ".join(clean(r) for r in reasons), style="bold yellow")

@@ -26,7 +26,7 @@ from clp_tui.writer import WriteLanded
 
 class PressScreen(DashboardScreen):
     TITLE = "4 Press"
-    FILTER_FIELDS = {"stage", "format", "candidate", "owner", "outlet", "feed"}
+    FILTER_FIELDS = {"stage", "format", "candidate", "owner", "outlet", "feed", "assigned"}
     FILTER_HINT = "stage: format: candidate: owner: outlet:"
     DECISION_ACTIONS = {
         "move_forward",
@@ -146,6 +146,7 @@ class PressScreen(DashboardScreen):
             "owner": c.ext.owner,
             "outlet": " ".join(c.ext.outlets),
             "feed": c.feed,
+            "assigned": self.assigned_words((c.feed, c.id)),
         }
         return self.filter.matches(f"{c.title} {c.body}", values)
 
