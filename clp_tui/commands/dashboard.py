@@ -9,10 +9,14 @@ from clp_tui.commands.common import config_of, db_path_of
 
 
 def run(args: argparse.Namespace) -> int:
+    from clp_tui import terminal_env
+
+    terminal_env.prepare()  # before Textual is imported: it reads these once
     from clp_tui.app import ClpApp
 
-    config = config_of(args)
-    app = ClpApp(config, db_path_of(args), meeting=args.meeting, officer_id=getattr(args, "officer_id", None))
+    config, db_path = config_of(args), db_path_of(args)
+    app = ClpApp(config, db_path, meeting=args.meeting, officer_id=getattr(args, "officer_id", None))
+    terminal_env.save_screenshots_where_possible(app, db_path)
     app.run(mouse=not getattr(args, "no_mouse", False))
     return app.return_code or 0  # 1 after a crash (Textual sets it), so scripts can tell
 
