@@ -97,7 +97,7 @@ class ClpApp(App[None]):
         return self.now().date()
 
     def headline(self, screen_title: str) -> Headline:
-        facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
+        facts = (self.config, self._feed_rows, self.presence.heard_with(self.poller.last_heard), self.now())
         who = {"identified": self.officer_id is not None, "online": self.presence.online()}
         return build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts, **who)
 
@@ -114,7 +114,7 @@ class ClpApp(App[None]):
             self.set_interval(3600, lambda: start_purge(self))
             start_purge(self)
             self._watch_files()
-            self.poller.due(every_feed=True)
+            self.presence.start(self.poller)  # the first poll, unless another dashboard polls for all
 
     def on_unmount(self) -> None:
         self.presence.close()
@@ -161,9 +161,8 @@ class ClpApp(App[None]):
         await watch_files(self, self.db_path, self.config, self.poller)
 
     def _tick(self) -> None:
-        self.poller.due()
         self._check_store()
-        self.presence.tick()
+        self.presence.tick()  # and the feeds' polls, if this dashboard is the one that polls
 
     def on_presence_changed(self, message: PresenceChanged) -> None:
         self.presence.changed(message)

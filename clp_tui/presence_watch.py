@@ -2,15 +2,21 @@
 and item under the cursor) goes to the presence file and the others' come back, on a
 thread of its own (data/presence.py does the file). When the others change, the App
 hears `PresenceChanged` and repaints the header and the rows. Only a registered officer
-(`--as`) takes part: a single-user laptop has nobody to see."""
+(`--as`) takes part: a single-user laptop has nobody to see.
+
+Presence also decides who polls the feeds on a shared server: one dashboard, the live
+session with the smallest id, polls on the feeds' schedule and shares when each feed
+last answered; the others see its syncs through the cache (the `data_version` check),
+so twenty officers logged in make the requests of one. `ctrl+r` still polls at once."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -39,18 +45,39 @@ class PresenceWatch:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-presence") if officer_id else None
         self._busy = False
         self._told: list[Seen] = []
+        self._heard: dict[str, float] = {}  # the polling dashboard's, for the header's ages
+        self._told_heard: dict[str, float] = {}
+
+    def leads(self) -> bool:
+        """Whether this dashboard polls the feeds (always, without presence)."""
+        return self._board is None or all(self._board.session < s.session for s in self.others)
+
+    def start(self, poller: Any) -> None:
+        """At mount: who else is here (read once, a tiny file), then the first poll if ours."""
+        if self._board is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.others = self._told = self._board.others()
+        if self.leads():
+            poller.due(every_feed=True)
+
+    def heard_with(self, mine: dict[str, float]) -> dict[str, float]:
+        """When each feed last answered: this dashboard's polls, or the polling one's."""
+        return {**self._heard, **mine} if self._heard else mine
 
     def tick(self) -> None:
-        """On the event loop: send where we are (under a dialog: the last place stands)."""
+        """On the event loop, each second: the feeds' polls if this dashboard polls, then
+        where we are goes out (under a dialog the last place stands) and the others come back."""
+        poller = self.app.poller  # type: ignore[attr-defined]
+        if self.leads():
+            poller.due()
         if self._pool is None or self._busy:
             return
         from clp_tui.glance import dashboard_on_show
 
         screen = dashboard_on_show(self.app)
+        place = (type(screen).__name__, screen.presence_key()) if screen else (None, None)
         self._busy = True
-        self._pool.submit(
-            self._run, type(screen).__name__ if screen else None, screen.presence_key() if screen else None
-        )
+        self._pool.submit(self._run, *place, dict(poller.last_heard) if self.leads() else None)
 
     def changed(self, message: PresenceChanged) -> None:
         """On the event loop: the others moved; the header and the rows show it."""
@@ -61,11 +88,16 @@ class PresenceWatch:
             screen.update_header()
             screen.show_presence()
 
-    def _run(self, screen: str | None, key: tuple[str, str] | None) -> None:
+    def _run(self, screen: str | None, key: tuple[str, str] | None, heard: dict[str, float] | None) -> None:
         assert self._board is not None
         try:
             if screen is not None:
                 self._board.beat(screen, key)
+            if heard is not None and heard != self._told_heard:
+                self._board.tell_heard(heard)
+                self._told_heard = heard
+            elif heard is None:
+                self._heard = self._board.heard()
             others = self._board.others()
         except sqlite3.Error:
             return  # presence is a courtesy: a busy or broken file never stops the dashboard

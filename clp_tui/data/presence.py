@@ -8,6 +8,8 @@ Rules this module keeps:
   they stay; one older than TTL_S is ignored, so a dashboard that dies (killed,
   its SSH link dropped) is gone from the others within 30 s. A dashboard that
   closes cleanly takes its row out at once.
+- One dashboard polls the feeds for all (the live session with the smallest id,
+  see presence_watch.py); it shares when each feed last answered in `heard`.
 - Liveness is measured in wall-clock seconds (`time.time`), not the injected
   clock: it says whether a process is alive now, never when something happened.
 """
@@ -47,6 +49,19 @@ def presence_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".presence")
 
 
+def _wal(conn: sqlite3.Connection) -> None:
+    """WAL, so beats and reads never wait on each other. Switching takes a lock that
+    SQLite refuses at once (no busy wait) while another dashboard opens the new file."""
+    deadline = time.monotonic() + 5
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class PresenceBoard:
     """One dashboard's view of the presence file. Use it from one thread at a time."""
 
@@ -68,7 +83,7 @@ class PresenceBoard:
                 with contextlib.suppress(FileExistsError):  # another dashboard made it first
                     os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
+            _wal(conn)
             conn.execute("PRAGMA synchronous = OFF")  # liveness only: nothing here must survive a crash
             conn.execute(
                 """CREATE TABLE IF NOT EXISTS presence (
@@ -76,6 +91,7 @@ class PresenceBoard:
                     screen TEXT NOT NULL, feed TEXT NOT NULL, item_id TEXT NOT NULL, at REAL NOT NULL
                 )"""
             )
+            conn.execute("CREATE TABLE IF NOT EXISTS heard (feed TEXT PRIMARY KEY, at REAL NOT NULL)")
             self._conn = conn
             self._thread = threading.get_ident()
         return self._conn
@@ -101,6 +117,14 @@ class PresenceBoard:
             (self.session, self.now() - TTL_S),
         ).fetchall()
         return [Seen(*row) for row in rows]
+
+    def tell_heard(self, heard: dict[str, float]) -> None:
+        """The polling dashboard's last answer from each feed (a 304 writes nothing to
+        the cache, so the others learn a feed is fresh from here)."""
+        self.conn.executemany("INSERT OR REPLACE INTO heard VALUES (?, ?)", heard.items())
+
+    def heard(self) -> dict[str, float]:
+        return dict(self.conn.execute("SELECT feed, at FROM heard").fetchall())
 
     def leave(self) -> None:
         """This dashboard is closing: take its row out, and close the file."""

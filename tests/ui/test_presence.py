@@ -68,3 +68,33 @@ async def test_another_officer_shows_on_the_header_row_and_preview_without_reloa
     # Sam's and Ann's heartbeats went to the presence file, never the cache.
     assert cache.execute("PRAGMA data_version").fetchone()[0] == before
     cache.close()
+
+
+async def test_one_dashboard_polls_for_all_and_shares_when_feeds_answered(env) -> None:
+    async with env.app(start="inbox", officer_id="sam-patel").run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        polls: list[str] = []
+        due = app.poller.due
+        app.poller.due = lambda **kw: (polls.append("due"), due(**kw))  # counts, then polls for real
+        await drained(pilot)
+        app.presence.tick()
+        assert app.presence.leads() and polls == ["due"]  # alone: it polls
+        first = PresenceBoard(env.db, session="0", officer_id="ann-lee", name="Ann Lee")  # the smallest id
+        first.beat("BoardScreen", None)
+        await settle(pilot, lambda: not app.presence._busy)
+        app.presence.tick()
+        await settle(pilot, lambda: bool(app.presence.others))
+        await drained(pilot)
+        assert not app.presence.leads()
+        polls.clear()
+        first.tell_heard({"plan": 1234.5})
+        app.presence.tick()  # Ann's dashboard polls; this one only reads when her feeds answered
+        await settle(pilot, lambda: app.presence.heard_with({}).get("plan") == 1234.5)
+        assert polls == []
+        first.leave()
+        await settle(pilot, lambda: not app.presence._busy)
+        app.presence.tick()
+        await settle(pilot, lambda: not app.presence.others)
+        await drained(pilot)
+        app.presence.tick()
+        assert polls == ["due"]  # Ann closed her dashboard: this one polls again
