@@ -25,8 +25,8 @@ from urllib.request import url2pathname
 
 from textual.message import Message
 
-from clp_tui.config import Config, FeedConfig
 from clp_tui.collector import give_back_memory
+from clp_tui.config import Config, FeedConfig
 from clp_tui.data.store import Store, StoreError
 
 if TYPE_CHECKING:
