@@ -170,7 +170,7 @@ class PtySession:
         os.close(self.fd)
 
 
-def run(sessions: int, idle: float, keys: int, comments: int) -> dict[str, Any]:
+def run(sessions: int, idle: float, keys: int, comments: int, change_every: float = 10.0) -> dict[str, Any]:
     if os.geteuid() != 0 or not shutil.which("tmux") or not Path("/usr/sbin/sshd").exists():
         raise SystemExit("needs root, openssh-server and tmux (apt-get install openssh-server tmux)")
     root = Path(tempfile.mkdtemp(prefix="clp-ssh-bench-"))
@@ -181,7 +181,7 @@ def run(sessions: int, idle: float, keys: int, comments: int) -> dict[str, Any]:
         "HOME": str(home),
         "PYTHONPYCACHEPREFIX": str(root / "pycache"),
     }
-    feeds = Feeds(comments, every=10.0)
+    feeds = Feeds(comments, every=change_every)
     feeds.start()
     config, db = root / "config.toml", root / "cache.db"
     lines = []
@@ -252,6 +252,7 @@ def run(sessions: int, idle: float, keys: int, comments: int) -> dict[str, Any]:
         return {
             "sessions": len(pids),
             "comments": comments,
+            "change_every_s": change_every,
             "idle_seconds": round(seconds, 1),
             "rss_by_session": {o: round(v, 1) for o, v in sorted(rss.items())},
             "cpu_by_session": {o: round(v, 2) for o, v in sorted(cpu.items())},
@@ -278,7 +279,7 @@ def report(figures: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"{figures['sessions']} sessions over ssh, {figures['comments']:,} comments, sync every 5 s,"
-            f" the comments feed changing every 10 s ({figures['syncs_changed_feeds']} changes)",
+            f" the comments feed changing every {figures['change_every_s']:g} s ({figures['syncs_changed_feeds']} changes)",
             f"RSS per session       min {rss['min']:.1f}, median {rss['median']:.1f}, max {rss['max']:.1f} MiB"
             f"  (limit {RSS_LIMIT_MIB:g}: {ok_rss})",
             f"idle CPU per session  median {cpu['median']:.2f} %, max {cpu['max']:.2f} % of a core"
@@ -294,9 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=float, default=60.0, help="seconds of idle CPU measured")
     parser.add_argument("--keys", type=int, default=100, help="keys timed in one session")
     parser.add_argument("--comments", type=int, default=5000)
+    parser.add_argument("--change-every", type=float, default=10.0, help="seconds between changes to the comments feed")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args(argv)
-    figures = run(args.sessions, args.idle, args.keys, args.comments)
+    figures = run(args.sessions, args.idle, args.keys, args.comments, args.change_every)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

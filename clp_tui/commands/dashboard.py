@@ -4,12 +4,18 @@ fictional CLP's live feeds)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
+from clp_tui import exits
 from clp_tui.commands.common import config_of, db_path_of
 
 
 def run(args: argparse.Namespace) -> int:
     from clp_tui import terminal_env
+
+    if getattr(args, "as_officer", None) and not sys.stdin.isatty():
+        print("clp-tui: the dashboard needs a terminal: log in with `ssh -t HOST`", file=sys.stderr)
+        return exits.USAGE
 
     terminal_env.prepare()  # before Textual is imported: it reads these once
     from clp_tui.app import ClpApp

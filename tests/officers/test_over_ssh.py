@@ -68,3 +68,9 @@ def test_each_sees_the_other_and_is_asked_before_deciding_what_the_other_is_on(c
     finally:
         sam.close()
         ann.close()
+
+
+def test_the_dashboard_without_a_terminal_says_to_ask_for_one(clp_server) -> None:
+    result = clp_server.run("sam-patel")  # ssh -T: no terminal
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and "ssh -t" in result.stderr
