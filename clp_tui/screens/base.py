@@ -16,7 +16,9 @@ from clp_tui.data.assignments import Assignment
 from clp_tui.data.filters import Filter, parse_filter
 from clp_tui.data.health import missing_feed
 from clp_tui.data.jump import label_of
+from clp_tui.data.officers import initials_of
 from clp_tui.data.store import StoreError
+from clp_tui.data.text import one_line
 from clp_tui.registry import SCREENS
 from clp_tui.screens.assign import pick_assignee
 from clp_tui.screens.collide import collision
@@ -179,6 +181,21 @@ class DashboardScreen(Screen[None]):
 
     def show_presence(self) -> None:
         """Other officers moved: mark the rows they are on (the header is redrawn already)."""
+
+    def looking_text(self, key: tuple[str, str]) -> Text:
+        """The preview's first line(s): "Sam Patel is looking at this", for each other officer there."""
+        text = Text()
+        for seen in self.clp.presence.looking_at(key):
+            text.append(f"◉ {one_line(seen.name, 40)} is looking at this\n", style="bold cyan")
+        return text
+
+    def row_mark(self, key: tuple[str, str], selected: bool) -> Text:
+        """A row's first two cells: ◆ when selected, else the initials of another officer
+        whose cursor is on it, else blank."""
+        here = [] if selected else self.clp.presence.looking_at(key)
+        if here:
+            return Text(f"{initials_of(here[0].name):<2.2}", style="bold reverse cyan")
+        return Text("◆ " if selected else "  ", style="bold magenta")
 
     # Textual calls a message's handler on every class of the MRO, so subclasses
     # override these two methods rather than the handlers.

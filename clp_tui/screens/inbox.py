@@ -127,9 +127,7 @@ class InboxScreen(DashboardScreen):
     def detail_text(self, c: Comment, limit: int | None = None) -> Text:
         """Everything about one comment, as plain Text (feed text never becomes markup)."""
         # The words first: on a small terminal they are what must fit.
-        t = Text()
-        for seen in self.clp.presence.looking_at(c.key):
-            t.append(f"◉ {one_line(seen.name, 40)} is looking at this\n", style="bold cyan")
+        t = self.looking_text(c.key)
         t.append(clean(c.author), style="bold")
         t.append(f"  on {clean(c.platform)}")
         if c.channel:

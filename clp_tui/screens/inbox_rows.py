@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from clp_tui.data.inbox import Comment
-from clp_tui.data.officers import initials_of
 from clp_tui.data.text import one_line
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.highlight import highlight_matches
@@ -56,11 +55,7 @@ class InboxSource:
             return [Text("")]
         meeting = self.screen.clp.meeting
         line = Text()
-        here = self.screen.clp.presence.looking_at(c.key)
-        if c.key in self.screen.selected or not here:
-            line.append("◆ " if c.key in self.screen.selected else "  ", style="bold magenta")
-        else:  # another officer's cursor is on it: their initials
-            line.append(f"{initials_of(here[0].name):<2.2}", style="bold reverse cyan")
+        line.append_text(self.screen.row_mark(c.key, c.key in self.screen.selected))
         line.append("‼ " if c.flagged else "  ", style="bold yellow")
         wide = width >= 90
         platform_width, author_width = (15, 21) if wide else (10, 15)

@@ -166,7 +166,7 @@ class PressScreen(DashboardScreen):
         if c is None:
             detail.update(self.empty_text("No card here. ←/→ (h/l) move between columns; n adds an idea."))
             return
-        t = Text()
+        t = self.looking_text(c.key)
         t.append(clean(c.title), style="bold")
         t.append(f"  [{c.ext.format.replace('_', ' ')} · {STAGE_LABELS[c.stage]}]", style="cyan")
         if c.ext.owner:
@@ -321,6 +321,10 @@ class PressScreen(DashboardScreen):
         self._record_signoff(
             "signoff", "Regional sign-off", "Who at the regional communications team signed it off?", ""
         )
+
+    def show_presence(self) -> None:
+        self.kanban.reload()  # the cards' drawings are cached: another officer's initials drawn anew
+        self._show_detail()
 
     def action_new_card(self) -> None:
         def given(title: str | None) -> None:

@@ -98,3 +98,32 @@ async def test_one_dashboard_polls_for_all_and_shares_when_feeds_answered(env) -
         await drained(pilot)
         app.presence.tick()
         assert polls == ["due"]  # Ann closed her dashboard: this one polls again
+
+
+async def test_the_board_and_the_press_kanban_mark_where_another_officer_is(env) -> None:
+    async with env.app(start="board", officer_id="sam-patel").run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        board = app.screen
+        await drained(pilot)
+        milestone = board.current()
+        ann = ann_board(env.db)
+        ann.beat("BoardScreen", (milestone.feed, milestone.id))
+        app.presence.tick()
+        await settle(pilot, lambda: bool(app.presence.others))
+        await drained(pilot)
+        index = board.rows.cursor
+        assert row_text(board.rows, index).startswith("AL")
+        assert "Ann Lee is looking at this" in str(board.query_one("#board-detail").render())
+        await pilot.press("4")
+        await drained(pilot)
+        press = app.screen
+        card = press.current()
+        ann.beat("PressScreen", card.key)
+        app.presence.tick()
+        await settle(pilot, lambda: any(s.key == card.key for s in app.presence.others))
+        await drained(pilot)
+        column = press.focused_stage()
+        lines = press.kanban.source.render_card(column, press.kanban.cursor_of(column), 30)
+        assert lines[3].plain.endswith(" AL"), [line.plain for line in lines]
+        assert "Ann Lee is looking at this" in str(press.query_one("#press-detail").render())
+        ann.leave()
