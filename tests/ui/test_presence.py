@@ -44,7 +44,7 @@ def test_a_heartbeat_expires_and_a_clean_exit_leaves_at_once(tmp_path: Path) -> 
 async def test_another_officer_shows_on_the_header_row_and_preview_without_reloading_data(env) -> None:
     cache = sqlite3.connect(env.db)
     before = cache.execute("PRAGMA data_version").fetchone()[0]
-    async with env.app(start="inbox", officer_id="sam-patel").run_test(size=(100, 30)) as pilot:
+    async with env.app(start="inbox", officer_id="sam-patel").run_test(size=(80, 24)) as pilot:
         app = pilot.app
         screen = app.screen
         assert isinstance(screen, InboxScreen)
@@ -60,7 +60,8 @@ async def test_another_officer_shows_on_the_header_row_and_preview_without_reloa
         await settle(pilot, shown)
         await drained(pilot)
         header = str(app.query_one(StatusHeader).render()).splitlines()[0]
-        assert header.index("Test Officer") < header.index("+Ann Lee")  # own name first
+        assert header.index("Test Officer") < header.index("+Ann Lee")  # own name first: both fit in 80 columns
+        assert len(header) <= 80 and "…" not in header[: header.index("+Ann Lee") + 8]
         assert row_text(screen.rows, 0).startswith("AL")
         assert "Ann Lee is looking at this" in str(screen.detail_text(first))
         assert not row_text(screen.rows, 1).startswith("AL")
