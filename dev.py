@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -50,8 +51,26 @@ def main(argv: list[str]) -> int:
     return run_checks(argv[1:])
 
 
+def ensure_ssh_tools() -> None:
+    """The officers' SSH tests need a real OpenSSH server and tmux (tests/officers/sshd.py).
+    Installed from the system's packages when missing and we are root; otherwise those
+    tests skip and say how to enable them."""
+    missing = [pkg for pkg, tool in (("openssh-server", "/usr/sbin/sshd"), ("tmux", "tmux")) if not shutil.which(tool)]
+    if not missing:
+        return
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(f"note: {', '.join(missing)} missing: the SSH tests will be skipped (install them, run as root)")
+        return
+    print(f"Installing {', '.join(missing)} for the SSH tests …", flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+    if subprocess.call(["apt-get", "install", "-y", "-q", *missing], **quiet) != 0:
+        subprocess.call(["apt-get", "update", "-q"], **quiet)
+        subprocess.call(["apt-get", "install", "-y", "-q", *missing], **quiet)
+
+
 def run_checks(pytest_args: list[str]) -> int:
     """The house rules first (fast, and each names what to fix), then the suite."""
+    ensure_ssh_tools()
     checks = [
         ("ruff check", [str(BIN / "ruff"), "check", "."]),
         ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),

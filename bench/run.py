@@ -23,6 +23,7 @@ import platform
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -684,6 +685,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-growth", action="store_true", help="skip the 1k/10k/50k growth table")
     parser.add_argument("--json", metavar="PATH", help="also write every measurement as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--ssh", action="store_true", help="also: 20 dashboards over a real sshd (bench/ssh_sessions.py; root)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat, args.warmup, args.no_growth = 1, 1, True
@@ -703,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     say(f"  load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     bench = Bench(args)
+    ssh_code = 0
     say(f"  working in {bench.tmp}")
     try:
         bench.generate()
@@ -713,10 +718,14 @@ def main(argv: list[str] | None = None) -> int:
             bench.case_growth()
         bench.case_rss()
         bench.report(info, time.perf_counter() - started)
+        if args.ssh:  # a case of its own, run as its own process: it needs root, sshd and tmux
+            say("\n20 officers over SSH (bench/ssh_sessions.py)")
+            ssh_code = subprocess.call([PY, str(HERE / "ssh_sessions.py")])
     finally:
         if not args.keep:
             shutil.rmtree(bench.tmp, ignore_errors=True)
-    return 1 if any(r.verdict() == "FAIL" for r in bench.rows) else 0
+    failed = any(r.verdict() == "FAIL" for r in bench.rows) or (args.ssh and ssh_code != 0)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ from clp_tui.keymap import apply_keymap
 from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
 from clp_tui.meeting import MeetingMode
 from clp_tui.outbox_worker import OutboxRunner, OutboxSent
+from clp_tui.presence_watch import PresenceChanged, PresenceWatch
 from clp_tui.registry import BY_NAME, SCREENS
+from clp_tui.screens.assign import AssignmentWatch
 from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.themes import keep_theme
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
@@ -67,17 +69,21 @@ class ClpApp(App[None]):
         live: bool = True,
         mode: str | None = None,
         locked_meeting: bool = False,
+        officer_id: str | None = None,
     ) -> None:
         if mode is not None:
             BY_NAME[mode]  # noqa: B018 - an unknown screen name fails here, with its name
             self.DEFAULT_MODE = mode  # start on the screen asked for, not the board
         super().__init__()
         self.config = config
+        self.officer_id = officer_id  # the registered officer (`--as`), else None: the config's [officer]
         self.db_path = Path(db_path)
         self.store = Store(self.db_path, clock=clock or system_clock)
         self.meeting_mode = MeetingMode(self, meeting, cycling=live, locked=locked_meeting)
         self.live = live
         self.writer = DecisionWriter(self.store)
+        self.presence = PresenceWatch(self, self.db_path, officer_id, config.officer.name)
+        self.assignment_watch = AssignmentWatch()
         self.poller = Poller(self, self.store, config)
         self.outbox = OutboxRunner(self)  # decisions sent to platforms (apply_decisions)
         self.store_watch = StoreWatch(self.store)
@@ -96,8 +102,9 @@ class ClpApp(App[None]):
         return self.now().date()
 
     def headline(self, screen_title: str) -> Headline:
-        facts = (self.config, self._feed_rows, self.poller.last_heard, self.now())
-        return build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts)
+        facts = (self.config, self._feed_rows, self.presence.heard_with(self.poller.last_heard), self.now())
+        who = {"identified": self.officer_id is not None, "online": self.presence.online()}
+        return build_headline(*facts, screen_title=screen_title, meeting=self.meeting, inbox=self.inbox_counts, **who)
 
     def on_mount(self) -> None:
         apply_keymap(self, self.config.keys)
@@ -112,10 +119,11 @@ class ClpApp(App[None]):
             self.set_interval(3600, lambda: start_purge(self))
             start_purge(self)
             self._watch_files()
-            self.poller.due(every_feed=True)
+            self.presence.start(self.poller)  # the first poll, unless another dashboard polls for all
         self.outbox.mount()
 
     def on_unmount(self) -> None:
+        self.presence.close()
         self.writer.close()
         self.poller.close()
         self.collector.restore()
@@ -127,8 +135,7 @@ class ClpApp(App[None]):
         self.set_class(event.size.width >= 140, "wide")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker's outcome, in one place: a failure is told to the officer, never
-        lost or fatal; an upkeep job that changed something shows it."""
+        """Every worker's outcome, in one place: a failure is told, never fatal; upkeep's changes shown."""
         worker = event.worker
         if event.state == WorkerState.ERROR:
             name = worker.name or "a background job"
@@ -163,8 +170,11 @@ class ClpApp(App[None]):
         await watch_files(self, self.db_path, self.config, self.poller)
 
     def _tick(self) -> None:
-        self.poller.due()
         self._check_store()
+        self.presence.tick()  # and the feeds' polls, if this dashboard is the one that polls
+
+    def on_presence_changed(self, message: PresenceChanged) -> None:
+        self.presence.changed(message)
 
     def _check_store(self) -> None:
         """Refresh the visible screen when any other connection has committed to the store."""
@@ -225,9 +235,7 @@ class ClpApp(App[None]):
         return self.config.officer.name or "officer"
 
     def writes_done(self) -> Future[None]:
-        """Resolves once every write queued so far has landed and its message is posted:
-        what a test waits on before asserting that a write did not happen."""
-        return self.writer.drained()
+        return self.writer.drained()  # every write queued so far has landed, its message posted
 
     def on_write_landed(self, message: WriteLanded) -> None:
         # Our own commit is not "another officer's": the screen that asked reloads itself.

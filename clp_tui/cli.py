@@ -14,6 +14,7 @@ from importlib import import_module
 from pathlib import Path
 
 from clp_tui import exits
+from clp_tui.commands.common import IdentityError
 from clp_tui.commands.listing import LIST_KINDS
 from clp_tui.config import ConfigError, default_config_path, default_db_path
 from clp_tui.data.sources import SOURCES
@@ -36,6 +37,7 @@ COMMANDS = {
     "purge": "purge",
     "decide": "decide",
     "outbox": "outbox",
+    "officers": "officers",
     None: "dashboard",
 }
 
@@ -50,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db", type=Path, help=f"cache database file (default: {default_db_path()})", default=argparse.SUPPRESS
     )
+    common.add_argument(
+        "--as",
+        dest="as_officer",
+        metavar="OFFICER_ID",
+        help="act as this registered officer (set by `officers add` in a key's forced command)",
+        default=argparse.SUPPRESS,
+    )
     parser = argparse.ArgumentParser(
         prog="clp-tui",
         description="A terminal dashboard for CLP officers, fed by shared JSON feeds.",
@@ -62,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     # What `clp-tui serve` starts for each browser session: meeting mode that cannot be left.
     parser.add_argument("--locked-meeting", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-mouse", dest="no_mouse", action="store_true", help="leave the mouse to the terminal (to select text)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", parents=[common], help="write a commented starter config")
@@ -185,6 +197,18 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("outbox", parents=[common], help="platform actions pending or failed (retry: send again)")
     p.add_argument("outbox_command", nargs="?", choices=["retry"], metavar="retry", help="retry the failed actions")
     p.add_argument("--json", action="store_true", help="one JSON object per action per line")
+    p = sub.add_parser("officers", parents=[common], help="the officers of a shared server, one per SSH key")
+    officers_sub = p.add_subparsers(dest="officers_command", metavar="ACTION", required=True)
+    q = officers_sub.add_parser("add", parents=[common], help="register an officer and let their key log in as them")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--key", required=True, metavar="PUBKEY_FILE", help="their public key (a .pub file)")
+    q.add_argument("--role", help="e.g. 'Communications Officer'")
+    q.add_argument("--authorized-keys", metavar="PATH", help="default: ~/.ssh/authorized_keys")
+    q = officers_sub.add_parser("list", parents=[common], help="every registered officer")
+    q.add_argument("--json", action="store_true", help="one JSON object per officer per line")
+    q = officers_sub.add_parser("remove", parents=[common], help="unregister an officer and take out their key")
+    q.add_argument("name", metavar="NAME_OR_ID")
+    q.add_argument("--authorized-keys", metavar="PATH", help="default: ~/.ssh/authorized_keys")
     return parser
 
 
@@ -204,9 +228,16 @@ def _date_arg(text: str) -> dt.date:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "as_officer", None) and args.command is None and "SSH_ORIGINAL_COMMAND" in os.environ:
+            args = _over_ssh(args, os.environ.pop("SSH_ORIGINAL_COMMAND"))
+            if args is None:
+                return exits.USAGE
         return _dispatch(args)
     except ConfigError as exc:
         print(f"clp-tui: config error: {clean(str(exc))}", file=sys.stderr)
+        return exits.USAGE
+    except IdentityError as exc:
+        print(f"clp-tui: {clean(str(exc))}", file=sys.stderr)
         return exits.USAGE
     except KeyboardInterrupt:
         return exits.INTERRUPTED
@@ -224,6 +255,24 @@ def main(argv: list[str] | None = None) -> int:
 
         print(report_crash(exc), file=sys.stderr)
         return exits.FAILED
+
+
+def _over_ssh(args: argparse.Namespace, original: str) -> argparse.Namespace | None:
+    """Under a key's forced command: the command the officer typed, if it is allowed."""
+    from clp_tui.commands.forced import SUMMARY, allowed_argv
+    from clp_tui.data.text import one_line
+
+    words = allowed_argv(original)
+    if words is None:
+        print(
+            f"clp-tui: {one_line(original, 60)!r} is not allowed over SSH; allowed: {SUMMARY} (see docs/ssh.md)",
+            file=sys.stderr,
+        )
+        return None
+    if not words:
+        return args
+    files = [x for name in ("config", "db") if (v := getattr(args, name, None)) for x in (f"--{name}", str(v))]
+    return _parser().parse_args([*words, "--as", args.as_officer, *files])
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -5,14 +5,27 @@ frozen out of the collector's sight, a full collection takes a few ms, not
 40-70 ms in the middle of a keypress. A keypress makes thousands of short-lived
 objects, so with CPython's default thresholds a full collection came every
 second or two of typing; these make young collections rarer and full ones far
-rarer (docs/performance.md).
+rarer (docs/performance.md). After a sync that changed data, memory the parse
+used goes back to the system.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import gc
 
 THRESHOLDS = (10_000, 20, 50)  # CPython 3.11 defaults: (700, 10, 10)
+
+
+def give_back_memory() -> None:
+    """After a large parse (a synced feed): collect, then hand the C heap's free pages back
+    to the system (glibc's malloc_trim), so a dashboard that polled keeps no high-water
+    mark; twenty of them share one small server (docs/ssh.md)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 class CollectorTuning:

@@ -26,6 +26,7 @@ from urllib.request import url2pathname
 
 from textual.message import Message
 
+from clp_tui.collector import give_back_memory
 from clp_tui.config import Config, FeedConfig
 from clp_tui.data.store import Store, StoreError
 
@@ -109,6 +110,8 @@ class Poller:
         try:
             fetcher = await self._current_fetcher(limits_from(self.config))
             reports = await sync_feeds(self.store, self.config, only=[name], force=force, fetcher=fetcher)
+            if any(r.status == "ok" for r in reports):
+                give_back_memory()  # the parse's garbage, and the C heap it grew
         except Exception as exc:  # noqa: BLE001 - shown to the officer as the feed's error, never a crash
             reports = [FeedReport(name, "error", error=f"sync failed: {exc}")]
         self.app.post_message(FeedSynced([name], reports))

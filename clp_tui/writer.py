@@ -83,18 +83,21 @@ class DecisionWriter:
         officer: str,
         reason: str | None = None,
         scope: str = "",
+        officer_id: str | None = None,
     ) -> None:
         keys = list(items)
 
         def job() -> list[int]:
-            seqs = decide(self.store, keys, field, value, officer=officer, reason=reason, plan=self.plan)
+            seqs = decide(
+                self.store, keys, field, value, officer=officer, reason=reason, plan=self.plan, officer_id=officer_id
+            )
             self._undo.setdefault(scope, []).append(seqs)
             self._redo.pop(scope, None)  # a new decision ends the redo trail
             return seqs
 
         self._submit(origin, "decide", keys, job)
 
-    def undo(self, origin: MessagePump, *, officer: str, scope: str = "") -> None:
+    def undo(self, origin: MessagePump, *, officer: str, scope: str = "", officer_id: str | None = None) -> None:
         def job() -> list[Change] | None:
             stack = self._undo.get(scope)
             if not stack:
@@ -104,13 +107,13 @@ class DecisionWriter:
                 Change((r["feed"], r["item_id"]), r["field"], r["value"], r["reason"])
                 for r in decisions_by_seq(self.store, seqs)
             ]
-            undo(self.store, seqs, officer=officer)
+            undo(self.store, seqs, officer=officer, officer_id=officer_id)
             self._redo.setdefault(scope, []).append(changes)
             return changes
 
         self._submit(origin, "undo", [], job)
 
-    def redo(self, origin: MessagePump, *, officer: str, scope: str = "") -> None:
+    def redo(self, origin: MessagePump, *, officer: str, scope: str = "", officer_id: str | None = None) -> None:
         def job() -> list[Change] | None:
             stack = self._redo.get(scope)
             if not stack:
@@ -126,6 +129,7 @@ class DecisionWriter:
                     officer=officer,
                     reason=change.reason,
                     plan=self.plan,
+                    officer_id=officer_id,
                 )
             self._undo.setdefault(scope, []).append(seqs)
             return changes

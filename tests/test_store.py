@@ -366,6 +366,8 @@ def _as_schema_1(db: Path, *, packs: bool) -> None:
     conn.execute("ALTER TABLE items DROP COLUMN state_since")  # migration 3's
     conn.execute("DROP TABLE evidence_copies")  # migration 6's (its index and trigger go with it)
     conn.execute("DROP TABLE outbox")  # migration 4's (its indexes go with it)
+    conn.execute("DROP TABLE officers")  # migration 5's
+    conn.execute("ALTER TABLE decisions DROP COLUMN officer_id")
     conn.execute("DELETE FROM migrations WHERE version > 1")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()

@@ -11,16 +11,40 @@ import sys
 import tempfile
 from pathlib import Path
 
-from clp_tui.config import Config, config_warnings, default_config_path, default_db_path, load_config
+from clp_tui.config import Config, Officer, config_warnings, default_config_path, default_db_path, load_config
+
+
+class IdentityError(Exception):
+    """`--as` names no registered officer; the message says what to do."""
 
 
 def config_of(args: argparse.Namespace) -> Config:
-    """The config `--config` names (or the default), with its warnings on standard error."""
+    """The config `--config` names (or the default), with its warnings on standard error.
+    Under `--as OFFICER_ID` the registered officer's name and role replace `[officer]`
+    (and `args.officer_id` is set), so everything done carries who did it."""
     path = getattr(args, "config", None)
     config = load_config(path)
     for warning in config_warnings(path or default_config_path()):
         print(f"warning: {warning}", file=sys.stderr)
+    if officer_ref := getattr(args, "as_officer", None):
+        officer = registered_officer(db_path_of(args), officer_ref)
+        config.officer = Officer(name=officer.name, role=officer.role or config.officer.role)
+        args.officer_id = officer.id
     return config
+
+
+def registered_officer(db_path: Path, officer_id: str):  # type: ignore[no-untyped-def]
+    """The officer `--as` names, or IdentityError."""
+    from clp_tui.data.officers import find_officer, valid_id
+    from clp_tui.data.store import Store
+
+    ask = "ask whoever runs this server to run `clp-tui officers add` for you"
+    if not valid_id(officer_id) or not db_path.exists():
+        raise IdentityError(f"no officer {officer_id!r} is registered here; {ask}")
+    officer = find_officer(Store(db_path), officer_id)
+    if officer is None or officer.id != officer_id:
+        raise IdentityError(f"no officer {officer_id!r} is registered here (removed?); {ask}")
+    return officer
 
 
 def db_path_of(args: argparse.Namespace) -> Path:

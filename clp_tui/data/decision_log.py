@@ -56,18 +56,20 @@ def decide(
     officer: str,
     reason: str | None = None,
     plan: Plan | None = None,
+    officer_id: str | None = None,
 ) -> list[int]:
     """Append one decision per (feed, item id), all in one transaction. Returns seqs.
-    With a `plan`, the platform action each implies joins the outbox in that transaction."""
+    With a `plan`, the platform action each implies joins the outbox in that transaction.
+    `officer_id`: the registered officer (`--as`) who took it, if any."""
     stamp = store.now_stamp()
     encoded = json.dumps(value, ensure_ascii=False)
     seqs: list[int] = []
     with store.write() as conn:
         for feed, item_id in items:
             cur = conn.execute(
-                """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (stamp, officer, feed, item_id, field, encoded, reason),
+                """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason, officer_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (stamp, officer, feed, item_id, field, encoded, reason, officer_id),
             )
             seq = int(cur.lastrowid or 0)
             conn.execute(
@@ -84,7 +86,7 @@ def decide(
     return seqs
 
 
-def undo(store: Store, seqs: Iterable[int], *, officer: str) -> int:
+def undo(store: Store, seqs: Iterable[int], *, officer: str, officer_id: str | None = None) -> int:
     """Append undo entries for these decisions and recompute what they changed; each
     undone decision's platform action is cancelled, or its reverse queued (outbox.py)."""
     stamp = store.now_stamp()
@@ -99,9 +101,9 @@ def undo(store: Store, seqs: Iterable[int], *, officer: str) -> int:
                 continue
             feed, item_id, field = row
             cur = conn.execute(
-                """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason, undoes)
-                   VALUES (?, ?, ?, ?, ?, NULL, 'undo', ?)""",
-                (stamp, officer, feed, item_id, field, seq),
+                """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason, undoes, officer_id)
+                   VALUES (?, ?, ?, ?, ?, NULL, 'undo', ?, ?)""",
+                (stamp, officer, feed, item_id, field, seq, officer_id),
             )
             _recompute_state(conn, feed, item_id, field)
             unqueue(conn, seq, int(cur.lastrowid or 0), stamp)
@@ -132,7 +134,16 @@ def _recompute_state(conn: sqlite3.Connection, feed: str, item_id: str, field: s
         )
 
 
-def add_local_item(store: Store, kind: str, item_id: str, title: str, ext: dict[str, Any], *, officer: str) -> None:
+def add_local_item(
+    store: Store,
+    kind: str,
+    item_id: str,
+    title: str,
+    ext: dict[str, Any],
+    *,
+    officer: str,
+    officer_id: str | None = None,
+) -> None:
     """A card an officer creates here (e.g. a press idea); kept in the reserved `local` feed."""
     from clp_tui.config import LOCAL_FEED
 
@@ -157,9 +168,9 @@ def add_local_item(store: Store, kind: str, item_id: str, title: str, ext: dict[
             ),
         )
         conn.execute(
-            """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason)
-               VALUES (?, ?, ?, ?, 'create', ?, NULL)""",
-            (stamp, officer, LOCAL_FEED, item_id, json.dumps(title, ensure_ascii=False)),
+            """INSERT INTO decisions (at, officer, feed, item_id, field, value, reason, officer_id)
+               VALUES (?, ?, ?, ?, 'create', ?, NULL, ?)""",
+            (stamp, officer, LOCAL_FEED, item_id, json.dumps(title, ensure_ascii=False), officer_id),
         )
 
 
@@ -169,7 +180,7 @@ def _mirror(conn: sqlite3.Connection, feed: str, item_id: str, field: str, value
         conn.execute("UPDATE items SET decision = ? WHERE feed = ? AND id = ?", (value, feed, item_id))
 
 
-DECISION_COLUMNS = ("seq", "at", "officer", "feed", "item_id", "field", "value", "reason", "undoes")
+DECISION_COLUMNS = ("seq", "at", "officer", "officer_id", "feed", "item_id", "field", "value", "reason", "undoes")
 
 
 def decision_rows(store: Store, since: dt.date | None = None) -> list[dict[str, Any]]:

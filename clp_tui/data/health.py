@@ -70,6 +70,8 @@ class Headline:
     feeds: list[FeedHealth]
     meeting: bool = False
     inbox: InboxCounts | None = None  # for the Inbox tab
+    identified: bool = False  # a registered officer (`--as`): their name comes first, after the tabs
+    online: tuple[str, ...] = ()  # the other officers whose dashboards are open (presence.py)
 
 
 def build_headline(
@@ -81,6 +83,8 @@ def build_headline(
     screen_title: str,
     meeting: bool,
     inbox: InboxCounts | None = None,
+    identified: bool = False,
+    online: tuple[str, ...] = (),
 ) -> Headline:
     """The header for one screen: the first feed that names the constituency and
     polling day gives them (feeds agree, or the first configured wins)."""
@@ -95,6 +99,8 @@ def build_headline(
         feeds=feed_health(config.feeds, {r["name"]: r for r in rows}, last_heard, now.timestamp()),
         meeting=meeting,
         inbox=inbox,
+        identified=identified,
+        online=online,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clp_tui.config import Moderation
+from clp_tui.data.assignments import assignment_sql
 from clp_tui.data.filters import Filter
 from clp_tui.data.health import InboxCounts
 from clp_tui.data.moderation import flag_reasons
@@ -19,7 +20,7 @@ from clp_tui.data.text import plural
 
 DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
 VIEWS = ("unreviewed", "flagged", "escalated", "all")
-FILTER_FIELDS = {"platform", "channel", "author", "state", "decision", "thread", "feed"}
+FILTER_FIELDS = {"platform", "channel", "author", "state", "decision", "thread", "feed", "assigned"}
 _FIELD_SQL = {
     "platform": "i.platform",
     "channel": "i.channel",
@@ -107,6 +108,11 @@ class Inbox:
             )
             params.append(word)
         for name, values in flt.fields.items():
+            if name == "assigned":
+                sql, more = assignment_sql(values)
+                clauses.append(sql)
+                params.extend(more)
+                continue
             column = _FIELD_SQL.get(name)
             if column is None:
                 continue

@@ -142,7 +142,15 @@ def _migration_4(db: sqlite_utils.Database) -> None:
 
 
 def _migration_5(db: sqlite_utils.Database) -> None:
-    pass  # reserved for issue #13; the merge replaces this
+    """Officers who log in over SSH, one per key (data/officers.py), and which of them
+    took each decision (`decisions.officer_id`; `officer` keeps the name as it was)."""
+    db.execute(
+        """CREATE TABLE officers (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL UNIQUE, key_type TEXT NOT NULL, added_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("ALTER TABLE decisions ADD COLUMN officer_id TEXT")
 
 
 def _migration_6(db: sqlite_utils.Database) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -12,12 +12,18 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from clp_tui.data.assignments import Assignment
 from clp_tui.data.filters import Filter, parse_filter
 from clp_tui.data.health import missing_feed
 from clp_tui.data.jump import label_of
+from clp_tui.data.officers import initials_of
 from clp_tui.data.store import StoreError
+from clp_tui.data.text import one_line
 from clp_tui.registry import SCREENS
-from clp_tui.screens.confirm import confirmation
+from clp_tui.screens.assign import pick_assignee
+from clp_tui.screens.collide import collision
+from clp_tui.screens.confirm import confirmation, decision_words
+from clp_tui.screens.dialogs import AskChoice
 from clp_tui.widgets.footer import Footer
 from clp_tui.widgets.status import StatusHeader
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -41,6 +47,7 @@ class DashboardScreen(Screen[None]):
         Binding("U", "redo", "Redo", show=False, id="screen.redo"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="screen.clear_filter"),
         Binding("F", "feed_status", "Feed status", show=False, id="screen.feed_status"),
+        Binding("A", "assign", "Assign", show=False, id="screen.assign"),
     ]
 
     def __init__(self) -> None:
@@ -48,6 +55,7 @@ class DashboardScreen(Screen[None]):
         self.filter_text = ""
         self.filter = Filter()
         self._decided: tuple[str, Any] = ("", None)  # the last decision asked for here
+        self.assignments: dict[tuple[str, str], Assignment] = {}  # read with every reload
 
     @property
     def clp(self) -> ClpApp:
@@ -69,16 +77,54 @@ class DashboardScreen(Screen[None]):
 
     # -- decisions --------------------------------------------------------------------
 
-    def decide(self, items: Iterable[tuple[str, str]], field: str, value: Any, *, reason: str | None = None) -> None:
+    def decide(
+        self,
+        items: Iterable[tuple[str, str]],
+        field: str,
+        value: Any,
+        *,
+        reason: str | None = None,
+        confirmed: bool = False,
+    ) -> None:
         """Record a decision on the writer thread; this screen hears back with WriteLanded
-        or WriteFailed. Meeting mode is read-only."""
+        or WriteFailed. Meeting mode is read-only. Another officer on the item asks first."""
         if self.clp.meeting:
             self.notify("Meeting mode is read-only.", severity="warning")
             return
+        items = list(items)
+        if not confirmed and self.ask_first(
+            items, field, value, lambda: self.decide(items, field, value, reason=reason, confirmed=True)
+        ):
+            return
         self._decided = (field, value)
         self.clp.writer.decide(
-            self, items, field, value, officer=self.clp.officer_name, reason=reason, scope=self.scope
+            self,
+            items,
+            field,
+            value,
+            officer=self.clp.officer_name,
+            reason=reason,
+            scope=self.scope,
+            officer_id=self.clp.officer_id,
         )
+
+    def ask_first(self, keys: list[tuple[str, str]], field: str, value: Any, go_on: Callable[[], None]) -> bool:
+        """If another officer decided one of these lately, or is looking at it now, ask
+        ("Sam Patel approved this 2 min ago — hide anyway?") and return True; `go_on`
+        runs on yes. False: nobody else is on them, decide at once."""
+        question = collision(self.clp, keys, field, value)
+        if question is None:
+            return False
+        choices = [("no", "No, leave it"), ("yes", f"Yes, {decision_words(field, value)}")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "yes":
+                go_on()
+            else:
+                self.notify("Left as it was; nothing recorded.", timeout=3)
+
+        self.app.push_screen(AskChoice("Another officer is on this", question, choices, current="no"), answered)
+        return True
 
     @property
     def scope(self) -> str:
@@ -88,12 +134,22 @@ class DashboardScreen(Screen[None]):
     def action_undo(self) -> None:
         """Undo the last decision made on this screen."""
         if not self.clp.meeting:
-            self.clp.writer.undo(self, officer=self.clp.officer_name, scope=self.scope)
+            self.clp.writer.undo(self, officer=self.clp.officer_name, scope=self.scope, officer_id=self.clp.officer_id)
 
     def action_redo(self) -> None:
         """Make the last undone decision of this screen again."""
         if not self.clp.meeting:
-            self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope)
+            self.clp.writer.redo(self, officer=self.clp.officer_name, scope=self.scope, officer_id=self.clp.officer_id)
+
+    def assigned_words(self, key: tuple[str, str]) -> str | None:
+        """What `assigned:NAME` matches for an item: the assignee's name and id."""
+        a = self.assignments.get(key)
+        return f"{a.name} {a.officer_id}" if a else None
+
+    def action_assign(self) -> None:
+        """Assign the item under the cursor to a registered officer."""
+        if not self.clp.meeting:
+            pick_assignee(self)
 
     def action_feed_status(self) -> None:
         """Every feed's age, last error and next try, in a panel of its own."""
@@ -114,10 +170,39 @@ class DashboardScreen(Screen[None]):
     def cursor_to(self, key: tuple[str, str]) -> None:
         """Put the cursor on an item in the list as it stands (after an undo or redo)."""
 
+    def presence_key(self) -> tuple[str, str] | None:
+        """The item under the cursor, as other officers' dashboards are told."""
+        current = getattr(self, "current", None)
+        item = current() if callable(current) else None
+        key = getattr(item, "key", None)
+        if key is None and item is not None and hasattr(item, "feed") and hasattr(item, "id"):
+            key = (item.feed, item.id)
+        return key
+
+    def show_presence(self) -> None:
+        """Other officers moved: mark the rows they are on (the header is redrawn already)."""
+
+    def looking_text(self, key: tuple[str, str]) -> Text:
+        """The preview's first line(s): "Sam Patel is looking at this", for each other officer there."""
+        text = Text()
+        for seen in self.clp.presence.looking_at(key):
+            text.append(f"◉ {one_line(seen.name, 40)} is looking at this\n", style="bold cyan")
+        return text
+
+    def row_mark(self, key: tuple[str, str], selected: bool) -> Text:
+        """A row's first two cells: ◆ when selected, else the initials of another officer
+        whose cursor is on it, else blank."""
+        here = [] if selected else self.clp.presence.looking_at(key)
+        if here:
+            return Text(f"{initials_of(here[0].name):<2.2}", style="bold reverse cyan")
+        return Text("◆ " if selected else "  ", style="bold magenta")
+
     # Textual calls a message's handler on every class of the MRO, so subclasses
     # override these two methods rather than the handlers.
 
     def on_write_landed(self, message: WriteLanded) -> None:
+        if message.action != "write":  # an assignment made here shows at once
+            self.assignments = self.clp.assignment_watch.read(self)
         self.write_landed(message)  # and the message bubbles on to the App
         self._confirm(message)
 
@@ -161,6 +246,7 @@ class DashboardScreen(Screen[None]):
             return  # still being built (or already taken down): it loads itself when shown
         self.update_header()
         try:
+            self.assignments = self.clp.assignment_watch.read(self)
             self.refresh_data()
         except StoreError as exc:
             self.notify(f"{exc}\nShowing what was already on screen.", severity="error", markup=False, timeout=10)
@@ -216,6 +302,9 @@ class DashboardScreen(Screen[None]):
     def _set_filter(self, text: str) -> None:
         self.filter_text = text
         self.filter = parse_filter(text)
+        if "assigned" in self.filter.fields:  # assigned:me is whoever is logged in
+            me = self.clp.officer_id or self.clp.officer_name.lower()
+            self.filter.fields["assigned"] = [me if v == "me" else v for v in self.filter.fields["assigned"]]
         self._show_filter_line()
         self.reload()
 

@@ -39,7 +39,7 @@ class BoardSource:
         if isinstance(row, str):
             return [Text(f"── {row} ", style="bold underline")]
         m = row
-        line = Text("◆ " if (m.feed, m.id) in self.screen.selected else "  ", style="bold magenta")
+        line = self.screen.row_mark((m.feed, m.id), (m.feed, m.id) in self.screen.selected)
         line.append_text(rag_badge(m.rag, 11))
         title_at = len(line)  # the filter's words are marked from here on (title, owner)
         # badge 13, "due 03 Nov " 11, bar 15 and a space; owner and title share the rest:
@@ -57,7 +57,7 @@ class BoardSource:
 
 class BoardScreen(DashboardScreen):
     TITLE = "1 Board"
-    FILTER_FIELDS = {"owner", "strand", "horizon", "rag", "status", "feed"}
+    FILTER_FIELDS = {"owner", "strand", "horizon", "rag", "status", "feed", "assigned"}
     FILTER_HINT = "owner: strand: horizon: rag:"
     DECISION_ACTIONS = {"set_status", "record_progress", "toggle_select", "select_range", "select_visible"}
 
@@ -140,6 +140,10 @@ class BoardScreen(DashboardScreen):
         if self.clp.meeting:
             self.query_one(BoardProjector).show(shown, self.size.width or self.app.size.width)
 
+    def show_presence(self) -> None:
+        self.rows.invalidate()
+        self._show_detail()
+
     def _matches(self, m: Milestone) -> bool:
         if not self.filter:
             return True
@@ -150,6 +154,7 @@ class BoardScreen(DashboardScreen):
             "rag": m.rag,
             "status": m.status,
             "feed": m.feed,
+            "assigned": self.assigned_words((m.feed, m.id)),
         }
         return self.filter.matches(f"{m.title} {m.description} {m.ext.owner or ''}", values)
 
@@ -162,7 +167,7 @@ class BoardScreen(DashboardScreen):
         if m is None:
             detail.update(self.empty_text("Choose a milestone (j/k). / filters, t groups by strand."))
             return
-        t = Text()
+        t = self.looking_text((m.feed, m.id))
         t.append(clean(m.title) + "\n", style="bold")
         t.append_text(rag_badge(m.rag, 0))
         if m.status:

@@ -20,6 +20,8 @@ def decision_words(field: str, value: Any) -> str:
         return f"status {str(value).replace('_', ' ')}"
     if field == "progress":
         return f"progress {value:g}" if isinstance(value, int | float) else "progress"
+    if field == "assigned":
+        return f"assign to {one_line(value.get('name'), 30)}" if isinstance(value, dict) else "unassign"
     if field in ("consent", "signoff"):
         return f"{'consent' if field == 'consent' else 'sign-off'} recorded"
     return field.replace("_", " ")
@@ -34,3 +36,17 @@ def confirmation(action: str, field: str, value: Any, labels: list[str]) -> str:
     if action == "redo":
         return f"redid: {words} · {what} · press u to undo"
     return f"{words} · {what} · press u to undo"
+
+
+_DID = {"approved": "approved", "hidden": "hid", "escalated": "escalated", "needs_reply": "marked for a reply"}
+
+
+def collision_question(who: str, field: str, theirs: Any, minutes: int | None, mine: Any) -> str:
+    """ "Sam Patel approved this 2 min ago — hide anyway?" (minutes None: they are looking at it now)."""
+    if minutes is None:
+        did = "is looking at this now"
+    else:
+        did = _DID.get(str(theirs), f"set {decision_words(field, theirs)} on") if field == "moderation" else None
+        did = f"{did or 'set ' + decision_words(field, theirs) + ' on'} this"
+        did += " just now" if minutes < 1 else f" {minutes} min ago"
+    return f"{one_line(who, 40)} {did} — {decision_words(field, mine)} anyway?"

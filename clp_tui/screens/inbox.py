@@ -128,7 +128,7 @@ class InboxScreen(DashboardScreen):
     def detail_text(self, c: Comment, limit: int | None = None) -> Text:
         """Everything about one comment, as plain Text (feed text never becomes markup)."""
         # The words first: on a small terminal they are what must fit.
-        t = Text()
+        t = self.looking_text(c.key)
         t.append(clean(c.author), style="bold")
         t.append(f"  on {clean(c.platform)}")
         if c.channel:
@@ -157,6 +157,8 @@ class InboxScreen(DashboardScreen):
             t.append(f" by {clean(c.decided_by)} at {c.decided_at}")
             if c.reason:
                 t.append(f" — {clean(c.reason)}")
+        if (a := self.assignments.get(c.key)) is not None:
+            t.append(f"\nassigned to {one_line(a.name, 40)} by {one_line(a.by, 40)}", style="bold")
         reasons = self.inbox.flag_reasons(c)
         if reasons:
             t.append("\n‼ flagged: " + "; ".join(clean(r) for r in reasons), style="bold yellow")
@@ -203,11 +205,14 @@ class InboxScreen(DashboardScreen):
         c = self.current()
         return [c] if c else []
 
-    def _decide(self, value: str, *, bulk: bool, reason: str | None = None) -> None:
+    def _decide(self, value: str, *, bulk: bool, reason: str | None = None, confirmed: bool = False) -> None:
         targets = self._targets(bulk)
         if not targets:
             return
         keys = [t.key for t in targets]
+        again = lambda: self._decide(value, bulk=bulk, reason=reason, confirmed=True)  # noqa: E731
+        if not confirmed and self.ask_first(keys, "moderation", value, again):
+            return  # asked first: another officer is on it
         # Optimistic: show the decision and move on at once; the store catches up a
         # moment later, and the reload then finds the anchored comment again.
         for key in keys:
@@ -220,7 +225,7 @@ class InboxScreen(DashboardScreen):
             self.rows.refresh_row(self.rows.cursor)
             self._step_past_pending()
         self._update_title()
-        self.decide(keys, "moderation", value, reason=reason)
+        self.decide(keys, "moderation", value, reason=reason, confirmed=True)
 
     def _step_past_pending(self) -> None:
         """Move the cursor to the next comment not just decided (the next one to triage)."""
@@ -262,6 +267,10 @@ class InboxScreen(DashboardScreen):
         self._landed_keys.clear()
         self.refresh_data()
         recount_inbox(self.clp)
+
+    def show_presence(self) -> None:
+        self.rows.invalidate()  # the rows' drawings are cached: the initials must be drawn anew
+        self._show_detail()
 
     def refresh_data(self) -> None:
         """Reload, keeping the cursor on the same comment (found near where it was)."""

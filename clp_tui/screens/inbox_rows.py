@@ -57,7 +57,7 @@ class InboxSource:
             return [Text("")]
         meeting = self.screen.clp.meeting
         line = Text()
-        line.append("◆ " if c.key in self.screen.selected else "  ", style="bold magenta")
+        line.append_text(self.screen.row_mark(c.key, c.key in self.screen.selected))
         line.append("‼ " if c.flagged else "  ", style="bold yellow")
         wide = width >= 90
         platform_width, author_width = (15, 21) if wide else (10, 15)

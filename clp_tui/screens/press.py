@@ -26,7 +26,7 @@ from clp_tui.writer import WriteLanded
 
 class PressScreen(DashboardScreen):
     TITLE = "4 Press"
-    FILTER_FIELDS = {"stage", "format", "candidate", "owner", "outlet", "feed"}
+    FILTER_FIELDS = {"stage", "format", "candidate", "owner", "outlet", "feed", "assigned"}
     FILTER_HINT = "stage: format: candidate: owner: outlet:"
     DECISION_ACTIONS = {
         "move_forward",
@@ -146,6 +146,7 @@ class PressScreen(DashboardScreen):
             "owner": c.ext.owner,
             "outlet": " ".join(c.ext.outlets),
             "feed": c.feed,
+            "assigned": self.assigned_words((c.feed, c.id)),
         }
         return self.filter.matches(f"{c.title} {c.body}", values)
 
@@ -165,7 +166,7 @@ class PressScreen(DashboardScreen):
         if c is None:
             detail.update(self.empty_text("No card here. ←/→ (h/l) move between columns; n adds an idea."))
             return
-        t = Text()
+        t = self.looking_text(c.key)
         t.append(clean(c.title), style="bold")
         t.append(f"  [{c.ext.format.replace('_', ' ')} · {STAGE_LABELS[c.stage]}]", style="cyan")
         if c.ext.owner:
@@ -321,6 +322,10 @@ class PressScreen(DashboardScreen):
             "signoff", "Regional sign-off", "Who at the regional communications team signed it off?", ""
         )
 
+    def show_presence(self) -> None:
+        self.kanban.reload()  # the cards' drawings are cached: another officer's initials drawn anew
+        self._show_detail()
+
     def action_new_card(self) -> None:
         def given(title: str | None) -> None:
             if not title:
@@ -329,7 +334,10 @@ class PressScreen(DashboardScreen):
             ext = {"format": "story_idea", "stage": "idea", "owner": self.clp.config.officer.name}
             officer = self.clp.config.officer.name or "officer"
             self.clp.writer.run(
-                self, lambda: add_local_item(self.clp.store, "press", item_id, title, ext, officer=officer)
+                self,
+                lambda: add_local_item(
+                    self.clp.store, "press", item_id, title, ext, officer=officer, officer_id=self.clp.officer_id
+                ),
             )
 
         self.app.push_screen(AskText("New idea", "A working title for the idea:", placeholder="title"), given)

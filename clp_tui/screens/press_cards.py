@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from clp_tui.data.officers import initials_of
 from clp_tui.data.press import Card, gate_breached
 from clp_tui.data.text import one_line
 from clp_tui.widgets.badges import warning
@@ -72,4 +73,7 @@ class ColumnSource:
             third.append(" ⚠GATE", style=warning("bold red"))
         if self.screen.imprint_problem(card):
             third.append(" ⚠IMPRINT", style=warning("bold red"))
+        for seen in self.screen.clp.presence.looking_at(card.key)[:1]:
+            third.append(" ")
+            third.append(initials_of(seen.name), style="bold reverse cyan")
         return [*title, second, third, Text("")]

@@ -69,6 +69,12 @@ class StatusHeader(Widget):
             counts = inbox_tab_counts(h.inbox) if tab == INBOX_TAB else ""
             top.append(f" {tab}{counts} ", style="bold reverse" if tab == h.screen_title else "dim")
         top.append(" ")
+        if h.identified and not h.meeting:
+            # Who you are, then who else is here, before anything long: it survives 80 columns.
+            top.append(one_line(h.officer, 24), style="bold")
+            if h.online:
+                top.append(" +" + ", ".join(one_line(name, 20) for name in h.online), style="bold cyan")
+            top.append("  ·  ")
         top.append(one_line(h.constituency or "clp-tui", 48), style="bold")
         if h.polling_day:
             days = (h.polling_day - h.today).days
@@ -80,7 +86,7 @@ class StatusHeader(Widget):
                 top.append(f"  ·  polling day was {-days} days ago")
         if h.meeting:
             top.append("  ·  MEETING MODE (read-only)", style="bold")
-        elif h.officer:
+        elif h.officer and not h.identified:
             top.append(f"  ·  {one_line(h.officer, 30)}", style="dim")
         feeds = Text(" ")
         if not h.feeds:
