@@ -46,6 +46,8 @@ class FeedConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     apply_decisions: bool = False  # send hide/unhide (etc.) back to the platform
     youtube_hide: Literal["heldForReview", "rejected"] = "heldForReview"
     report_escalations: bool = False  # Mastodon: an escalation files a report
+    # The most items this feed may have (all pages); unset: [network] max_items.
+    max_items: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] | None = None
 
 
 class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -57,6 +59,10 @@ class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # A JSON Feed's next_url pages, or a platform source's API requests, per sync (a Page
     # with 100 posts needs 100 or more: one request per post for its comments).
     max_pages: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
+    # The most items one feed may have (all pages), and how long reading them may take:
+    # past either the feed is refused whole, the cache untouched (data/pages.py).
+    max_items: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] = 200_000
+    parse_deadline: Seconds = 60.0
 
 
 class Moderation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from clp_tui import exits
 from clp_tui.config import FeedConfig
 from clp_tui.data.fetch import Fetcher, Limits
+from clp_tui.data.pages import parse_pages
 from clp_tui.data.parse import FeedError, Problem
 from clp_tui.data.sources import SOURCES
 from clp_tui.data.sources.read import read_feed
-from clp_tui.data.sync import parse_pages
 from clp_tui.data.text import json_line, one_line
 
 

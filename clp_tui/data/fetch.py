@@ -48,6 +48,9 @@ class Limits:
     deadline: float = 60.0
     max_bytes: int = 20 * 1024 * 1024
     max_pages: int = 50
+    # Not the fetch's, but carried with it to the parse (data/pages.py).
+    max_items: int = 200_000
+    parse_deadline: float = 60.0
 
 
 @dataclass(slots=True)

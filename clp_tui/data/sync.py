@@ -21,7 +21,8 @@ from clp_tui.data.feed_writes import SyncCounts, apply_feed, clear_failure, feed
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits
 from clp_tui.data.fetch_retry import backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
-from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
+from clp_tui.data.pages import ParseLimits, parse_pages
+from clp_tui.data.parse import FeedError, Problem
 from clp_tui.data.sources.read import read_feed
 from clp_tui.data.store import Store
 
@@ -67,6 +68,8 @@ def limits_from(config: Config) -> Limits:
         deadline=net.deadline,
         max_bytes=net.max_bytes,
         max_pages=net.max_pages,
+        max_items=net.max_items,
+        parse_deadline=net.parse_deadline,
     )
 
 
@@ -123,7 +126,11 @@ async def sync_one(
             await asyncio.to_thread(clear_failure, store, feed.name)
         return FeedReport(feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started)
     try:
-        counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started, rules)
+        # The item budget (the feed's own, else [network]'s) and the parse deadline.
+        limits = ParseLimits(feed.max_items or fetcher.limits.max_items, fetcher.limits.parse_deadline)
+        counts, problems = await asyncio.to_thread(
+            _take, store, feed, result, time.monotonic() - started, rules, limits
+        )
     except FeedError as exc:
         result.error = str(exc)
         return await _failed(store, feed, state, result, started)
@@ -166,26 +173,6 @@ async def _failed(
     )
 
 
-def parse_pages(pages: list[bytes], kind: str, known: dict[bytes, str] | None = None) -> ParsedPage:
-    """All pages of a feed as one: envelope from the first, items from all."""
-    seen: set[str] = set()
-    merged: ParsedPage | None = None
-    for number, body in enumerate(pages, start=1):
-        try:
-            page = parse_page(body, kind, known, seen)
-        except FeedError as exc:
-            raise FeedError(f"page {number}: {exc}" if len(pages) > 1 else str(exc)) from None
-        if merged is None:
-            merged = page
-        else:
-            merged.records.extend(page.records)
-            merged.unchanged.extend(page.unchanged)
-            merged.invalid_ids.extend(page.invalid_ids)
-            merged.problems.extend(page.problems)
-    assert merged is not None
-    return merged
-
-
 _gc_lock = threading.Lock()
 _gc_pauses = 0
 _gc_was_enabled = False
@@ -213,17 +200,27 @@ def gc_paused() -> Iterator[None]:
 
 
 def _take(
-    store: Store, feed: FeedConfig, result: FetchResult, seconds: float, rules: Moderation | None = None
+    store: Store,
+    feed: FeedConfig,
+    result: FetchResult,
+    seconds: float,
+    rules: Moderation | None = None,
+    limits: ParseLimits | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
     with gc_paused():
-        return _take_now(store, feed, result, seconds, rules)
+        return _take_now(store, feed, result, seconds, rules, limits)
 
 
 def _take_now(
-    store: Store, feed: FeedConfig, result: FetchResult, seconds: float, rules: Moderation | None = None
+    store: Store,
+    feed: FeedConfig,
+    result: FetchResult,
+    seconds: float,
+    rules: Moderation | None = None,
+    limits: ParseLimits | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
     known = known_hashes(store, feed.name)
-    parsed = parse_pages(result.pages, feed.kind, known)
+    parsed = parse_pages(result.pages, feed.kind, known, limits)
     if rules is not None:
         # A comment's own words are flagged here, before the write; repeat posting
         # (which depends on other comments) is settled in the same transaction.
