@@ -17,8 +17,9 @@ from clp_tui.config import FeedConfig
 from clp_tui.data.fetch import Fetcher, Limits
 from clp_tui.data.pages import parse_pages
 from clp_tui.data.parse import FeedError, Problem
+from clp_tui.data.secrets import safe_url
 from clp_tui.data.sources import SOURCES
-from clp_tui.data.sources.read import read_feed
+from clp_tui.data.sources.read import read_feed, secrets_of
 from clp_tui.data.text import json_line, one_line
 
 
@@ -73,7 +74,10 @@ def check_feed(
         print(f"clp-tui: cannot read the feed: {one_line(error)}", file=sys.stderr)
         return exits.USAGE
     try:
-        parsed = parse_pages(pages, kind or "comment")
+        secrets = secrets_of(
+            FeedConfig(name="check", url="file:///", kind="comment", token_env=token_env, key_env=key_env)
+        )
+        parsed = parse_pages(pages, kind or "comment", secrets=secrets)
     except FeedError as exc:
         problems = [Problem(None, "$", str(exc))]
         return _report(source, None, 0, problems, kind, as_json)
@@ -122,7 +126,7 @@ def _report(
         )
     else:
         head = f"{one_line(title)!s}" if title is not None else "(not a feed)"
-        print(f"{one_line(source)}: {head}")
+        print(f"{one_line(safe_url(source))}: {head}")
         print(f"  {taken} item(s) taken over {pages} page(s); {errors} error(s), {warnings} warning(s)")
         if guessed:
             print("  items without _clp.type were read as comments; pass --kind to say otherwise")

@@ -33,9 +33,10 @@ import httpx  # noqa: E402
 import msgspec  # noqa: E402
 
 from clp_tui.data.fetch_body import CHUNK, BodyDecoder, read_capped  # noqa: E402
-from clp_tui.data.fetch_errors import FetchError, reason, scrub  # noqa: E402
+from clp_tui.data.fetch_errors import FetchError, reason  # noqa: E402
 from clp_tui.data.fetch_retry import parse_retry_after  # noqa: E402
 from clp_tui.data.fetch_urls import join_url, origin, redact  # noqa: E402
+from clp_tui.data.secrets import scrub  # noqa: E402
 
 MAX_REDIRECTS = 5
 USER_AGENT = "clp-tui/0.1 (+https://clp-tui.invalid/feeds)"
@@ -134,7 +135,7 @@ class Fetcher:
             # A hostile server may echo the token back (in a status line, a Location, a
             # next_url); the message is stored and printed, so the token must not be in it.
             return FetchResult(
-                "error", http_status=exc.http_status, error=scrub(str(exc), token), retry_after=exc.retry_after
+                "error", http_status=exc.http_status, error=scrub(str(exc), [token]), retry_after=exc.retry_after
             )
 
     async def _fetch_pages(

@@ -1,7 +1,7 @@
 """The URL policy of a fetch: origins, URLs fit for a message, and joining.
 
 The token only ever goes to the feed's own `origin`; every URL shown to people is
-`redact`ed (no user:password@, kept short); `join_url` resolves a Location or
+`redact`ed (secrets.safe_url: no user:password@, no secret query value; kept short); `join_url` resolves a Location or
 next_url and turns a malformed one into that feed's `FetchError`.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from clp_tui.data.fetch_errors import FetchError
+from clp_tui.data.secrets import safe_url
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
@@ -20,12 +21,8 @@ def origin(url: str) -> tuple[str, str, int | None]:
 
 
 def redact(url: str) -> str:
-    """A URL fit for a message: user:password@ removed, query kept short."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    shown = parts._replace(netloc=netloc).geturl()
+    """A URL fit for a message: user:password@ and secret query values removed, kept short."""
+    shown = safe_url(url)
     return shown if len(shown) <= 120 else shown[:117] + "…"
 
 

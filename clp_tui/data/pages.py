@@ -7,10 +7,12 @@ gigabytes, and leaves the cache as it was.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clp_tui.data.envelope import OverBudget
 from clp_tui.data.parse import FeedError, ParsedPage, parse_page
+from clp_tui.data.secrets import scrub
 
 # Defaults, also the config's: well above the 50,000 comments the bench syncs.
 MAX_ITEMS = 200_000
@@ -24,10 +26,29 @@ class ParseLimits:
 
 
 def parse_pages(
-    pages: list[bytes], kind: str, known: dict[bytes, str] | None = None, limits: ParseLimits | None = None
+    pages: list[bytes],
+    kind: str,
+    known: dict[bytes, str] | None = None,
+    limits: ParseLimits | None = None,
+    secrets: Iterable[str | None] = (),
 ) -> ParsedPage:
-    """All pages of a feed as one: envelope from the first, items from all."""
-    limits = limits or ParseLimits()
+    """All pages of a feed as one: envelope from the first, items from all. What it
+    says about them (a refusal, an item's problem) quotes the feed, which may have
+    echoed the feed's `secrets`: they are scrubbed out before anyone stores or shows it."""
+    secrets = tuple(secrets)
+    try:
+        parsed = _parse_pages(pages, kind, known, limits or ParseLimits())
+    except FeedError as exc:
+        raise FeedError(scrub(str(exc), secrets)) from None
+    for problem in parsed.problems:
+        problem.reason = scrub(problem.reason, secrets)
+        problem.path = scrub(problem.path, secrets)
+        if problem.item_id is not None:
+            problem.item_id = scrub(problem.item_id, secrets)
+    return parsed
+
+
+def _parse_pages(pages: list[bytes], kind: str, known: dict[bytes, str] | None, limits: ParseLimits) -> ParsedPage:
     deadline = time.monotonic() + limits.deadline
     seen: set[str] = set()
     merged: ParsedPage | None = None

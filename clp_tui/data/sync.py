@@ -23,7 +23,8 @@ from clp_tui.data.fetch_retry import backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
 from clp_tui.data.pages import ParseLimits, parse_pages
 from clp_tui.data.parse import FeedError, Problem
-from clp_tui.data.sources.read import read_feed
+from clp_tui.data.secrets import safe_url
+from clp_tui.data.sources.read import read_feed, secrets_of
 from clp_tui.data.store import Store
 
 
@@ -111,7 +112,7 @@ async def sync_one(
             error=f"the server asked us to wait; next try in {not_before - time.time():.0f} s (use --force to try now)",
             next_allowed_at=not_before,
         )
-    same_source = state.get("url") == feed.url and state.get("kind") == feed.kind
+    same_source = state.get("url") in (feed.url, safe_url(feed.url)) and state.get("kind") == feed.kind
     result = await read_feed(
         fetcher,
         feed,
@@ -156,7 +157,7 @@ async def _failed(
         record_failure,
         store,
         feed.name,
-        feed.url,
+        safe_url(feed.url),
         feed.kind,
         error=result.error or "failed",
         http_status=result.http_status,
@@ -220,7 +221,7 @@ def _take_now(
     limits: ParseLimits | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
     known = known_hashes(store, feed.name)
-    parsed = parse_pages(result.pages, feed.kind, known, limits)
+    parsed = parse_pages(result.pages, feed.kind, known, limits, secrets_of(feed))
     if rules is not None:
         # A comment's own words are flagged here, before the write; repeat posting
         # (which depends on other comments) is settled in the same transaction.
@@ -232,7 +233,7 @@ def _take_now(
     counts = apply_feed(
         store,
         feed.name,
-        feed.url,
+        safe_url(feed.url),
         feed.kind,
         records=parsed.records,
         unchanged_ids=parsed.unchanged,
