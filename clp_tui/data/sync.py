@@ -239,7 +239,7 @@ def _take_now(
         unchanged_ids=parsed.unchanged,
         present_ids=[*parsed.unchanged, *(r.id for r in parsed.records if not r.deleted), *parsed.invalid_ids],
         known_ids=set(known.values()),
-        snapshot=ext.snapshot,
+        snapshot=ext.snapshot and result.complete,  # a read cut short deletes nothing
         meta={
             "title": parsed.title,
             "constituency": ext.constituency,

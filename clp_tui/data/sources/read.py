@@ -32,7 +32,9 @@ async def read_feed(
     data trouble: that is a FetchResult with status "error" and one clear line."""
     token = token_for(feed)
     if feed.source == "jsonfeed":
-        return await fetcher.fetch(feed.url, token=token, etag=etag, last_modified=last_modified)
+        return await fetcher.fetch(
+            feed.url, token=token, etag=etag, last_modified=last_modified, redirect_hosts=tuple(feed.redirect_hosts)
+        )
     result = await _read_source(fetcher, feed, token, etag, last_modified)
     # A platform's note may quote what it was sent (the key is in the query).
     result.notes = [scrub(note, secrets_of(feed)) for note in result.notes]
