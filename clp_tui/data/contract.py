@@ -137,7 +137,7 @@ class Author(msgspec.Struct, omit_defaults=True):
 class Item(msgspec.Struct, kw_only=True):
     """A JSON Feed item. `_clp` is kept raw and decoded by kind afterwards."""
 
-    id: str | int | float | None = None
+    id: str | int | float | bool | None = None  # numbers and booleans are coerced to text
     url: str | None = None
     external_url: str | None = None
     title: str | None = None

@@ -6,6 +6,7 @@ item budget? Anything that fails here refuses the whole page with a `FeedError`
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Any
 
 import msgspec
@@ -14,6 +15,22 @@ from clp_tui.data.contract import Feed
 
 _FEED_DECODER = msgspec.json.Decoder(Feed)
 _BOM = b"\xef\xbb\xbf"
+# What a body that is not UTF-8 JSON tends to start with, and what to call it.
+_NOT_UTF8 = (
+    (b"\x1f\x8b", "the feed is a gzip file, not JSON: serve it with Content-Encoding: gzip, or unpack it"),
+    (b"\xff\xfe\x00\x00", "not UTF-8: the feed is UTF-32 (little-endian, with a byte-order mark); save it as UTF-8"),
+    (b"\x00\x00\xfe\xff", "not UTF-8: the feed is UTF-32 (big-endian, with a byte-order mark); save it as UTF-8"),
+    (b"\xff\xfe", "not UTF-8: the feed is UTF-16 (little-endian, with a byte-order mark); save it as UTF-8"),
+    (b"\xfe\xff", "not UTF-8: the feed is UTF-16 (big-endian, with a byte-order mark); save it as UTF-8"),
+)
+# A \uD800-\uDFFF escape not in a high+low pair (after an even run of backslashes, so
+# `\\ud800` -- a backslash, then text -- is left alone). msgspec refuses the whole
+# document for one; JSON Feed text may not hold one either, so each becomes U+FFFD.
+_BLANK = re.compile(rb"[ \t\r\n]*")
+_LONE_SURROGATE = re.compile(
+    rb"(?<!\\)((?:\\\\)*)(?:\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<![dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
 
 
 class FeedError(Exception):
@@ -45,11 +62,40 @@ class OverBudget(FeedError):
         self.count = count
 
 
+def repair_surrogates(body: bytes) -> tuple[bytes, int]:
+    """`body` with each lone surrogate escape (`\\ud800`) made `\\ufffd`, and how many."""
+    if b"\\ud" not in body and b"\\uD" not in body:
+        return body, 0  # nearly every feed
+    repaired, count = _LONE_SURROGATE.subn(rb"\1\\ufffd", body)
+    return repaired, count
+
+
+def _what_it_is(body: bytes) -> str | None:
+    """What a body that cannot be a UTF-8 JSON Feed is, when its first bytes say."""
+    if _BLANK.fullmatch(body):
+        return "the feed is empty (0 bytes)" if not body else f"the feed is empty ({len(body):,} bytes, all blank)"
+    for head, message in _NOT_UTF8:
+        if body.startswith(head):
+            return message
+    # No byte-order mark: JSON starts with an ASCII character, so the zero bytes around it say.
+    nul = [byte == 0 for byte in body[:4]]
+    guess = {
+        (False, True, True, True): "UTF-32 (little-endian)",
+        (True, True, True, False): "UTF-32 (big-endian)",
+    }.get(tuple(nul)) or {(False, True): "UTF-16 (little-endian)", (True, False): "UTF-16 (big-endian)"}.get(
+        tuple(nul[:2])
+    )
+    return f"not UTF-8: the feed looks like {guess}; save it as UTF-8" if guess else None
+
+
 def decode_envelope(body: bytes, max_items: int | None = None) -> Feed:
     """The envelope of a feed page, items left raw. Raises FeedError. With `max_items`,
-    a page with more items than that is refused before any item is looked at."""
+    a page with more items than that is refused before any item is looked at. (Lone
+    surrogate escapes are the caller's to repair first: `repair_surrogates`.)"""
     if body.startswith(_BOM):
         body = body[len(_BOM) :]
+    if (what := _what_it_is(body)) is not None:
+        raise FeedError(what)
     _check_utf8(body)
     try:
         feed = _FEED_DECODER.decode(body)

@@ -35,6 +35,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 import msgspec  # noqa: E402
 
+from clp_tui.data.envelope import repair_surrogates  # noqa: E402
 from clp_tui.data.fetch_body import CHUNK, BodyDecoder, read_capped  # noqa: E402
 from clp_tui.data.fetch_errors import FetchError, reason  # noqa: E402
 from clp_tui.data.fetch_retry import parse_retry_after  # noqa: E402
@@ -217,7 +218,7 @@ class Fetcher:
     @staticmethod
     def _next_url(body: bytes, base: str, scheme: str, reach: Reach) -> str | None:
         try:
-            page = _NEXT.decode(body.removeprefix(b"\xef\xbb\xbf"))
+            page = _NEXT.decode(repair_surrogates(body.removeprefix(b"\xef\xbb\xbf"))[0])
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
             return None  # the parser will say what is wrong with this page
         if not page.next_url or not page.version.startswith("https://jsonfeed.org/version/1"):

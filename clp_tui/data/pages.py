@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clp_tui.data.envelope import OverBudget
-from clp_tui.data.parse import FeedError, ParsedPage, parse_page
+from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
 from clp_tui.data.secrets import scrub
 
 # Defaults, also the config's: well above the 50,000 comments the bench syncs.
@@ -62,7 +62,15 @@ def _parse_pages(pages: list[bytes], kind: str, known: dict[bytes, str] | None, 
             raise FeedError(f"by page {number}: {OverBudget(items + exc.count, limits.max_items)}") from None
         except FeedError as exc:
             message = str(exc).replace("[network] parse_deadline", f"[network] parse_deadline = {limits.deadline:g} s")
-            raise FeedError(f"page {number}: {message}" if len(pages) > 1 else message) from None
+            if merged is None or "deadline" in message:
+                raise FeedError(f"page {number}: {message}" if len(pages) > 1 else message) from None
+            # Paging is optional in JSON Feed: the pages before a broken one are kept, and
+            # as the read was incomplete, nothing the feed did not show counts as deleted.
+            merged.problems.append(
+                Problem(None, "$", f"page {number} refused ({message}); the pages before it were taken", "warning")
+            )
+            merged.ext.snapshot = False
+            break
         items += page.count
         if merged is None:
             merged = page

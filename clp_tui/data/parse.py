@@ -30,7 +30,7 @@ from clp_tui.data.contract import (
     Item,
     TypeOnly,
 )
-from clp_tui.data.envelope import FeedError, decode_envelope
+from clp_tui.data.envelope import FeedError, decode_envelope, repair_surrogates
 from clp_tui.data.item_ids import id_of, salvage_id
 from clp_tui.data.text import html_to_text
 from clp_tui.data.timestamps import canonical, parse_timestamp
@@ -137,6 +137,7 @@ def parse_page(
     `seen` carries ids across pages so duplicates on later pages are caught.
     `max_items`: more items than this refuse the page before any is read;
     `deadline` (a `time.monotonic()` moment): still reading then refuses it."""
+    body, surrogates = repair_surrogates(body)
     feed = decode_envelope(body, max_items)
     page = ParsedPage(
         title=feed.title,
@@ -145,6 +146,9 @@ def parse_page(
         ext=feed.clp or FeedExt(),
         count=len(feed.items),
     )
+    if surrogates:
+        note = f"{surrogates:,} lone surrogate escape(s) (such as \\ud800) read as U+FFFD (�)"
+        page.problems.append(Problem(None, "$", note, "warning"))
     known = known or {}
     seen = set() if seen is None else seen
     base = _HASH_BASE.get(kind) or hashlib.blake2b(kind.encode(), digest_size=16)

@@ -41,7 +41,7 @@ def items(sql, db: Path) -> list[str]:
     ("body", "reason"),
     [
         pytest.param(b"this is not json at all", "not JSON", id="prose"),
-        pytest.param(b"", "not JSON", id="empty"),
+        pytest.param(b"", "the feed is empty (0 bytes)", id="empty"),
         pytest.param(
             b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>",
             "looks like HTML",
@@ -134,6 +134,7 @@ def test_ids_of_every_shape(server: FeedServer, db: Path, sync_now, sql) -> None
             "100000000000000000000",
             "-7",
             "0",
+            "true",  # JSON Feed 1.1: an id that is not a string is coerced to one
             "https://example.org/only-a-url",
             "dup",
             "\x1b[2J[bold]id[/]\u202e",
@@ -142,7 +143,7 @@ def test_ids_of_every_shape(server: FeedServer, db: Path, sync_now, sql) -> None
     assert sql(db, "SELECT title FROM items WHERE id = 'dup'") == [("first",)]
     problems = sql(db, "SELECT item_id, path, reason, severity FROM problems")
     errors = [p for p in problems if p[3] == "error"]
-    assert len(errors) == 8  # true, null, [1], {x}, "", 10 KB, the duplicate, no id
+    assert len(errors) == 7  # null, [1], {x}, "", 10 KB, the duplicate, no id
     assert max(len(p[0] or "") for p in problems) <= 80, "a 10 KB id was copied into the problem log"
     assert any("10000 characters" in p[2] for p in errors)
     assert any("duplicate id" in p[2] for p in errors)
