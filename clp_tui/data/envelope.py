@@ -115,7 +115,7 @@ def decode_envelope(body: bytes, max_items: int | None = None) -> Feed:
         head = body.lstrip()[:1]
         hint = " (it looks like HTML)" if head == b"<" else ""
         raise FeedError(f"not JSON{hint}: {exc}") from None
-    if not feed.version.startswith("https://jsonfeed.org/version/1"):
+    if not feed.version.strip().startswith("https://jsonfeed.org/version/1"):  # spaces around: still it
         raise FeedError(f"not a JSON Feed: version is {feed.version[:60]!r}, expected https://jsonfeed.org/version/1.1")
     if max_items is not None and len(feed.items) > max_items:
         raise OverBudget(len(feed.items), max_items)

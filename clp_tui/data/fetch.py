@@ -221,7 +221,7 @@ class Fetcher:
             page = _NEXT.decode(repair_surrogates(body.removeprefix(b"\xef\xbb\xbf"))[0])
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
             return None  # the parser will say what is wrong with this page
-        if not page.next_url or not page.version.startswith("https://jsonfeed.org/version/1"):
+        if not page.next_url or not page.version.strip().startswith("https://jsonfeed.org/version/1"):
             return None  # no more pages, or a page the parser will refuse: fetch no more
         absolute = join_url(base, page.next_url, "next_url")
         if urlsplit(absolute).scheme.lower() != scheme:

@@ -142,10 +142,12 @@ def parse_page(
     page = ParsedPage(
         title=feed.title,
         version=feed.version,
-        next_url=feed.next_url,
+        next_url=feed.next_url if isinstance(feed.next_url, str) else None,
         ext=feed.clp or FeedExt(),
         count=len(feed.items),
     )
+    if feed.next_url is not None and not isinstance(feed.next_url, str):
+        page.problems.append(Problem(None, "$.next_url", "next_url is not text; not followed", "warning"))
     if surrogates:
         note = f"{surrogates:,} lone surrogate escape(s) (such as \\ud800) read as U+FFFD (�)"
         page.problems.append(Problem(None, "$", note, "warning"))
