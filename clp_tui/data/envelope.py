@@ -23,9 +23,10 @@ _NOT_UTF8 = (
     (b"\xff\xfe", "not UTF-8: the feed is UTF-16 (little-endian, with a byte-order mark); save it as UTF-8"),
     (b"\xfe\xff", "not UTF-8: the feed is UTF-16 (big-endian, with a byte-order mark); save it as UTF-8"),
 )
-# A \uD800-\uDFFF escape not in a high+low pair (after an even run of backslashes, so
-# `\\ud800` -- a backslash, then text -- is left alone). msgspec refuses the whole
-# document for one; JSON Feed text may not hold one either, so each becomes U+FFFD.
+# A \uD800-\uDFFF escape. One that is not half of a pair refuses the whole document
+# in msgspec; JSON Feed text may not hold one either, so each becomes U+FFFD.
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LOW = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _BLANK = re.compile(rb"[ \t\r\n]*")
 _LONE_SURROGATE = re.compile(
     rb"(?<!\\)((?:\\\\)*)(?:\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
@@ -51,6 +52,10 @@ def _check_utf8(body: bytes, step: int = 1 << 20) -> None:
         raise FeedError(f"not valid UTF-8 (byte {start + exc.start})") from None
 
 
+class BadEscape(FeedError):
+    """Refused for an escape msgspec cannot read: perhaps a lone surrogate (repairable)."""
+
+
 class OverBudget(FeedError):
     """More items than a feed may have; `count` is how many this page holds."""
 
@@ -63,11 +68,26 @@ class OverBudget(FeedError):
 
 
 def repair_surrogates(body: bytes) -> tuple[bytes, int]:
-    """`body` with each lone surrogate escape (`\\ud800`) made `\\ufffd`, and how many."""
-    if b"\\ud" not in body and b"\\uD" not in body:
-        return body, 0  # nearly every feed
-    repaired, count = _LONE_SURROGATE.subn(rb"\1\\ufffd", body)
-    return repaired, count
+    """`body` with each lone surrogate escape (`\\ud800`) made `\\ufffd`, and how many.
+    Called only when msgspec has refused a page for a bad escape (`BadEscape`)."""
+    parts: list[bytes] = []
+    copied = paired_until = count = 0
+    for match in _SURROGATE.finditer(body):
+        start = match.start()
+        if start < paired_until:
+            continue  # the low half of a pair just kept
+        run = start
+        while run and body[run - 1] == 0x5C:  # a backslash
+            run -= 1
+        if (start - run) % 2:
+            continue  # `\\ud800`: an escaped backslash, then text
+        if body[start + 3] in b"89abAB" and _LOW.match(body, start + 6):
+            paired_until = start + 12
+            continue
+        parts += (body[copied:start], b"\\ufffd")
+        copied = start + 6
+        count += 1
+    return b"".join([*parts, body[copied:]]) if count else body, count
 
 
 def _what_it_is(body: bytes) -> str | None:
@@ -90,8 +110,8 @@ def _what_it_is(body: bytes) -> str | None:
 
 def decode_envelope(body: bytes, max_items: int | None = None) -> Feed:
     """The envelope of a feed page, items left raw. Raises FeedError. With `max_items`,
-    a page with more items than that is refused before any item is looked at. (Lone
-    surrogate escapes are the caller's to repair first: `repair_surrogates`.)"""
+    a page with more items than that is refused before any item is looked at. (A page
+    refused for a lone surrogate escape is the caller's to repair: `repair_surrogates`.)"""
     if body.startswith(_BOM):
         body = body[len(_BOM) :]
     if (what := _what_it_is(body)) is not None:
@@ -112,6 +132,8 @@ def decode_envelope(body: bytes, max_items: int | None = None) -> Feed:
             pass
         raise FeedError(f"not a JSON Feed: {exc}") from None
     except msgspec.DecodeError as exc:
+        if "escape" in str(exc) and _SURROGATE.search(body):
+            raise BadEscape(f"not JSON: {exc}") from None
         head = body.lstrip()[:1]
         hint = " (it looks like HTML)" if head == b"<" else ""
         raise FeedError(f"not JSON{hint}: {exc}") from None

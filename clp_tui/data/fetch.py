@@ -217,10 +217,16 @@ class Fetcher:
 
     @staticmethod
     def _next_url(body: bytes, base: str, scheme: str, reach: Reach) -> str | None:
+        body = body.removeprefix(b"\xef\xbb\xbf")
         try:
-            page = _NEXT.decode(repair_surrogates(body.removeprefix(b"\xef\xbb\xbf"))[0])
-        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
-            return None  # the parser will say what is wrong with this page
+            page = _NEXT.decode(body)
+        except msgspec.DecodeError:
+            try:  # perhaps a lone surrogate escape, which the parser reads as U+FFFD
+                page = _NEXT.decode(repair_surrogates(body)[0])
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
+                return None  # the parser will say what is wrong with this page
+        except (msgspec.ValidationError, RecursionError, UnicodeDecodeError):
+            return None
         if not page.next_url or not page.version.strip().startswith("https://jsonfeed.org/version/1"):
             return None  # no more pages, or a page the parser will refuse: fetch no more
         absolute = join_url(base, page.next_url, "next_url")

@@ -30,7 +30,7 @@ from clp_tui.data.contract import (
     Item,
     TypeOnly,
 )
-from clp_tui.data.envelope import FeedError, decode_envelope, repair_surrogates
+from clp_tui.data.envelope import BadEscape, FeedError, decode_envelope, repair_surrogates
 from clp_tui.data.item_ids import id_of, salvage_id
 from clp_tui.data.text import html_to_text
 from clp_tui.data.timestamps import canonical, parse_timestamp
@@ -137,8 +137,14 @@ def parse_page(
     `seen` carries ids across pages so duplicates on later pages are caught.
     `max_items`: more items than this refuse the page before any is read;
     `deadline` (a `time.monotonic()` moment): still reading then refuses it."""
-    body, surrogates = repair_surrogates(body)
-    feed = decode_envelope(body, max_items)
+    surrogates = 0
+    try:
+        feed = decode_envelope(body, max_items)
+    except BadEscape:
+        body, surrogates = repair_surrogates(body)
+        if not surrogates:
+            raise
+        feed = decode_envelope(body, max_items)
     page = ParsedPage(
         title=feed.title,
         version=feed.version,

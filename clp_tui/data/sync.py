@@ -140,7 +140,7 @@ async def sync_one(
         "ok",
         counts=counts,
         http_status=result.http_status,
-        problems=[Problem(None, "$", note, "warning") for note in result.notes] + problems,
+        problems=problems,
         seconds=time.monotonic() - started,
     )
 
@@ -222,6 +222,9 @@ def _take_now(
 ) -> tuple[SyncCounts, list[Problem]]:
     known = known_hashes(store, feed.name)
     parsed = parse_pages(result.pages, feed.kind, known, limits, secrets_of(feed))
+    # The read's own warnings (a page not reached, sheet rows left out) are kept with the
+    # items' problems, so the dashboard shows them as `sync` does.
+    parsed.problems[:0] = [Problem(None, "$", note, "warning") for note in result.notes]
     if rules is not None:
         # A comment's own words are flagged here, before the write; repeat posting
         # (which depends on other comments) is settled in the same transaction.
