@@ -93,6 +93,11 @@ class _NextOnly(msgspec.Struct):
 _NEXT = msgspec.json.Decoder(_NextOnly)
 
 
+def _local(url: str) -> Path:
+    """The file a file: URL names, `..` and symbolic links resolved."""
+    return Path(url2pathname(urlsplit(url).path)).resolve()
+
+
 def _stopped(result: FetchResult, why: str) -> FetchResult:
     """The read ends early but keeps the pages it has: JSON Feed paging is optional."""
     result.notes.append(f"{why}; the pages before it were taken, and items the feed did not show are kept as they were")
@@ -210,13 +215,13 @@ class Fetcher:
             budget -= len(body)
             result.pages.append(body)
             try:
-                page_url = self._next_url(body, page_url, scheme, reach)
+                page_url = self._next_url(body, page_url, scheme, reach, url)
             except FetchError as exc:
                 return _stopped(result, str(exc))
         return result
 
     @staticmethod
-    def _next_url(body: bytes, base: str, scheme: str, reach: Reach) -> str | None:
+    def _next_url(body: bytes, base: str, scheme: str, reach: Reach, feed_url: str) -> str | None:
         body = body.removeprefix(b"\xef\xbb\xbf")
         try:
             page = _NEXT.decode(body)
@@ -234,6 +239,8 @@ class Fetcher:
             raise FetchError(f"next_url {redact(absolute)} changes the scheme from {scheme}; not followed")
         if scheme != "file" and (why := reach.refusal(absolute)):
             raise FetchError(f"next_url {redact(absolute)} refused: {why}")
+        if scheme == "file" and not _local(absolute).is_relative_to(_local(feed_url).parent):
+            raise FetchError(f"next_url {redact(absolute)} refused: a file feed's pages must be in its own folder")
         return absolute
 
     async def _get(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from pathlib import Path
 
 import httpx
 import pytest
@@ -91,6 +92,18 @@ def test_an_upgrade_to_https_on_the_same_host_is_followed() -> None:
     assert reach.refusal("https://a.b.example.net/c.json") is None
     assert reach.refusal("http://127.0.0.1:8081/c.json") is None
     assert reach.refusal("http://127.0.0.1:8082/c.json") is not None
+
+
+def test_a_file_feeds_pages_stay_in_its_folder(tmp_path: Path, sync_now, sql, db: Path) -> None:
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    (tmp_path / "secret.json").write_bytes(feed_bytes([comment("outside")]))
+    (folder / "p2.json").write_bytes(feed_bytes([comment("p2")], next_url="../secret.json"))
+    (folder / "p1.json").write_bytes(feed_bytes([comment("p1")], next_url="p2.json"))
+    (report,) = sync_now(db, [{"name": "f", "url": (folder / "p1.json").as_uri(), "kind": "comment"}])
+    assert report.status == "ok" and sorted(sql(db, "SELECT id FROM items")) == [("p1",), ("p2",)]
+    (warning,) = [p.reason for p in report.problems]
+    assert "secret.json refused: a file feed's pages must be in its own folder" in warning
 
 
 @pytest.mark.parametrize("bad", ["http://cdn.example.org", "cdn.example.org/path", "*", "a b", "host:port"])
