@@ -88,3 +88,13 @@ def test_parsing_past_its_deadline_refuses_the_feed(server: FeedServer, sync_now
     assert "reading the items took longer than its deadline" in report.error
     assert "[network] parse_deadline = 1e-06 s" in report.error
     assert _cache(sql, db) == before
+
+
+def test_items_the_quick_count_cannot_read_are_counted_all_the_same(server: FeedServer, sync_now, sql, db) -> None:
+    """Tiny items are counted cheaply before they are read; items of another shape
+    (lists here) fall to the full reading, which counts them before reading any."""
+    head = f'{{"version": "{JSONFEED}", "title": "lists", "items": ['.encode()
+    server.route("/f", body=head + b",".join([b"[]"] * 5000) + b"]}")
+    (report,) = sync_now(db, [{"name": "inbox", "url": server.url("/f"), "kind": "comment", "max_items": 1000}])
+    assert report.status == "error" and report.error.startswith("5,000 items, over the budget of 1,000 items")
+    assert sql(db, "SELECT count(*) FROM problems") == [(0,)]
