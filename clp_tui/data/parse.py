@@ -162,7 +162,7 @@ def parse_page(
     base = _HASH_BASE.get(kind) or hashlib.blake2b(kind.encode(), digest_size=16)
     typed = _TYPED_DECODERS.get(kind)
     for index, raw in enumerate(feed.items):
-        if deadline is not None and not index & 1023 and time.monotonic() > deadline:
+        if not index & 1023 and deadline is not None and time.monotonic() > deadline:
             raise FeedError(
                 f"reading the items took longer than its deadline (stopped at item {index:,}; "
                 "[network] parse_deadline); nothing taken"
