@@ -23,6 +23,8 @@ APP_NAME = "clp-tui"
 LOCAL_FEED = "local"
 
 Seconds = Annotated[float, msgspec.Meta(gt=0, le=3600)]
+# A host a feed may be redirected or paged to: "cdn.example.org", "*.example.org", "host:8081".
+RedirectHost = Annotated[str, msgspec.Meta(pattern=r"^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$")]
 
 
 class ConfigError(Exception):
@@ -46,6 +48,11 @@ class FeedConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     apply_decisions: bool = False  # send hide/unhide (etc.) back to the platform
     youtube_hide: Literal["heldForReview", "rejected"] = "heldForReview"
     report_escalations: bool = False  # Mastodon: an escalation files a report
+    # Hosts besides the feed's own its redirects and next_url pages may lead to
+    # ("cdn.example.org", "*.example.org", "127.0.0.1:8081"); see docs/feeds.md.
+    redirect_hosts: list[RedirectHost] = []
+    # The most items this feed may have (all pages); unset: [network] max_items.
+    max_items: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] | None = None
 
 
 class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -57,6 +64,10 @@ class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # A JSON Feed's next_url pages, or a platform source's API requests, per sync (a Page
     # with 100 posts needs 100 or more: one request per post for its comments).
     max_pages: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
+    # The most items one feed may have (all pages), and how long reading them may take:
+    # past either the feed is refused whole, the cache untouched (data/pages.py).
+    max_items: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] = 200_000
+    parse_deadline: Seconds = 60.0
 
 
 class Moderation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

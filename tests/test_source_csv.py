@@ -76,11 +76,14 @@ def test_a_row_deleted_from_the_sheet_leaves_the_plan(server: FeedServer, cli) -
 def test_googles_published_csv_redirect_is_followed_and_the_token_stays_home(
     server: FeedServer, other_server: FeedServer, cli
 ) -> None:
-    """docs.google.com answers a published sheet with a redirect to googleusercontent.com;
-    here two loopback origins stand in for the pair."""
+    """docs.google.com answers a published sheet with a redirect to googleusercontent.com
+    (allowed by default: tests/hostile/test_reach.py); here two loopback origins stand in
+    for the pair, the second listed in the feed's redirect_hosts."""
     target = sheet(other_server, PLAN)
     server.route("/spreadsheets/d/e/KEY/pub", status=307, headers={"Location": target})
-    cli.write_config([plan_feed(server.url("/spreadsheets/d/e/KEY/pub"), token_env="SHEET_TOKEN")])
+    url = server.url("/spreadsheets/d/e/KEY/pub")
+    hosts = [f"127.0.0.1:{other_server.port}"]
+    cli.write_config([plan_feed(url, token_env="SHEET_TOKEN", redirect_hosts=hosts)])
     result = cli("sync", env={"SHEET_TOKEN": "sheet-secret-123"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert set(milestones(cli)) == {"doors-1", "leaflets-1", "postal"}

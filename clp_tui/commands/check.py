@@ -1,6 +1,7 @@
 """`clp-tui check-feed`: tell a publisher everything wrong with a feed.
 
-Exit codes: 0 clean (warnings allowed), 1 problems found, 2 the feed could not be read.
+Exit codes: 0 clean (warnings allowed), 1 problems found (a next_url that could not
+be followed among them), 2 the feed could not be read at all.
 """
 
 from __future__ import annotations
@@ -15,26 +16,28 @@ from urllib.parse import urlsplit
 from clp_tui import exits
 from clp_tui.config import FeedConfig
 from clp_tui.data.fetch import Fetcher, Limits
+from clp_tui.data.pages import parse_pages
 from clp_tui.data.parse import FeedError, Problem
+from clp_tui.data.secrets import safe_url
 from clp_tui.data.sources import SOURCES
-from clp_tui.data.sources.read import read_feed
-from clp_tui.data.sync import parse_pages
+from clp_tui.data.sources.read import read_feed, secrets_of
 from clp_tui.data.text import json_line, one_line
 
 
 def _read(
     source: str, kind: str | None, via: str, token_env: str | None, key_env: str | None
-) -> tuple[list[bytes] | None, str | None]:
+) -> tuple[list[bytes] | None, str | None, list[str]]:
+    """(pages, None, notes) for a feed that was read, (None, why, []) for one that was not."""
     try:
         scheme = urlsplit(source).scheme.lower()
     except ValueError as exc:  # e.g. a broken IPv6 host
-        return None, f"{source}: not a valid URL ({exc})"
+        return None, f"{source}: not a valid URL ({exc})", []
     if scheme not in ("http", "https", "file"):
         path = Path(source)
         if path.exists() and not path.is_file():
-            return None, f"{source} is not a regular file (a pipe, a device or a folder); a feed must be a file"
+            return None, f"{source} is not a regular file (a pipe, a device or a folder); a feed must be a file", []
         if not path.is_file():
-            return None, f"{source}: no such file, and not an http(s):// or file:// URL"
+            return None, f"{source}: no such file, and not an http(s):// or file:// URL", []
         source = path.resolve().as_uri()
     info = SOURCES[via]
     feed = FeedConfig(
@@ -46,10 +49,10 @@ def _read(
         key_env=key_env,
     )
 
-    async def fetch() -> tuple[list[bytes] | None, str | None]:
+    async def fetch() -> tuple[list[bytes] | None, str | None, list[str]]:
         async with Fetcher(Limits()) as fetcher:
             result = await read_feed(fetcher, feed)
-        return (result.pages, None) if result.status == "ok" else (None, result.error)
+        return (result.pages, None, result.notes) if result.status == "ok" else (None, result.error, [])
 
     return asyncio.run(fetch())
 
@@ -68,15 +71,21 @@ def check_feed(
     if kind is not None and kind not in SOURCES[via].kinds:
         print(f"clp-tui: a {SOURCES[via].label} source gives {' or '.join(SOURCES[via].kinds)} items", file=sys.stderr)
         return exits.USAGE
-    pages, error = _read(source, kind, via, token_env, key_env)
+    pages, error, notes = _read(source, kind, via, token_env, key_env)
     if pages is None:
         print(f"clp-tui: cannot read the feed: {one_line(error)}", file=sys.stderr)
         return exits.USAGE
     try:
-        parsed = parse_pages(pages, kind or "comment")
+        secrets = secrets_of(
+            FeedConfig(name="check", url="file:///", kind="comment", token_env=token_env, key_env=key_env)
+        )
+        parsed = parse_pages(pages, kind or "comment", secrets=secrets)
     except FeedError as exc:
         problems = [Problem(None, "$", str(exc))]
         return _report(source, None, 0, problems, kind, as_json)
+    # A read cut short (a next_url refused, a broken later page): sync keeps what it
+    # read with a warning; for the publisher it is an error to fix (exit 1, not 2).
+    parsed.problems[:0] = [Problem(None, "$", note, "error" if via == "jsonfeed" else "warning") for note in notes]
     taken = sum(1 for r in parsed.records if not r.deleted)
     # `ext` keeps `type` only when the item declared it (the struct omits defaults).
     guessed = kind is None and any(b'"type"' not in r.ext for r in parsed.records if not r.deleted)
@@ -122,7 +131,7 @@ def _report(
         )
     else:
         head = f"{one_line(title)!s}" if title is not None else "(not a feed)"
-        print(f"{one_line(source)}: {head}")
+        print(f"{one_line(safe_url(source))}: {head}")
         print(f"  {taken} item(s) taken over {pages} page(s); {errors} error(s), {warnings} warning(s)")
         if guessed:
             print("  items without _clp.type were read as comments; pass --kind to say otherwise")

@@ -138,7 +138,7 @@ class Author(msgspec.Struct, omit_defaults=True):
 class Item(msgspec.Struct, kw_only=True):
     """A JSON Feed item. `_clp` is kept raw and decoded by kind afterwards."""
 
-    id: str | int | float | None = None
+    id: str | int | float | bool | None = None  # numbers and booleans are coerced to text
     url: str | None = None
     external_url: str | None = None
     title: str | None = None
@@ -187,8 +187,10 @@ class Feed(msgspec.Struct, kw_only=True):
     version: str
     title: str
     items: list[msgspec.Raw]
-    next_url: str | None = None
-    home_page_url: str | None = None
+    # Optional links, used only when they are text: a wrong type costs the link (with a
+    # warning), not the feed (feedparser's JSON cases: tests/conformance/feedparser).
+    next_url: Any = None
+    home_page_url: Any = None
     clp: FeedExt | None = msgspec.field(default=None, name="_clp")
 
 
@@ -259,6 +261,8 @@ def json_schema(kind: str | None = None) -> dict[str, Any]:
     envelope["properties"]["items"] = {"type": "array", "items": items}
     envelope["properties"]["version"]["pattern"] = r"^https://jsonfeed\.org/version/1"
     components = _ecma(components)
+    for link in ("next_url", "home_page_url"):  # read leniently (see Feed), published as text
+        envelope["properties"][link] = {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}
     title = "clp-tui feed: JSON Feed 1.1 with the _clp extension"
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -4,8 +4,11 @@ Limits that httpx does not give on its own are enforced here: a total deadline
 per fetch (a server dripping a byte a second never ends otherwise), a cap on
 the *decoded* size (we decompress ourselves, a bounded amount at a time, so a
 gzip bomb is stopped at the cap), redirects followed by hand (at most five, no
-loops, the token only ever sent to the feed's own origin), and `next_url`
-pages (same scheme, bounded count, no loops).
+loops, never https → http, held to the feed's origin and the hosts its config
+lists, the token only ever sent to the feed's own origin), and `next_url` pages
+(held the same way, bounded count, no loops). Paging is optional in JSON Feed: a
+page that cannot be had (a refused link, a broken page) ends the read with a
+note, the pages before it are kept, and the read counts as incomplete.
 
 The `Fetcher` here drives a fetch; its parts live beside it: fetch_body.py (the
 decoded, capped body), fetch_urls.py (origins, redaction, joining),
@@ -32,10 +35,12 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx  # noqa: E402
 import msgspec  # noqa: E402
 
+from clp_tui.data.envelope import repair_surrogates  # noqa: E402
 from clp_tui.data.fetch_body import CHUNK, BodyDecoder, read_capped  # noqa: E402
-from clp_tui.data.fetch_errors import FetchError, reason, scrub  # noqa: E402
+from clp_tui.data.fetch_errors import FetchError, reason  # noqa: E402
 from clp_tui.data.fetch_retry import parse_retry_after  # noqa: E402
-from clp_tui.data.fetch_urls import join_url, origin, redact  # noqa: E402
+from clp_tui.data.fetch_urls import Reach, join_url, origin, redact  # noqa: E402
+from clp_tui.data.secrets import scrub  # noqa: E402
 
 MAX_REDIRECTS = 5
 USER_AGENT = "clp-tui/0.1 (+https://clp-tui.invalid/feeds)"
@@ -48,6 +53,9 @@ class Limits:
     deadline: float = 60.0
     max_bytes: int = 20 * 1024 * 1024
     max_pages: int = 50
+    # Not the fetch's, but carried with it to the parse (data/pages.py).
+    max_items: int = 200_000
+    parse_deadline: float = 60.0
 
 
 @dataclass(slots=True)
@@ -65,6 +73,8 @@ class FetchResult:
     # Warnings about a read that otherwise went well (a platform read cut short, sheet
     # rows left out): sync reports them with the feed's problems.
     notes: list[str] = field(default_factory=list)
+    # Every page was read: only then may a snapshot feed's missing items count as deleted.
+    complete: bool = True
 
 
 def validator(value: str | None) -> str | None:
@@ -76,10 +86,23 @@ def validator(value: str | None) -> str | None:
 
 
 class _NextOnly(msgspec.Struct):
+    version: str = ""
     next_url: str | None = None
 
 
 _NEXT = msgspec.json.Decoder(_NextOnly)
+
+
+def _local(url: str) -> Path:
+    """The file a file: URL names, `..` and symbolic links resolved."""
+    return Path(url2pathname(urlsplit(url).path)).resolve()
+
+
+def _stopped(result: FetchResult, why: str) -> FetchResult:
+    """The read ends early but keeps the pages it has: JSON Feed paging is optional."""
+    result.notes.append(f"{why}; the pages before it were taken, and items the feed did not show are kept as they were")
+    result.complete = False
+    return result
 
 
 class Fetcher:
@@ -117,12 +140,16 @@ class Fetcher:
         token: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        redirect_hosts: tuple[str, ...] = (),
     ) -> FetchResult:
         """Fetch every page of the feed at `url` within the deadline. Never raises
-        for network or server trouble: that is a FetchResult with status "error"."""
+        for network or server trouble: that is a FetchResult with status "error".
+        `redirect_hosts`: hosts besides the feed's own its redirects and pages may reach."""
         try:
             async with asyncio.timeout(self.limits.deadline):
-                return await self._fetch_pages(url, token, etag, last_modified)
+                result = await self._fetch_pages(url, token, etag, last_modified, redirect_hosts)
+                result.notes = [scrub(note, [token]) for note in result.notes]
+                return result
         except TimeoutError:
             return FetchResult(
                 "error", error=f"gave up after {self.limits.deadline:g} s (total deadline for one fetch)"
@@ -131,11 +158,11 @@ class Fetcher:
             # A hostile server may echo the token back (in a status line, a Location, a
             # next_url); the message is stored and printed, so the token must not be in it.
             return FetchResult(
-                "error", http_status=exc.http_status, error=scrub(str(exc), token), retry_after=exc.retry_after
+                "error", http_status=exc.http_status, error=scrub(str(exc), [token]), retry_after=exc.retry_after
             )
 
     async def _fetch_pages(
-        self, url: str, token: str | None, etag: str | None, last_modified: str | None
+        self, url: str, token: str | None, etag: str | None, last_modified: str | None, hosts: tuple[str, ...]
     ) -> FetchResult:
         if token is not None and not (token.isascii() and token.isprintable()):
             # httpx would fail with the header value (the token) in its message, or
@@ -147,28 +174,35 @@ class Fetcher:
         url = join_url("", url, "the feed URL")
         scheme = urlsplit(url).scheme.lower()
         feed_origin = origin(url)
+        reach = Reach.of(url, hosts)
         result = FetchResult("ok")
         budget = self.limits.max_bytes
         visited: set[str] = set()
         page_url: str | None = url
         while page_url is not None:
             if page_url in visited:
-                raise FetchError(f"next_url loops back to {redact(page_url)}; pagination refused")
+                return _stopped(result, f"next_url loops back to {redact(page_url)}")
             if len(visited) >= self.limits.max_pages:
-                raise FetchError(f"more than {self.limits.max_pages} pages; pagination refused")
+                return _stopped(result, f"more than {self.limits.max_pages} pages ([network] max_pages)")
             visited.add(page_url)
             first = len(visited) == 1
-            if scheme == "file":
-                status, body, headers = await self._read_file(page_url, budget, etag if first else None)
-            else:
-                status, body, headers = await self._get(
-                    page_url,
-                    token if origin(page_url) == feed_origin else None,
-                    feed_origin,
-                    budget,
-                    etag if first else None,
-                    last_modified if first else None,
-                )
+            try:
+                if scheme == "file":
+                    status, body, headers = await self._read_file(page_url, budget, etag if first else None)
+                else:
+                    status, body, headers = await self._get(
+                        page_url,
+                        token if origin(page_url) == feed_origin else None,
+                        feed_origin,
+                        reach,
+                        budget,
+                        etag if first else None,
+                        last_modified if first else None,
+                    )
+            except FetchError as exc:
+                if first:
+                    raise
+                return _stopped(result, f"page {len(visited)} could not be read: {exc}")
             if first:
                 result.http_status = status
                 result.etag = validator(headers.get("etag"))
@@ -180,20 +214,33 @@ class Fetcher:
                     return result
             budget -= len(body)
             result.pages.append(body)
-            page_url = self._next_url(body, page_url, scheme)
+            try:
+                page_url = self._next_url(body, page_url, scheme, reach, url)
+            except FetchError as exc:
+                return _stopped(result, str(exc))
         return result
 
     @staticmethod
-    def _next_url(body: bytes, base: str, scheme: str) -> str | None:
+    def _next_url(body: bytes, base: str, scheme: str, reach: Reach, feed_url: str) -> str | None:
+        body = body.removeprefix(b"\xef\xbb\xbf")
         try:
-            next_url = _NEXT.decode(body.removeprefix(b"\xef\xbb\xbf")).next_url
-        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
-            return None  # the parser will say what is wrong with this page
-        if not next_url:
+            page = _NEXT.decode(body)
+        except msgspec.DecodeError:
+            try:  # perhaps a lone surrogate escape, which the parser reads as U+FFFD
+                page = _NEXT.decode(repair_surrogates(body)[0])
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
+                return None  # the parser will say what is wrong with this page
+        except (msgspec.ValidationError, RecursionError, UnicodeDecodeError):
             return None
-        absolute = join_url(base, next_url, "next_url")
+        if not page.next_url or not page.version.strip().startswith("https://jsonfeed.org/version/1"):
+            return None  # no more pages, or a page the parser will refuse: fetch no more
+        absolute = join_url(base, page.next_url, "next_url")
         if urlsplit(absolute).scheme.lower() != scheme:
-            raise FetchError(f"next_url {redact(absolute)} changes the scheme from {scheme}; pagination refused")
+            raise FetchError(f"next_url {redact(absolute)} changes the scheme from {scheme}; not followed")
+        if scheme != "file" and (why := reach.refusal(absolute)):
+            raise FetchError(f"next_url {redact(absolute)} refused: {why}")
+        if scheme == "file" and not _local(absolute).is_relative_to(_local(feed_url).parent):
+            raise FetchError(f"next_url {redact(absolute)} refused: a file feed's pages must be in its own folder")
         return absolute
 
     async def _get(
@@ -201,6 +248,7 @@ class Fetcher:
         url: str,
         token: str | None,
         feed_origin: tuple[str, str, int | None],
+        reach: Reach,
         budget: int,
         etag: str | None,
         last_modified: str | None,
@@ -210,7 +258,9 @@ class Fetcher:
             headers["If-None-Match"] = etag  # type: ignore[assignment]
         if validator(last_modified):
             headers["If-Modified-Since"] = last_modified  # type: ignore[assignment]
-        return await self.exchange("GET", url, token=token, token_origin=feed_origin, budget=budget, headers=headers)
+        return await self.exchange(
+            "GET", url, token=token, token_origin=feed_origin, budget=budget, headers=headers, reach=reach
+        )
 
     async def exchange(
         self,
@@ -224,12 +274,14 @@ class Fetcher:
         data: dict[str, str] | None = None,
         error_bodies: bool = False,
         stay_on: tuple[str, str, int | None] | None = None,
+        reach: Reach | None = None,
     ) -> tuple[int, bytes, dict[str, str]]:
         """One request, redirects followed by hand, the body read within `budget`. The
         token goes as a Bearer header to `token_origin` only, never after a redirect
         elsewhere. Any status but 200, 204 and 304 is a FetchError, unless `error_bodies`
         (a platform API whose errors say, in JSON, what went wrong): then it is returned.
-        `stay_on`: an origin no redirect may leave (a platform's API)."""
+        `stay_on`: an origin no redirect may leave (a platform's API); `reach`: where a
+        feed's redirects may lead. Never from https to plain http."""
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
             sent = {"Accept-Encoding": "gzip, deflate", **(headers or {})}
@@ -253,8 +305,12 @@ class Fetcher:
                         raise FetchError(f"redirect to {redact(target)} refused: not http(s)")
                     if target in seen:
                         raise FetchError(f"redirect loop at {redact(target)}")
+                    if urlsplit(url).scheme.lower() == "https" and urlsplit(target).scheme.lower() != "https":
+                        raise FetchError(f"redirect to {redact(target)} refused: it would leave https for plain http")
                     if stay_on is not None and origin(target) != stay_on:
                         raise FetchError(f"a redirect to another site ({redact(target)}) refused")
+                    if reach is not None and (why := reach.refusal(target)):
+                        raise FetchError(f"redirect to {redact(target)} refused: {why}")
                     seen.add(target)
                     url = target
                     continue
@@ -279,8 +335,9 @@ class Fetcher:
     async def _read_body(self, response: httpx.Response, budget: int) -> bytes:
         length = response.headers.get("content-length")
         if length and length.isdigit() and int(length) > budget:
+            what = "the feed" if budget == self.limits.max_bytes else "with the pages before it, the feed"
             raise FetchError(
-                f"the feed is {int(length):,} bytes, over the {self.limits.max_bytes:,}-byte cap; not downloaded"
+                f"{what} is over the {self.limits.max_bytes:,}-byte cap ({int(length):,} bytes more); not downloaded"
             )
         decoder = BodyDecoder(response.headers.get("content-encoding", ""), budget)
         try:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from clp_tui.config import Config, token_for
 from clp_tui.data.fetch import Fetcher
-from clp_tui.data.fetch_errors import scrub
 from clp_tui.data.outbox import LEASE, Action, Plan, claim, due, record
 from clp_tui.data.outbox_words import WORDS
+from clp_tui.data.secrets import scrub
 from clp_tui.data.sources import SOURCES
 from clp_tui.data.sources.actions import Outcome, perform, request_for, unsure
 from clp_tui.data.store import Store
@@ -91,7 +91,7 @@ async def send_due(
             except Exception as exc:  # noqa: BLE001 - a bug must not strand the action in `sending`
                 outcome = unsure(action, f"{SOURCES[feed.source].label}: sending failed ({type(exc).__name__}: {exc})")
             if outcome.reason:  # a platform may quote the request, and so the token
-                outcome = Outcome(outcome.outcome, scrub(outcome.reason, token), outcome.wait, outcome.unsure)
+                outcome = Outcome(outcome.outcome, scrub(outcome.reason, (token,)), outcome.wait, outcome.unsure)
             await asyncio.to_thread(
                 record, store, action, outcome.outcome, outcome.reason, outcome.wait, unsure=outcome.unsure
             )

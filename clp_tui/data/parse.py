@@ -1,7 +1,8 @@
 """Turn the bytes of one feed page into validated item records, or say why not.
 
-Feed-level problems (not JSON, not a JSON Feed, nested too deep) raise
-`FeedError` with a one-line reason and the whole page is refused. Item-level
+Feed-level problems (not JSON, not a JSON Feed, nested too deep, over the item
+budget: envelope.py; past the parse deadline) raise `FeedError` with a one-line
+reason and the whole page is refused. Item-level
 problems skip that item with a `Problem` naming its id and JSON path; the rest
 of the page is still taken. Validation is done by the structs in contract.py;
 dates are read by timestamps.py and ids by item_ids.py.
@@ -9,11 +10,13 @@ dates are read by timestamps.py and ids by item_ids.py.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+__all__ = ["FeedError", "ItemRecord", "ParsedPage", "Problem", "parse_page"]
 
 import msgspec
 
@@ -23,11 +26,11 @@ from clp_tui.data.contract import (
     KINDS,
     MAX_ID_LENGTH,
     TYPED_ITEMS,
-    Feed,
     FeedExt,
     Item,
     TypeOnly,
 )
+from clp_tui.data.envelope import BadEscape, FeedError, decode_envelope, repair_surrogates
 from clp_tui.data.item_ids import id_of, salvage_id
 from clp_tui.data.text import html_to_text
 from clp_tui.data.timestamps import canonical, parse_timestamp
@@ -35,10 +38,8 @@ from clp_tui.data.timestamps import canonical, parse_timestamp
 _ITEM_DECODER = msgspec.json.Decoder(Item)
 _TYPED_DECODERS = {kind: msgspec.json.Decoder(typed) for kind, typed in TYPED_ITEMS.items()}
 _TYPE_DECODER = msgspec.json.Decoder(TypeOnly)
-_FEED_DECODER = msgspec.json.Decoder(Feed)
 _EXT_DECODERS = {kind: msgspec.json.Decoder(ext) for kind, ext in EXT_BY_KIND.items()}
 _ENCODER = msgspec.json.Encoder()
-_BOM = b"\xef\xbb\xbf"
 # The columns each kind lifts out of `_clp` into the items table, named as in `_clp`.
 LIFTED_BY_KIND: dict[str, tuple[str, ...]] = {
     "comment": ("platform", "channel", "thread_id", "in_reply_to", "state"),
@@ -46,10 +47,6 @@ LIFTED_BY_KIND: dict[str, tuple[str, ...]] = {
     "press": ("stage", "owner"),
     "milestone": ("owner", "due"),
 }
-
-
-class FeedError(Exception):
-    """The whole feed (or page) is unusable; the message is one line for people."""
 
 
 @dataclass(slots=True)
@@ -112,6 +109,7 @@ class ParsedPage:
     # Ids present in the feed but skipped as invalid: not "gone" for snapshots.
     invalid_ids: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    count: int = 0  # the items the page holds, valid or not
 
 
 _HASH_BASE = {kind: hashlib.blake2b(kind.encode(), digest_size=16) for kind in KINDS}
@@ -126,68 +124,49 @@ def _path(index: int, message: str, within: str = "") -> tuple[str, str]:
     return base + where.rstrip("`")[1:], reason
 
 
-def _check_utf8(body: bytes, step: int = 1 << 20) -> None:
-    """Refuse a page with invalid UTF-8 anywhere. msgspec checks only the strings it
-    decodes: bytes inside items (kept raw) and unknown fields would reach the cache and
-    fail whatever reads them later. Checked a slice at a time, so no copy of the page."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(body)
-    try:
-        for start in range(0, len(body), step):
-            decoder.decode(view[start : start + step])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        raise FeedError(f"not valid UTF-8 (byte {start + exc.start})") from None
-
-
-def decode_envelope(body: bytes) -> Feed:
-    """The envelope of a feed page, items left raw. Raises FeedError."""
-    if body.startswith(_BOM):
-        body = body[len(_BOM) :]
-    _check_utf8(body)
-    try:
-        feed = _FEED_DECODER.decode(body)
-    except RecursionError:
-        raise FeedError("JSON is nested too deeply to be a feed") from None
-    except UnicodeDecodeError as exc:
-        raise FeedError(f"not valid UTF-8 (byte {exc.start})") from None
-    except msgspec.ValidationError as exc:
-        try:
-            msgspec.json.decode(body, type=dict[str, Any])
-        except msgspec.ValidationError:
-            raise FeedError("not a JSON Feed: the document is not a JSON object") from None
-        except (msgspec.DecodeError, RecursionError):
-            pass
-        raise FeedError(f"not a JSON Feed: {exc}") from None
-    except msgspec.DecodeError as exc:
-        head = body.lstrip()[:1]
-        hint = " (it looks like HTML)" if head == b"<" else ""
-        raise FeedError(f"not JSON{hint}: {exc}") from None
-    if not feed.version.startswith("https://jsonfeed.org/version/1"):
-        raise FeedError(f"not a JSON Feed: version is {feed.version[:60]!r}, expected https://jsonfeed.org/version/1.1")
-    return feed
-
-
 def parse_page(
     body: bytes,
     kind: str,
     known: Mapping[bytes, str] | None = None,
     seen: set[str] | None = None,
+    *,
+    max_items: int | None = None,
+    deadline: float | None = None,
 ) -> ParsedPage:
     """Validate one page. `known` maps cached item hashes to ids (skipped unread);
-    `seen` carries ids across pages so duplicates on later pages are caught."""
-    feed = decode_envelope(body)
+    `seen` carries ids across pages so duplicates on later pages are caught.
+    `max_items`: more items than this refuse the page before any is read;
+    `deadline` (a `time.monotonic()` moment): still reading then refuses it."""
+    surrogates = 0
+    try:
+        feed = decode_envelope(body, max_items)
+    except BadEscape:
+        body, surrogates = repair_surrogates(body)
+        if not surrogates:
+            raise
+        feed = decode_envelope(body, max_items)
     page = ParsedPage(
         title=feed.title,
         version=feed.version,
-        next_url=feed.next_url,
+        next_url=feed.next_url if isinstance(feed.next_url, str) else None,
         ext=feed.clp or FeedExt(),
+        count=len(feed.items),
     )
+    if feed.next_url is not None and not isinstance(feed.next_url, str):
+        page.problems.append(Problem(None, "$.next_url", "next_url is not text; not followed", "warning"))
+    if surrogates:
+        note = f"{surrogates:,} lone surrogate escape(s) (such as \\ud800) read as U+FFFD (�)"
+        page.problems.append(Problem(None, "$", note, "warning"))
     known = known or {}
     seen = set() if seen is None else seen
     base = _HASH_BASE.get(kind) or hashlib.blake2b(kind.encode(), digest_size=16)
     typed = _TYPED_DECODERS.get(kind)
     for index, raw in enumerate(feed.items):
+        if not index & 1023 and deadline is not None and time.monotonic() > deadline:
+            raise FeedError(
+                f"reading the items took longer than its deadline (stopped at item {index:,}; "
+                "[network] parse_deadline); nothing taken"
+            )
         # The content hash of the item as published, salted with the kind it is read as.
         h = base.copy()
         h.update(raw)

@@ -21,8 +21,10 @@ from clp_tui.data.feed_writes import SyncCounts, apply_feed, clear_failure, feed
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits
 from clp_tui.data.fetch_retry import backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
-from clp_tui.data.parse import FeedError, ParsedPage, Problem, parse_page
-from clp_tui.data.sources.read import read_feed
+from clp_tui.data.pages import ParseLimits, parse_pages
+from clp_tui.data.parse import FeedError, Problem
+from clp_tui.data.secrets import safe_url
+from clp_tui.data.sources.read import read_feed, secrets_of
 from clp_tui.data.store import Store
 
 
@@ -67,6 +69,8 @@ def limits_from(config: Config) -> Limits:
         deadline=net.deadline,
         max_bytes=net.max_bytes,
         max_pages=net.max_pages,
+        max_items=net.max_items,
+        parse_deadline=net.parse_deadline,
     )
 
 
@@ -108,7 +112,7 @@ async def sync_one(
             error=f"the server asked us to wait; next try in {not_before - time.time():.0f} s (use --force to try now)",
             next_allowed_at=not_before,
         )
-    same_source = state.get("url") == feed.url and state.get("kind") == feed.kind
+    same_source = state.get("url") in (feed.url, safe_url(feed.url)) and state.get("kind") == feed.kind
     result = await read_feed(
         fetcher,
         feed,
@@ -123,7 +127,11 @@ async def sync_one(
             await asyncio.to_thread(clear_failure, store, feed.name)
         return FeedReport(feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started)
     try:
-        counts, problems = await asyncio.to_thread(_take, store, feed, result, time.monotonic() - started, rules)
+        # The item budget (the feed's own, else [network]'s) and the parse deadline.
+        limits = ParseLimits(feed.max_items or fetcher.limits.max_items, fetcher.limits.parse_deadline)
+        counts, problems = await asyncio.to_thread(
+            _take, store, feed, result, time.monotonic() - started, rules, limits
+        )
     except FeedError as exc:
         result.error = str(exc)
         return await _failed(store, feed, state, result, started)
@@ -132,7 +140,7 @@ async def sync_one(
         "ok",
         counts=counts,
         http_status=result.http_status,
-        problems=[Problem(None, "$", note, "warning") for note in result.notes] + problems,
+        problems=problems,
         seconds=time.monotonic() - started,
     )
 
@@ -149,7 +157,7 @@ async def _failed(
         record_failure,
         store,
         feed.name,
-        feed.url,
+        safe_url(feed.url),
         feed.kind,
         error=result.error or "failed",
         http_status=result.http_status,
@@ -164,26 +172,6 @@ async def _failed(
         next_allowed_at=next_allowed,
         seconds=seconds,
     )
-
-
-def parse_pages(pages: list[bytes], kind: str, known: dict[bytes, str] | None = None) -> ParsedPage:
-    """All pages of a feed as one: envelope from the first, items from all."""
-    seen: set[str] = set()
-    merged: ParsedPage | None = None
-    for number, body in enumerate(pages, start=1):
-        try:
-            page = parse_page(body, kind, known, seen)
-        except FeedError as exc:
-            raise FeedError(f"page {number}: {exc}" if len(pages) > 1 else str(exc)) from None
-        if merged is None:
-            merged = page
-        else:
-            merged.records.extend(page.records)
-            merged.unchanged.extend(page.unchanged)
-            merged.invalid_ids.extend(page.invalid_ids)
-            merged.problems.extend(page.problems)
-    assert merged is not None
-    return merged
 
 
 _gc_lock = threading.Lock()
@@ -213,17 +201,30 @@ def gc_paused() -> Iterator[None]:
 
 
 def _take(
-    store: Store, feed: FeedConfig, result: FetchResult, seconds: float, rules: Moderation | None = None
+    store: Store,
+    feed: FeedConfig,
+    result: FetchResult,
+    seconds: float,
+    rules: Moderation | None = None,
+    limits: ParseLimits | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
     with gc_paused():
-        return _take_now(store, feed, result, seconds, rules)
+        return _take_now(store, feed, result, seconds, rules, limits)
 
 
 def _take_now(
-    store: Store, feed: FeedConfig, result: FetchResult, seconds: float, rules: Moderation | None = None
+    store: Store,
+    feed: FeedConfig,
+    result: FetchResult,
+    seconds: float,
+    rules: Moderation | None = None,
+    limits: ParseLimits | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
     known = known_hashes(store, feed.name)
-    parsed = parse_pages(result.pages, feed.kind, known)
+    parsed = parse_pages(result.pages, feed.kind, known, limits, secrets_of(feed))
+    # The read's own warnings (a page not reached, sheet rows left out) are kept with the
+    # items' problems, so the dashboard shows them as `sync` does.
+    parsed.problems[:0] = [Problem(None, "$", note, "warning") for note in result.notes]
     if rules is not None:
         # A comment's own words are flagged here, before the write; repeat posting
         # (which depends on other comments) is settled in the same transaction.
@@ -235,13 +236,13 @@ def _take_now(
     counts = apply_feed(
         store,
         feed.name,
-        feed.url,
+        safe_url(feed.url),
         feed.kind,
         records=parsed.records,
         unchanged_ids=parsed.unchanged,
         present_ids=[*parsed.unchanged, *(r.id for r in parsed.records if not r.deleted), *parsed.invalid_ids],
         known_ids=set(known.values()),
-        snapshot=ext.snapshot,
+        snapshot=ext.snapshot and result.complete,  # a read cut short deletes nothing
         meta={
             "title": parsed.title,
             "constituency": ext.constituency,

@@ -73,13 +73,21 @@ class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self._hidden = 0  # inside <script> or <style>: code, not text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._BLOCKS:
             self.parts.append("\n")
+        elif tag in ("script", "style"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self._hidden:
+            self.parts.append(data)
 
 
 def html_to_text(fragment: str) -> str:
@@ -89,7 +97,8 @@ def html_to_text(fragment: str) -> str:
         collector.feed(fragment)
         collector.close()
     except Exception:  # a broken fragment still yields its text, unescaped
-        return html.unescape(re.sub(r"<[^>]*>", "", fragment))
+        code = re.sub(r"(?is)<(script|style)\b.*?(</\1\s*>|$)", "", fragment)
+        return html.unescape(re.sub(r"<[^>]*>", "", code))
     text = "".join(collector.parts)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 

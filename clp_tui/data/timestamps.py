@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 
 from clp_tui.clock import CANONICAL_STAMP, stamp
 
 _from_iso = dt.datetime.fromisoformat
+# RFC 3339 allows a lower-case `t` and `z`, and a leap second (`23:59:60`).
+_LOWER_T_Z = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:)(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339(value: str) -> str:
+    """`value` as Python reads it: `T` and `Z` upper-case, a leap second read as :59
+    (the stored form has whole seconds; the instant a second later is the next minute)."""
+    match = _LOWER_T_Z.match(value)
+    if match is None:
+        return value
+    day, hour_minute, second, fraction, zone = match.groups()
+    second = "59" if second == "60" else second
+    return f"{day}T{hour_minute}{second}{fraction or ''}{zone.upper()}"
 
 
 def canonical(value: str) -> bool:
@@ -35,6 +49,7 @@ def parse_timestamp(value: str) -> tuple[str | None, str | None]:
     """
     if canonical(value):  # already what we store: most feeds, every time
         return value, None
+    value = _rfc3339(value)
     warning = None
     try:
         when = dt.datetime.fromisoformat(value)

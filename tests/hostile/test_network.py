@@ -33,10 +33,10 @@ FAST = {"connect_timeout": 1.0, "read_timeout": 1.0, "deadline": 6.0}
 GOOD = feed_bytes([comment("c1"), comment("c2")])
 
 
-def fetch(url: str, *, token: str | None = None, **limits: float) -> FetchResult:
+def fetch(url: str, *, token: str | None = None, hosts: tuple[str, ...] = (), **limits: float) -> FetchResult:
     async def go() -> FetchResult:
         async with Fetcher(Limits(**{**FAST, **limits})) as fetcher:  # type: ignore[arg-type]
-            return await fetcher.fetch(url, token=token)
+            return await fetcher.fetch(url, token=token, redirect_hosts=hosts)
 
     return asyncio.run(go())
 
@@ -236,7 +236,7 @@ def test_the_token_does_not_follow_a_redirect_to_another_origin_but_the_feed_is_
 ) -> None:
     other_server.route("/feed.json", body=GOOD)
     server.route("/a", status=301, headers={"Location": other_server.url("/feed.json")})
-    result = fetch(server.url("/a"), token="tok-REDIRECT-SECRET")
+    result = fetch(server.url("/a"), token="tok-REDIRECT-SECRET", hosts=(f"127.0.0.1:{other_server.port}",))
     assert result.status == "ok"
     (first,) = server.requests_for("/a")
     (second,) = other_server.requests_for("/feed.json")

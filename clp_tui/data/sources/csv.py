@@ -5,8 +5,9 @@ the web → CSV" link.
 A changed cell changes one item. An unchanged sheet costs no writes: the server's
 ETag or Last-Modified answers with a 304, and where a server gives neither, a
 hash of the sheet stands in for an ETag. Google's published-CSV link redirects
-from docs.google.com to googleusercontent.com; the fetcher follows redirects and
-sends a token (if any) to the feed's own origin only.
+from docs.google.com to googleusercontent.com, which the fetcher allows by default
+(other hosts only if the feed lists them in `redirect_hosts`); a token (if any)
+goes to the feed's own origin only.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from clp_tui.data.sources.call import SourceCall
 
 async def read(call: SourceCall) -> FetchResult:
     feed = call.feed
-    result = await call.fetcher.fetch(feed.url, token=call.token, etag=call.etag, last_modified=call.last_modified)
+    result = await call.fetcher.fetch(
+        feed.url,
+        token=call.token,
+        etag=call.etag,
+        last_modified=call.last_modified,
+        redirect_hosts=tuple(feed.redirect_hosts),
+    )
     if result.status != "ok":
         return result
     sheet = b"".join(result.pages)

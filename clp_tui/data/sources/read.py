@@ -7,7 +7,8 @@ import os
 
 from clp_tui.config import FeedConfig, token_for
 from clp_tui.data.fetch import Fetcher, FetchResult
-from clp_tui.data.fetch_errors import FetchError, scrub
+from clp_tui.data.fetch_errors import FetchError
+from clp_tui.data.secrets import scrub
 from clp_tui.data.sources import SOURCES
 from clp_tui.data.sources.call import SourceCall
 
@@ -19,6 +20,11 @@ def key_for(feed: FeedConfig) -> str | None:
     return os.environ.get(feed.key_env, "").strip() or None
 
 
+def secrets_of(feed: FeedConfig) -> tuple[str | None, str | None]:
+    """What must never be stored or shown from this feed's reading: its token and key."""
+    return token_for(feed), key_for(feed)
+
+
 async def read_feed(
     fetcher: Fetcher, feed: FeedConfig, *, etag: str | None = None, last_modified: str | None = None
 ) -> FetchResult:
@@ -26,7 +32,18 @@ async def read_feed(
     data trouble: that is a FetchResult with status "error" and one clear line."""
     token = token_for(feed)
     if feed.source == "jsonfeed":
-        return await fetcher.fetch(feed.url, token=token, etag=etag, last_modified=last_modified)
+        return await fetcher.fetch(
+            feed.url, token=token, etag=etag, last_modified=last_modified, redirect_hosts=tuple(feed.redirect_hosts)
+        )
+    result = await _read_source(fetcher, feed, token, etag, last_modified)
+    # A platform's note may quote what it was sent (the key is in the query).
+    result.notes = [scrub(note, secrets_of(feed)) for note in result.notes]
+    return result
+
+
+async def _read_source(
+    fetcher: Fetcher, feed: FeedConfig, token: str | None, etag: str | None, last_modified: str | None
+) -> FetchResult:
     info = SOURCES[feed.source]
     key = key_for(feed)
     call = SourceCall(
@@ -54,5 +71,5 @@ async def read_feed(
         return FetchResult("error", error=error)
     except FetchError as exc:
         # A platform may quote the request (and so the token or key) in its error.
-        message = scrub(scrub(str(exc), token), key)
+        message = scrub(str(exc), (token, key))
         return FetchResult("error", http_status=exc.http_status, error=message, retry_after=exc.retry_after)
