@@ -4,6 +4,11 @@ those leave (`feed_state`, `known_hashes`).
 
 Rules this module keeps:
 - One transaction per feed sync: a failure or a kill leaves the old items.
+- What counts as unchanged is settled inside that transaction: the hashes are read
+  before the write lock (so parsing can skip cached items unread), and if another
+  connection committed since (`cache_version`), they are read again under the lock
+  and the records it already holds are neither written nor counted as new. Two
+  syncs started together write each row once, and the second reports it unchanged.
 - Items a decision refers to are archived, not deleted, when a feed drops them.
 - Repeat posters are flagged inside the sync's own write, from the records and
   only the cached comments of the days they touch (no second pass over 50,000).
@@ -95,9 +100,19 @@ def feed_states(store: Store) -> list[dict[str, Any]]:
 def known_hashes(store: Store, feed: str) -> dict[bytes, str]:
     """hash -> id of the live items of a feed, so unchanged items are skipped unread."""
     with store.errors():
-        return dict(
-            store.conn.execute("SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)).fetchall()
-        )
+        return _hashes(store.conn, feed)
+
+
+def _hashes(conn: sqlite3.Connection, feed: str) -> dict[bytes, str]:
+    return dict(conn.execute("SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)).fetchall())
+
+
+def cache_version(store: Store) -> int:
+    """A number that changes when another connection commits (SQLite's data_version).
+    Read it on the thread that will write, before `known_hashes`, and hand it to
+    `apply_feed`: it compares it under the write lock."""
+    with store.errors():
+        return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def record_failure(
@@ -159,21 +174,36 @@ def apply_feed(
     seconds: float,
     repeat_posts: int | None = None,
     flag_rules: str | None = None,
+    known: dict[bytes, str] | None = None,
+    read_at: int | None = None,
 ) -> SyncCounts:
     """Take one feed's new state in one transaction and log it. With `repeat_posts`,
-    comments by a name that posted that often in one day are flagged too."""
+    comments by a name that posted that often in one day are flagged too.
+
+    `known` (the hashes the records were parsed against) and `read_at` (the
+    `cache_version` read just before them, on this thread): if another connection
+    committed since, what is unchanged is decided again under the write lock."""
     stamp = store.now_stamp()
-    counts = SyncCounts(unchanged=len(unchanged_ids))
     live = [r for r in records if not r.deleted]
     tombstones = [r.id for r in records if r.deleted]
-    gone = list(tombstones)
-    if snapshot:
-        present = set(present_ids)
-        gone.extend(i for i in known_ids if i not in present)
-    counts.added = sum(1 for r in live if r.id not in known_ids)
-    counts.updated = len(live) - counts.added
-    counts.skipped = sum(1 for p in problems if p["severity"] == "error")
     with store.write() as conn:
+        validators_ok = True
+        if read_at is not None and known is not None and _moved_since(conn, read_at):
+            fresh = _hashes(conn, feed)
+            live, unchanged_ids, validators_ok = _settle_again(live, unchanged_ids, known, fresh)
+            known_ids = set(fresh.values())
+        counts = SyncCounts(unchanged=len(unchanged_ids))
+        gone = list(tombstones)
+        if snapshot:
+            present = set(present_ids)
+            gone.extend(i for i in known_ids if i not in present)
+        counts.added = sum(1 for r in live if r.id not in known_ids)
+        counts.updated = len(live) - counts.added
+        counts.skipped = sum(1 for p in problems if p["severity"] == "error")
+        if not validators_ok:
+            # Another sync changed items this one took as unchanged: keep what it wrote,
+            # and forget the validators so the next sync reads the feed whole again.
+            meta = {**meta, "etag": None, "last_modified": None}
         # Flags written by this sync follow `flag_rules`. If the cache had no comments
         # flagged under other rules, say so, or the next dashboard would re-flag every
         # comment (a full pass over 50,000) before it could trust the flags.
@@ -235,6 +265,23 @@ def apply_feed(
             ),
         )
     return counts
+
+
+def _moved_since(conn: sqlite3.Connection, read_at: int) -> bool:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0]) != read_at
+
+
+def _settle_again(
+    live: list[ItemRecord], unchanged_ids: list[str], known: dict[bytes, str], fresh: dict[bytes, str]
+) -> tuple[list[ItemRecord], list[str], bool]:
+    """Records the cache already holds as they are (another sync wrote them since the
+    hashes were read) join the unchanged. Returns (records to write, unchanged ids,
+    whether every item taken as unchanged is still cached as it was)."""
+    still = [r for r in live if fresh.get(r.hash) != r.id]
+    unchanged = unchanged_ids + [r.id for r in live if fresh.get(r.hash) == r.id]
+    by_id = {i: h for h, i in known.items()}
+    intact = all(fresh.get(by_id.get(i, b"")) == i for i in unchanged_ids)
+    return still, unchanged, intact
 
 
 def _remove_items(conn: sqlite3.Connection, feed: str, ids: list[str]) -> int:

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clp_tui.config import Config, FeedConfig, Moderation
-from clp_tui.data.feed_writes import SyncCounts, apply_feed, clear_failure, feed_state, known_hashes, record_failure
+from clp_tui.data.feed_writes import (
+    SyncCounts,
+    apply_feed,
+    cache_version,
+    clear_failure,
+    feed_state,
+    known_hashes,
+    record_failure,
+)
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits
 from clp_tui.data.fetch_retry import backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
@@ -222,6 +230,7 @@ def _take(
 def _take_now(
     store: Store, feed: FeedConfig, result: FetchResult, seconds: float, rules: Moderation | None = None
 ) -> tuple[SyncCounts, list[Problem]]:
+    read_at = cache_version(store)  # this thread's connection, which apply_feed writes with
     known = known_hashes(store, feed.name)
     parsed = parse_pages(result.pages, feed.kind, known)
     if rules is not None:
@@ -256,5 +265,7 @@ def _take_now(
         seconds=seconds,
         repeat_posts=rules.repeat_posts if rules is not None else None,
         flag_rules=rules_signature(rules) if rules is not None else None,
+        known=known,
+        read_at=read_at,
     )
     return counts, parsed.problems
