@@ -21,7 +21,6 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from textual.message import Message
 
@@ -65,7 +64,11 @@ class ConfigChanged(Message):
 def feed_file(feed: FeedConfig) -> Path | None:
     """The local file a `file://` feed reads, else None."""
     parts = urlsplit(feed.url)
-    return Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
+    if parts.scheme != "file":
+        return None
+    from urllib.request import url2pathname  # brings http.client and email: only for file:// feeds
+
+    return Path(url2pathname(parts.path)).resolve()
 
 
 class Poller:

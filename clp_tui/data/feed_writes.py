@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clp_tui.clock import CANONICAL_STAMP
+from clp_tui.data.moderation import poster_day
 from clp_tui.data.parse import LIFTED_BY_KIND, ItemRecord
 from clp_tui.data.store import Store
 
@@ -302,11 +303,6 @@ def _remove_items(conn: sqlite3.Connection, feed: str, ids: list[str]) -> int:
     ).rowcount
     conn.execute("DELETE FROM temp.gone_ids")
     return archived + deleted
-
-
-def poster_day(author_name: str | None, published: str | None) -> tuple[str, str | None] | None:
-    """The key the repeat-posting rule counts by: a name and a UTC day (None: not counted)."""
-    return (author_name, published[:10] if published else None) if author_name else None
 
 
 def _flag_repeat_posters(

@@ -18,7 +18,7 @@ from clp_tui.glance import recount_inbox
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
 from clp_tui.screens.inbox_rows import InboxSource
-from clp_tui.screens.projector import InboxProjector
+from clp_tui.screens.projector import InboxProjector, projector_on
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.rowlist import RowList
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -91,7 +91,7 @@ class InboxScreen(DashboardScreen):
             yield RowList(self.source, on_cursor=lambda _: self._show_detail(), id="inbox-list", classes="main-list")
             with Vertical(id="inbox-preview", classes="preview"):
                 yield Static(id="inbox-detail", markup=False)
-        yield InboxProjector(id="inbox-meeting")  # shown instead in meeting mode
+        # Meeting mode shows an InboxProjector instead, built when first needed.
 
     def focus_body(self) -> None:
         self.query_one("#inbox-list", RowList).focus()
@@ -272,7 +272,7 @@ class InboxScreen(DashboardScreen):
         self._update_title()
         self._show_detail()
         if self.clp.meeting:
-            self.query_one(InboxProjector).show(self.inbox)
+            projector_on(self, InboxProjector, "inbox-meeting", after="#inbox-body").show(self.inbox)
 
     def _find_near(self, key: tuple[str, str], hint: int, reach: int = 200) -> int | None:
         """The comment's new row, looked for around its old one (decisions move rows a little)."""
