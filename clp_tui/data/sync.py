@@ -233,6 +233,7 @@ def _take_now(
     read_at = cache_version(store)  # this thread's connection, which apply_feed writes with
     known = known_hashes(store, feed.name)
     parsed = parse_pages(result.pages, feed.kind, known)
+    result.pages.clear()  # the records hold copies of what they need: the body (22 MB at 50k) goes now
     if rules is not None:
         # A comment's own words are flagged here, before the write; repeat posting
         # (which depends on other comments) is settled in the same transaction.
