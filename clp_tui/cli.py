@@ -13,7 +13,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
-from clp_tui import exits
+from clp_tui import collector, exits
 from clp_tui.commands.listing import LIST_KINDS
 from clp_tui.config import ConfigError, default_config_path, default_db_path
 from clp_tui.data.sources import SOURCES
@@ -36,6 +36,9 @@ COMMANDS = {
     "purge": "purge",
     None: "dashboard",
 }
+# Commands that start the dashboard's App, which turns the collector back on once
+# its first screen is painted (clp_tui/collector.py); the rest get it back at once.
+_UI_COMMANDS = {None, "demo", "snapshot"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -164,8 +167,11 @@ def _date_arg(text: str) -> dt.date:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    collector.pause_during_startup()
     try:
+        args = _parser().parse_args(argv)
+        if args.command not in _UI_COMMANDS:
+            collector.resume_after_startup()
         return _dispatch(args)
     except ConfigError as exc:
         print(f"clp-tui: config error: {clean(str(exc))}", file=sys.stderr)
@@ -186,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(report_crash(exc), file=sys.stderr)
         return exits.FAILED
+    finally:
+        collector.resume_after_startup()
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clp_tui.clock import CANONICAL_STAMP
+from clp_tui.data.feed_state import feed_state, feed_states  # noqa: F401 - sync reads them from here
 from clp_tui.data.moderation import poster_day
 from clp_tui.data.parse import LIFTED_BY_KIND, ItemRecord
 from clp_tui.data.store import Store
@@ -87,15 +88,6 @@ class SyncCounts:
 
     def as_dict(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in self.__slots__}
-
-
-def feed_state(store: Store, name: str) -> dict[str, Any] | None:
-    rows = store.query("SELECT * FROM feeds WHERE name = ?", (name,))
-    return dict(rows[0]) if rows else None
-
-
-def feed_states(store: Store) -> list[dict[str, Any]]:
-    return [dict(r) for r in store.query("SELECT * FROM feeds ORDER BY name")]
 
 
 def known_hashes(store: Store, feed: str) -> dict[bytes, str]:
