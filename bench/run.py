@@ -502,11 +502,11 @@ class Bench(Step2Cases):
             f"Results ({self.args.repeat} timed repeats after {self.args.warmup} warm-up; medians; "
             f"ratios are product / floor)"
         )
-        say(f"{'case':<46}{'value':>10}  {'limit':<11}{'result':<7} notes")
+        say(f"{'case':<46}{'value':>10}  {'limit':<14}{'result':<7} notes")
         say("-" * 110)
         for row in self.rows:
             value = f"{row.value:.2f}{row.unit}" if row.unit else ("yes" if row.value else "no")
-            say(f"{row.case:<46}{value:>10}  {self._limit(row):<11}{row.verdict():<7} {row.note}")
+            say(f"{row.case:<46}{value:>10}  {self._limit(row):<14}{row.verdict():<7} {row.note}")
         say("-" * 110)
         say("Median wall / CPU seconds per command:")
         for s in self.series.values():
