@@ -1,6 +1,6 @@
 """Keypress -> repaint latency, in-process with Textual's Pilot.
 
-    python bench/keys.py inbox CONFIG DB [--j 200] [--a 50] [--frames 40]
+    python bench/keys.py inbox CONFIG DB [--j 200] [--a 50] [--frames 100] [--a-frames 100]
     python bench/keys.py floor [--j 200] [--frames 40]
 
 Prints one JSON object of latencies in milliseconds. Run as its own process so
@@ -101,7 +101,7 @@ async def frame_loop(
     return first, last
 
 
-async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int) -> dict[str, Any]:
+async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int, a_frames: int) -> dict[str, Any]:
     from clp_tui.app import ClpApp
     from clp_tui.config import load_config
 
@@ -128,7 +128,7 @@ async def measure_inbox(config_path: Path, db: Path, j: int, a: int, frames: int
         first: list[float] = []
         last: list[float] = []
         result["cpu_a"] = []
-        for _ in range(max(frames // 2, 1)):
+        for _ in range(a_frames):
             f, s = await frame_loop(app, pilot, clock, ["a"], 1, landed_factory(), cpu=result["cpu_a"])
             first += f
             last += s
@@ -164,9 +164,10 @@ def main() -> int:
     parser.add_argument("--j", type=int, default=200)
     parser.add_argument("--a", type=int, default=50)
     parser.add_argument("--frames", type=int, default=40)
+    parser.add_argument("--a-frames", type=int, default=40)
     args = parser.parse_args()
     if args.mode == "inbox":
-        result = asyncio.run(measure_inbox(args.config, args.db, args.j, args.a, args.frames))
+        result = asyncio.run(measure_inbox(args.config, args.db, args.j, args.a, args.frames, args.a_frames))
     else:
         result = asyncio.run(measure_floor(args.j, args.frames))
     print(json.dumps(result))

@@ -45,7 +45,8 @@ class ClpApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "clp-tui"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {s.name: s.screen_class() for s in SCREENS}
+    # Each screen's module is imported when the screen is first shown, not at start.
+    MODES = {s.name: s.screen_factory() for s in SCREENS}
     DEFAULT_MODE = SCREENS[0].name
 
     BINDINGS = [
@@ -110,9 +111,15 @@ class ClpApp(App[None]):
         apply_keymap(self, self.config.keys)
         self.themes = keep_theme(self)  # before meeting mode, which remembers the theme it replaces
         self.meeting_mode.mount(self.config.meeting.cycle_seconds)  # the first screen loads itself
-        start_reflag(self)
         self.collector.apply()
-        self.call_after_refresh(self.collector.freeze_startup)
+        # Background work starts once the first screen is painted: threads started now
+        # (the polls import httpx, the file watcher watchfiles) would hold the GIL
+        # while the officer waits for the first picture.
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.collector.freeze_startup()
+        start_reflag(self)
         if self.live:
             self.set_interval(1.0, self._tick)
             # Retention: blank old decided comments once a day (whichever dashboard gets there first).

@@ -13,7 +13,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
-from clp_tui import exits
+from clp_tui import collector, exits
 from clp_tui.commands.common import IdentityError
 from clp_tui.commands.listing import LIST_KINDS
 from clp_tui.config import ConfigError, default_config_path, default_db_path
@@ -40,6 +40,9 @@ COMMANDS = {
     "officers": "officers",
     None: "dashboard",
 }
+# Commands that start the dashboard's App, which turns the collector back on once
+# its first screen is painted (clp_tui/collector.py); the rest get it back at once.
+_UI_COMMANDS = {None, "demo", "snapshot"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -226,12 +229,15 @@ def _date_arg(text: str) -> dt.date:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    collector.pause_during_startup()
     try:
+        args = _parser().parse_args(argv)
         if getattr(args, "as_officer", None) and args.command is None and "SSH_ORIGINAL_COMMAND" in os.environ:
             args = _over_ssh(args, os.environ.pop("SSH_ORIGINAL_COMMAND"))
             if args is None:
                 return exits.USAGE
+        if args.command not in _UI_COMMANDS:
+            collector.resume_after_startup()
         return _dispatch(args)
     except ConfigError as exc:
         print(f"clp-tui: config error: {clean(str(exc))}", file=sys.stderr)
@@ -255,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(report_crash(exc), file=sys.stderr)
         return exits.FAILED
+    finally:
+        collector.resume_after_startup()
 
 
 def _over_ssh(args: argparse.Namespace, original: str) -> argparse.Namespace | None:

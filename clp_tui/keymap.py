@@ -16,12 +16,13 @@ from clp_tui.data.text import one_line
 
 def all_binding_ids(app_class: type[App[Any]]) -> set[str]:
     """Every binding id a user may remap in [keys]: the App's, its screens', dialogs' and lists'."""
+    from clp_tui.registry import SCREENS
     from clp_tui.screens.base import DashboardScreen
     from clp_tui.screens.dialogs import AskChoice, AskText, TextScreen
     from clp_tui.screens.help import HelpScreen
     from clp_tui.widgets.rowlist import RowList
 
-    modes = [cls for cls in app_class.MODES.values() if isinstance(cls, type)]
+    modes = [entry.screen_class() for entry in SCREENS]
     classes = [App, app_class, *modes, DashboardScreen, HelpScreen, RowList, AskText, AskChoice, TextScreen]
     return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
@@ -29,6 +30,8 @@ def all_binding_ids(app_class: type[App[Any]]) -> set[str]:
 def apply_keymap(app: App[Any], keys: dict[str, str]) -> None:
     """Remap keys by binding id, and say which ids in [keys] mean nothing."""
     app.set_keymap(keys)
+    if not keys:
+        return  # (checking ids imports every screen: only when there are ids to check)
     unknown = sorted(set(keys) - all_binding_ids(type(app)))
     if unknown:
         names = ", ".join(one_line(name, 40) for name in unknown)

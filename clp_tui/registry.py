@@ -12,6 +12,7 @@ subclass, then add one `ScreenEntry` here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -34,6 +35,10 @@ class ScreenEntry:
 
     def screen_class(self) -> Any:
         return getattr(import_module(f"clp_tui.screens.{self.name}"), self.class_name)
+
+    def screen_factory(self) -> Callable[[], Any]:
+        """Makes the screen, importing its module only then (the App's MODES)."""
+        return lambda: self.screen_class()()
 
 
 SCREENS: tuple[ScreenEntry, ...] = (

@@ -383,6 +383,47 @@ def test_two_processes_syncing_one_database_at_once_both_succeed(server: FeedSer
         conn.close()
 
 
+def test_two_syncs_started_together_write_each_row_once_and_the_second_reports_it_unchanged(
+    server: FeedServer, cli
+) -> None:
+    server.route("/a", body=_big("aaa", N_MID), barrier=threading.Barrier(2))
+    cli.write_config([feed_cfg(server, "a", path="/a")])
+    Store(cli.db).close()
+    # Every row the syncs write is counted by triggers, in the syncs' own transactions.
+    watch = sqlite3.connect(cli.db, isolation_level=None)
+    watch.executescript(
+        """CREATE TABLE written (what TEXT);
+           CREATE TRIGGER w_ins AFTER INSERT ON items BEGIN INSERT INTO written VALUES ('insert'); END;
+           CREATE TRIGGER w_upd AFTER UPDATE ON items BEGIN INSERT INTO written VALUES ('update'); END;
+           CREATE TRIGGER w_del AFTER DELETE ON items BEGIN INSERT INTO written VALUES ('delete'); END;"""
+    )
+    # Hold the write lock until both have fetched and read the (empty) cache, so both
+    # parse all 3,000 items as new, as two syncs started together by cron would.
+    watch.execute("BEGIN IMMEDIATE")
+    procs = [cli.popen("sync") for _ in range(2)]
+    try:
+        server.wait_for_requests(2)
+        time.sleep(0.5)
+        watch.execute("COMMIT")
+        results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+    for code, _out, err in results:
+        assert code == 0, err
+    try:
+        assert watch.execute("SELECT what, count(*) FROM written GROUP BY what").fetchall() == [("insert", N_MID)]
+        logged = watch.execute("SELECT added, updated, unchanged FROM sync_log ORDER BY seq").fetchall()
+    finally:
+        watch.close()
+    assert logged == [(N_MID, 0, 0), (0, 0, N_MID)]
+    outputs = sorted(out for _code, out, _err in results)
+    assert f"+0 added  ~0 updated  ={N_MID} unchanged" in outputs[0]
+    assert f"+{N_MID} added  ~0 updated  =0 unchanged" in outputs[1]
+
+
 def test_the_store_can_be_read_while_another_process_writes(server: FeedServer, cli, sync_now) -> None:
     server.route("/feed.json", body=_big("old", N_MID))
     cli.write_config([feed_cfg(server, "big")])

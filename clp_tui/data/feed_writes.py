@@ -4,6 +4,11 @@ those leave (`feed_state`, `known_hashes`).
 
 Rules this module keeps:
 - One transaction per feed sync: a failure or a kill leaves the old items.
+- What counts as unchanged is settled inside that transaction: the hashes are read
+  before the write lock (so parsing can skip cached items unread), and if another
+  connection committed since (`cache_version`), they are read again under the lock
+  and the records it already holds are neither written nor counted as new. Two
+  syncs started together write each row once, and the second reports it unchanged.
 - Items a decision refers to are archived, not deleted, when a feed drops them.
 - Repeat posters are flagged inside the sync's own write, from the records and
   only the cached comments of the days they touch (no second pass over 50,000).
@@ -21,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from clp_tui.clock import CANONICAL_STAMP
+from clp_tui.data.feed_state import feed_state, feed_states  # noqa: F401 - sync reads them from here
+from clp_tui.data.moderation import poster_day
 from clp_tui.data.parse import LIFTED_BY_KIND, ItemRecord
 from clp_tui.data.store import Store
 
@@ -83,21 +90,22 @@ class SyncCounts:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
-def feed_state(store: Store, name: str) -> dict[str, Any] | None:
-    rows = store.query("SELECT * FROM feeds WHERE name = ?", (name,))
-    return dict(rows[0]) if rows else None
-
-
-def feed_states(store: Store) -> list[dict[str, Any]]:
-    return [dict(r) for r in store.query("SELECT * FROM feeds ORDER BY name")]
-
-
 def known_hashes(store: Store, feed: str) -> dict[bytes, str]:
     """hash -> id of the live items of a feed, so unchanged items are skipped unread."""
     with store.errors():
-        return dict(
-            store.conn.execute("SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)).fetchall()
-        )
+        return _hashes(store.conn, feed)
+
+
+def _hashes(conn: sqlite3.Connection, feed: str) -> dict[bytes, str]:
+    return dict(conn.execute("SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)).fetchall())
+
+
+def cache_version(store: Store) -> int:
+    """A number that changes when another connection commits (SQLite's data_version).
+    Read it on the thread that will write, before `known_hashes`, and hand it to
+    `apply_feed`: it compares it under the write lock."""
+    with store.errors():
+        return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def record_failure(
@@ -159,21 +167,36 @@ def apply_feed(
     seconds: float,
     repeat_posts: int | None = None,
     flag_rules: str | None = None,
+    known: dict[bytes, str] | None = None,
+    read_at: int | None = None,
 ) -> SyncCounts:
     """Take one feed's new state in one transaction and log it. With `repeat_posts`,
-    comments by a name that posted that often in one day are flagged too."""
+    comments by a name that posted that often in one day are flagged too.
+
+    `known` (the hashes the records were parsed against) and `read_at` (the
+    `cache_version` read just before them, on this thread): if another connection
+    committed since, what is unchanged is decided again under the write lock."""
     stamp = store.now_stamp()
-    counts = SyncCounts(unchanged=len(unchanged_ids))
     live = [r for r in records if not r.deleted]
     tombstones = [r.id for r in records if r.deleted]
-    gone = list(tombstones)
-    if snapshot:
-        present = set(present_ids)
-        gone.extend(i for i in known_ids if i not in present)
-    counts.added = sum(1 for r in live if r.id not in known_ids)
-    counts.updated = len(live) - counts.added
-    counts.skipped = sum(1 for p in problems if p["severity"] == "error")
     with store.write() as conn:
+        validators_ok = True
+        if read_at is not None and known is not None and _moved_since(conn, read_at):
+            fresh = _hashes(conn, feed)
+            live, unchanged_ids, validators_ok = _settle_again(live, unchanged_ids, known, fresh)
+            known_ids = set(fresh.values())
+        counts = SyncCounts(unchanged=len(unchanged_ids))
+        gone = list(tombstones)
+        if snapshot:
+            present = set(present_ids)
+            gone.extend(i for i in known_ids if i not in present)
+        counts.added = sum(1 for r in live if r.id not in known_ids)
+        counts.updated = len(live) - counts.added
+        counts.skipped = sum(1 for p in problems if p["severity"] == "error")
+        if not validators_ok:
+            # Another sync changed items this one took as unchanged: keep what it wrote,
+            # and forget the validators so the next sync reads the feed whole again.
+            meta = {**meta, "etag": None, "last_modified": None}
         # Flags written by this sync follow `flag_rules`. If the cache had no comments
         # flagged under other rules, say so, or the next dashboard would re-flag every
         # comment (a full pass over 50,000) before it could trust the flags.
@@ -189,9 +212,10 @@ def apply_feed(
             )
         for item_kind in sorted({r.kind for r in live}):
             values = _record_values[item_kind]
+            # A generator, not a list: 50,000 rows of 20 values would be ~12 MiB more at the peak.
             conn.executemany(
                 _upsert_sql(item_kind, stamp),
-                [(feed, *values(r)) for r in live if r.kind == item_kind],
+                ((feed, *values(r)) for r in live if r.kind == item_kind),
             )
         if gone:
             counts.removed = _remove_items(conn, feed, gone)
@@ -237,6 +261,23 @@ def apply_feed(
     return counts
 
 
+def _moved_since(conn: sqlite3.Connection, read_at: int) -> bool:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0]) != read_at
+
+
+def _settle_again(
+    live: list[ItemRecord], unchanged_ids: list[str], known: dict[bytes, str], fresh: dict[bytes, str]
+) -> tuple[list[ItemRecord], list[str], bool]:
+    """Records the cache already holds as they are (another sync wrote them since the
+    hashes were read) join the unchanged. Returns (records to write, unchanged ids,
+    whether every item taken as unchanged is still cached as it was)."""
+    still = [r for r in live if fresh.get(r.hash) != r.id]
+    unchanged = unchanged_ids + [r.id for r in live if fresh.get(r.hash) == r.id]
+    by_id = {i: h for h, i in known.items()}
+    intact = all(fresh.get(by_id.get(i, b"")) == i for i in unchanged_ids)
+    return still, unchanged, intact
+
+
 def _remove_items(conn: sqlite3.Connection, feed: str, ids: list[str]) -> int:
     """Archive items a decision refers to; delete the rest. Returns how many went."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone_ids (id TEXT PRIMARY KEY)")
@@ -255,11 +296,6 @@ def _remove_items(conn: sqlite3.Connection, feed: str, ids: list[str]) -> int:
     ).rowcount
     conn.execute("DELETE FROM temp.gone_ids")
     return archived + deleted
-
-
-def poster_day(author_name: str | None, published: str | None) -> tuple[str, str | None] | None:
-    """The key the repeat-posting rule counts by: a name and a UTC day (None: not counted)."""
-    return (author_name, published[:10] if published else None) if author_name else None
 
 
 def _flag_repeat_posters(

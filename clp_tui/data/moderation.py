@@ -17,11 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clp_tui.config import Moderation
-from clp_tui.data.feed_writes import poster_day
 from clp_tui.data.flags_store import set_flags
 from clp_tui.data.store import Store
 
 _LINK = r"https?://|www\."
+
+
+def poster_day(author_name: str | None, published: str | None) -> tuple[str, str | None] | None:
+    """The key the repeat-posting rule counts by: a name and a UTC day (None: not counted).
+    (Here, not beside the sync's write that also counts by it, so the dashboard can
+    read flags without importing the feed parser.)"""
+    return (author_name, published[:10] if published else None) if author_name else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clp_tui.config import Config, FeedConfig, Moderation
-from clp_tui.data.feed_writes import SyncCounts, apply_feed, clear_failure, feed_state, known_hashes, record_failure
+from clp_tui.data.feed_writes import (
+    SyncCounts,
+    apply_feed,
+    cache_version,
+    clear_failure,
+    feed_state,
+    known_hashes,
+    record_failure,
+)
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits
 from clp_tui.data.fetch_retry import backoff_delay
 from clp_tui.data.moderation import rules_signature, text_flagger
@@ -220,8 +228,10 @@ def _take_now(
     rules: Moderation | None = None,
     limits: ParseLimits | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
+    read_at = cache_version(store)  # this thread's connection, which apply_feed writes with
     known = known_hashes(store, feed.name)
     parsed = parse_pages(result.pages, feed.kind, known, limits, secrets_of(feed))
+    result.pages.clear()  # the records hold copies of what they need: the body (22 MB at 50k) goes now
     # The read's own warnings (a page not reached, sheet rows left out) are kept with the
     # items' problems, so the dashboard shows them as `sync` does.
     parsed.problems[:0] = [Problem(None, "$", note, "warning") for note in result.notes]
@@ -257,5 +267,7 @@ def _take_now(
         seconds=seconds,
         repeat_posts=rules.repeat_posts if rules is not None else None,
         flag_rules=rules_signature(rules) if rules is not None else None,
+        known=known,
+        read_at=read_at,
     )
     return counts, parsed.problems

@@ -15,7 +15,7 @@ from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
 from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskChoice, AskText
-from clp_tui.screens.projector import BoardProjector
+from clp_tui.screens.projector import BoardProjector, projector_on
 from clp_tui.widgets.badges import RAG, progress_bar, rag_badge, warning
 from clp_tui.widgets.highlight import highlight_matches
 from clp_tui.widgets.rowlist import RowList
@@ -84,7 +84,7 @@ class BoardScreen(DashboardScreen):
             yield RowList(self.source, id="board-list", classes="main-list")
             with VerticalScroll(classes="preview"):
                 yield Static(id="board-detail", markup=False)
-        yield BoardProjector(id="board-meeting")  # shown instead in meeting mode
+        # Meeting mode shows a BoardProjector instead, built when first needed.
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -138,7 +138,8 @@ class BoardScreen(DashboardScreen):
         self.rows.border_title = Text(f"{len(shown)} milestones by {self.group_by} · {summary}")
         self._show_detail()
         if self.clp.meeting:
-            self.query_one(BoardProjector).show(shown, self.size.width or self.app.size.width)
+            width = self.size.width or self.app.size.width
+            projector_on(self, BoardProjector, "board-meeting", after="#board-body").show(shown, width)
 
     def show_presence(self) -> None:
         self.rows.invalidate()

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from clp_tui.data.feed_writes import feed_states
+from clp_tui.data.feed_state import feed_states
 from clp_tui.data.health import FeedStatus, feed_status
 from clp_tui.data.store import StoreError
 from clp_tui.data.text import one_line

@@ -19,7 +19,7 @@ from clp_tui.glance import recount_inbox
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
 from clp_tui.screens.inbox_rows import InboxSource
-from clp_tui.screens.projector import InboxProjector
+from clp_tui.screens.projector import InboxProjector, projector_on
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.rowlist import RowList
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -79,6 +79,7 @@ class InboxScreen(DashboardScreen):
         self.pending: dict[tuple[str, str], str] = {}
         self._landed_keys: set[tuple[str, str]] = set()
         self._reload_timer: Timer | None = None
+        self._preview_due = False
         self.source = InboxSource(self)
 
     @property
@@ -87,12 +88,10 @@ class InboxScreen(DashboardScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="inbox-body", classes="split"):
-            # The preview follows the cursor in the cursor's own frame (one indexed query
-            # for the thread and a fixed-size repaint), not a frame later.
-            yield RowList(self.source, on_cursor=lambda _: self._show_detail(), id="inbox-list", classes="main-list")
+            yield RowList(self.source, on_cursor=lambda _: self._preview_soon(), id="inbox-list", classes="main-list")
             with Vertical(id="inbox-preview", classes="preview"):
                 yield Static(id="inbox-detail", markup=False)
-        yield InboxProjector(id="inbox-meeting")  # shown instead in meeting mode
+        # Meeting mode shows an InboxProjector instead, built when first needed.
 
     def focus_body(self) -> None:
         self.query_one("#inbox-list", RowList).focus()
@@ -112,6 +111,18 @@ class InboxScreen(DashboardScreen):
         platform = one_line(self.platform, 30) if self.platform else "all platforms"
         selected = f" · {len(self.selected)} selected" if self.selected else ""
         self.rows.border_title = Text(f"{self.view} · {platform} · {plural(self.source.total, 'comment')}{selected}")
+
+    def _preview_soon(self) -> None:
+        """The preview follows the cursor in the next frame. The cursor's own frame is two
+        list rows (a few ms); the preview (40 wrapped lines, three quarters of a keypress's
+        cost) follows it, and a burst of keys draws it once, for where the cursor ends."""
+        if not self._preview_due:
+            self._preview_due = True
+            self.call_after_refresh(self._preview_now)
+
+    def _preview_now(self) -> None:
+        self._preview_due = False
+        self._show_detail()
 
     def _show_detail(self) -> None:
         detail = self.query_one("#inbox-detail", Static)
@@ -286,7 +297,7 @@ class InboxScreen(DashboardScreen):
         self._update_title()
         self._show_detail()
         if self.clp.meeting:
-            self.query_one(InboxProjector).show(self.inbox)
+            projector_on(self, InboxProjector, "inbox-meeting", after="#inbox-body").show(self.inbox)
 
     def _find_near(self, key: tuple[str, str], hint: int, reach: int = 200) -> int | None:
         """The comment's new row, looked for around its old one (decisions move rows a little)."""

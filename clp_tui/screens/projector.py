@@ -1,10 +1,15 @@
 """What the board and the inbox show in meeting mode, for a projector: big-number tiles
 and a few roomy rows in place of the dense lists. The inbox is counts only (by platform
-and by decision), never a commenter's name or words; the board is its "needs help" list."""
+and by decision), never a commenter's name or words; the board is its "needs help" list.
+
+A projector is built the first time meeting mode shows it (`projector_on`), not with
+its screen: most dashboards never enter meeting mode, and its widgets (four tiles of
+big digits) cost every start a share of its first frame."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,7 +25,40 @@ from clp_tui.widgets.tiles import Tiles, counts, roomy
 DECISION_WORDS = {"unreviewed": "not yet reviewed", "escalated": "sent to GLU", "needs_reply": "need a reply"}
 
 
-class InboxProjector(Vertical):
+class _Projector(Vertical):
+    """Holds what it was asked to show until its widgets exist, then draws it."""
+
+    _asked: tuple[Any, ...] | None = None
+    _ready = False
+
+    def on_mount(self) -> None:
+        self._ready = True
+        if self._asked is not None:
+            self._draw(*self._asked)
+
+    def show(self, *what: Any) -> None:
+        self._asked = what
+        if self._ready:
+            self._draw(*what)
+
+    def _draw(self, *what: Any) -> None:
+        raise NotImplementedError
+
+
+P = TypeVar("P", bound=_Projector)
+
+
+def projector_on(screen: Any, kind: type[P], widget_id: str, after: str) -> P:
+    """The screen's projector, built (after the widget `after`) the first time it is needed."""
+    found = screen.query(kind)
+    if found:
+        return found.first()
+    projector = kind(id=widget_id)
+    screen.mount(projector, after=after)
+    return projector
+
+
+class InboxProjector(_Projector):
     """The inbox in numbers."""
 
     def compose(self) -> ComposeResult:
@@ -33,7 +71,7 @@ class InboxProjector(Vertical):
             yield Static(id="by-decision", markup=False)
             yield Static(id="by-platform", markup=False)
 
-    def show(self, inbox: Inbox) -> None:
+    def _draw(self, inbox: Inbox) -> None:  # type: ignore[override]
         by_decision = inbox.counts_by_decision()
         self.query_one(Tiles).show(
             [
@@ -48,7 +86,7 @@ class InboxProjector(Vertical):
         self.query_one("#by-platform", Static).update(counts("By platform", inbox.counts_by_platform()))
 
 
-class BoardProjector(Vertical):
+class BoardProjector(_Projector):
     """The plan in numbers, and the milestones that need help: overdue or behind."""
 
     def compose(self) -> ComposeResult:
@@ -56,7 +94,7 @@ class BoardProjector(Vertical):
         with VerticalScroll(classes="projector-lists"):
             yield Static(id="needs-help", markup=False)
 
-    def show(self, milestones: list[Milestone], width: int) -> None:
+    def _draw(self, milestones: list[Milestone], width: int) -> None:  # type: ignore[override]
         def n(*rags: str) -> int:
             return sum(1 for m in milestones if m.rag in rags)
 

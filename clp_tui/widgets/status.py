@@ -55,12 +55,20 @@ class StatusHeader(Widget):
     def __init__(self, headline: Headline | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.headline = headline
+        self._drawn: Text | None = None
 
     def show(self, headline: Headline) -> None:
         self.headline = headline
-        self.refresh()
+        # A poll answered 304 every few seconds mostly changes nothing shown (ages are
+        # in minutes): repaint only when the words or their styles change.
+        if self._text() != self._drawn:
+            self.refresh()
 
     def render(self) -> Text:
+        self._drawn = self._text()
+        return self._drawn
+
+    def _text(self) -> Text:
         h = self.headline
         if h is None:
             return Text("clp-tui")

@@ -212,6 +212,35 @@ async def test_the_app_keeps_its_long_lived_objects_from_the_collector_and_lets_
     assert gc.get_freeze_count() == 0
 
 
+async def test_the_collector_paused_for_start_up_is_back_on_once_the_first_screen_is_painted(env):
+    """The command line turns the collector off while the dashboard starts (clp_tui/collector.py);
+    the App must turn it back on, or a dashboard running for hours would never collect."""
+    import gc
+
+    from clp_tui import collector
+
+    try:
+        collector.pause_during_startup()
+        assert not gc.isenabled()
+        async with env.app().run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await settle(pilot, gc.isenabled)
+            assert gc.get_freeze_count() > 0  # start-up frozen first, then collection resumed
+    finally:
+        collector.resume_after_startup()
+    assert gc.isenabled()
+
+
+def test_a_command_that_is_not_the_dashboard_runs_with_the_collector_on(capsys) -> None:
+    """`clp-tui` pauses the collector before it knows the command; every other command gets it back."""
+    import gc
+
+    from clp_tui.cli import main
+
+    assert main(["schema"]) == 0
+    assert gc.isenabled()
+
+
 async def test_the_app_puts_the_collector_thresholds_back_at_exit(env):
     import gc
 

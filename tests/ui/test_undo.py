@@ -72,10 +72,10 @@ async def test_undo_on_the_board_is_the_boards_own(env):
 
 def test_no_decision_key_is_a_movement_key_on_any_screen() -> None:
     """A vim user's `h` on the press board moves left; in the inbox it once hid a comment."""
-    from clp_tui.app import ClpApp
+    from clp_tui.registry import SCREENS
 
     movement = {"h", "j", "k", "l", "left", "right", "up", "down"}
-    for screen in ClpApp.MODES.values():
+    for screen in (entry.screen_class() for entry in SCREENS):
         for binding in screen.BINDINGS:
             keys = set(binding.key.split(","))
             if binding.action in getattr(screen, "DECISION_ACTIONS", set()):
