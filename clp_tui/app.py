@@ -18,17 +18,17 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from clp_tui.clock import Clock, system_clock
 from clp_tui.collector import CollectorTuning
-from clp_tui.config import Config, ConfigError, load_config
+from clp_tui.config import Config
 from clp_tui.crash_screen import show_crash_report
 from clp_tui.data.health import Headline, build_headline
 from clp_tui.data.inbox import InboxCounts
 from clp_tui.data.store import Store, StoreError
 from clp_tui.glance import dashboard_on_show, read_glance, tell_new_flagged
-from clp_tui.jobs import start_purge, start_reflag, upkeep_result
+from clp_tui.jobs import reload_config, start_purge, start_reflag, worker_finished
 from clp_tui.keymap import apply_keymap
 from clp_tui.live import ConfigChanged, FeedSynced, Poller, StoreChanged, StoreWatch, watch_files
 from clp_tui.meeting import MeetingMode
@@ -142,18 +142,7 @@ class ClpApp(App[None]):
         self.set_class(event.size.width >= 140, "wide")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker's outcome, in one place: a failure is told, never fatal; upkeep's changes shown."""
-        worker = event.worker
-        if event.state == WorkerState.ERROR:
-            name = worker.name or "a background job"
-            message = f"{name[:1].upper()}{name[1:]} did not finish: {worker.error}"
-            self.notify(message, severity="error", markup=False, timeout=10)
-        elif event.state == WorkerState.SUCCESS:
-            changed, notice = upkeep_result(worker)
-            if notice:
-                self.notify(notice, markup=False)
-            if changed:
-                self.data_changed()
+        worker_finished(self, event)  # every worker's outcome, in one place (jobs.py)
 
     @property
     def meeting(self) -> bool:
@@ -201,20 +190,7 @@ class ClpApp(App[None]):
             self._update_header()  # a 304 changes only the feed's age: no re-query
 
     def on_config_changed(self, message: ConfigChanged) -> None:
-        try:
-            config = load_config(message.path)
-        except ConfigError as exc:
-            self.notify(f"{exc}\nKeeping the settings already loaded.", severity="error", markup=False, timeout=10)
-            return
-        self.config = self.poller.config = config
-        self.outbox.configure(config)
-        apply_keymap(self, config.keys)
-        self.themes.apply()
-        start_reflag(self)
-        self._watch_files()  # feeds may have been added: watch their folders too
-        self.meeting_mode.restart(config.meeting.cycle_seconds)
-        self.notify("Settings reloaded.", timeout=2)
-        self.data_changed()
+        reload_config(self, message.path)  # jobs.py: every part that reads the settings
 
     def _reload_feed_rows(self) -> None:
         try:
