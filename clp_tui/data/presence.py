@@ -10,6 +10,9 @@ Rules this module keeps:
   closes cleanly takes its row out at once.
 - One dashboard polls the feeds for all (the live session with the smallest id,
   see presence_watch.py); it shares when each feed last answered in `heard`.
+- The others are read again only when another dashboard has written to the file
+  (`PRAGMA data_version`); otherwise the rows read last time are filtered by age
+  again, so a dashboard that died still drops out on time without a query.
 - Liveness is measured in wall-clock seconds (`time.time`), not the injected
   clock: it says whether a process is alive now, never when something happened.
 """
@@ -75,6 +78,9 @@ class PresenceBoard:
         self._thread: int | None = None
         self._last: tuple[str, str, str] | None = None
         self._last_beat = 0.0
+        self._version: int | None = None  # the file's data_version when `_rows` was read
+        self._rows: list[tuple[float, Seen]] = []
+        self._heard: tuple[int, dict[str, float]] | None = None  # (data_version, what it held)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -110,21 +116,37 @@ class PresenceBoard:
         return True
 
     def others(self) -> list[Seen]:
-        """Every other live dashboard (this one's own session left out), by name."""
-        rows = self.conn.execute(
-            """SELECT session, officer_id, name, screen, feed, item_id FROM presence
-               WHERE session != ? AND at > ? ORDER BY name, session""",
-            (self.session, self.now() - TTL_S),
-        ).fetchall()
-        return [Seen(*row) for row in rows]
+        """Every other live dashboard (this one's own session left out), by name. Queried
+        only when another connection has committed since the last read: the rows cannot
+        have changed otherwise, only aged, and a beat of our own never changes them."""
+        version = self._data_version()
+        if version != self._version:
+            rows = self.conn.execute(
+                """SELECT at, session, officer_id, name, screen, feed, item_id FROM presence
+                   WHERE session != ? AND at > ? ORDER BY name, session""",
+                (self.session, self.now() - TTL_S),
+            ).fetchall()
+            self._rows = [(row[0], Seen(*row[1:])) for row in rows]
+            self._version = version
+        cutoff = self.now() - TTL_S
+        return [seen for at, seen in self._rows if at > cutoff]
 
     def tell_heard(self, heard: dict[str, float]) -> None:
         """The polling dashboard's last answer from each feed (a 304 writes nothing to
         the cache, so the others learn a feed is fresh from here)."""
         self.conn.executemany("INSERT OR REPLACE INTO heard VALUES (?, ?)", heard.items())
+        self._heard = None  # our own write does not move our data_version
 
     def heard(self) -> dict[str, float]:
-        return dict(self.conn.execute("SELECT feed, at FROM heard").fetchall())
+        """The polling dashboard's `tell_heard`, queried again only when the file changed."""
+        version = self._data_version()
+        if self._heard is None or self._heard[0] != version:
+            self._heard = (version, dict(self.conn.execute("SELECT feed, at FROM heard").fetchall()))
+        return dict(self._heard[1])
+
+    def _data_version(self) -> int:
+        """Moves when another connection commits to the file (never for our own writes)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def leave(self) -> None:
         """This dashboard is closing: take its row out, and close the file."""

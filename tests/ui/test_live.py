@@ -3,9 +3,16 @@ on screen once the app notices, with the filter and the cursor kept."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sqlite3
+import threading
+
 from appwait import drained
+from frozen import TODAY
 
 from clp_tui.data.decision_log import decide
+from clp_tui.demo.world import DemoWorld
 from clp_tui.screens.board import BoardScreen
 from clp_tui.screens.inbox import InboxScreen
 from clp_tui.widgets.status import StatusHeader
@@ -197,3 +204,34 @@ async def test_a_poll_answered_304_re_queries_no_screen(env):
         for f in env.config.feeds
         for r in env.server.requests_for(f"/{f.name}.json")[-1:]
     )
+
+
+async def test_a_poll_that_wrote_keeps_one_cache_worker_and_no_connection_on_it(env, monkeypatch):
+    """The polls' parse-and-write runs on one worker thread (asyncio's default pool kept
+    up to six, each with its own SQLite connection and page cache), and after a poll that
+    wrote, that worker's connection is closed: the polling dashboard keeps no high-water mark."""
+    app = env.app(start="board", live=True)
+    opened_on: list[str] = []
+    connect = sqlite3.connect
+    monkeypatch.setattr(
+        sqlite3, "connect", lambda *a, **kw: (opened_on.append(threading.current_thread().name), connect(*a, **kw))[1]
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: not app.poller.syncing, timeout=10)
+        synced: list[str] = []
+        landed = app.poller.landed
+        app.poller.landed = lambda m, now: (synced.extend(r.status for r in m.reports), landed(m, now))[1]
+        doc = DemoWorld(TODAY, seed=7).feed("comments")
+        for n in range(2):  # two polls that write: the second opens the connection the first closed
+            doc["items"][0]["content_text"] = f"Changed since the last poll ({n})."
+            env.server.feed("comments", json.dumps(doc).encode())
+            synced.clear()
+            opened_on.clear()
+            app.poller.due(every_feed=True)
+            await settle(pilot, lambda: not app.poller.syncing, timeout=10)
+            await drained(pilot)
+            assert "ok" in synced  # the comments changed: that poll wrote
+        opened = app.poller.submit(lambda _f: asyncio.to_thread(lambda: getattr(app.store._local, "conn", None)))
+        assert opened.result(timeout=5) is None  # the worker's connection went with the poll
+    # Every feed's cache work in the second poll opened one connection, on the one worker.
+    assert [name.rsplit("_", 1)[0] for name in opened_on] == ["clp-poll-db"]

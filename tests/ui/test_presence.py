@@ -128,3 +128,27 @@ async def test_the_board_and_the_press_kanban_mark_where_another_officer_is(env)
         assert lines[3].plain.endswith(" AL"), [line.plain for line in lines]
         assert "Ann Lee is looking at this" in str(press.query_one("#press-detail").render())
         ann.leave()
+
+
+def test_the_once_a_second_read_queries_the_file_only_when_another_dashboard_wrote(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    clock = [1000.0]
+    ann = ann_board(db, now=lambda: clock[0])
+    sam = PresenceBoard(db, session="sam-1", officer_id="sam-patel", name="Sam Patel", now=lambda: clock[0])
+    assert ann.beat("InboxScreen", ("inbox", "c1"))
+    ann.tell_heard({"comments": 990.0})
+    queries: list[str] = []
+    sam.conn.set_trace_callback(lambda sql: queries.append(sql) if "FROM" in sql.upper() else None)
+    assert [s.name for s in sam.others()] == ["Ann Lee"] and sam.heard() == {"comments": 990.0}
+    assert len(queries) == 2
+    for _ in range(5):  # five idle seconds: nobody wrote, nothing is read again
+        clock[0] += 1
+        sam.beat("InboxScreen", None)  # Sam's own beat changes nothing he reads
+        assert [s.name for s in sam.others()] == ["Ann Lee"] and sam.heard() == {"comments": 990.0}
+    assert len(queries) == 2
+    clock[0] += TTL_S  # Ann's dashboard died: she drops out on time without a query
+    assert sam.others() == [] and len(queries) == 2
+    assert ann.beat("BoardScreen", None)  # she is back, elsewhere: read again
+    ann.tell_heard({"comments": 1031.0})
+    assert [(s.name, s.screen) for s in sam.others()] == [("Ann Lee", "BoardScreen")]
+    assert sam.heard() == {"comments": 1031.0} and len(queries) == 4
