@@ -125,7 +125,10 @@ class Inbox:
                  ON d.feed = i.feed AND d.item_id = i.id AND d.field = 'moderation'"""
 
     def count(self, view: str = "all", platform: str | None = None, flt: Filter | None = None) -> int:
-        where, params = self._where(view, platform, flt or Filter())
+        flt = flt or Filter()
+        if platform is None and not flt and view in _TALLIED:
+            return _tallied(self.store, view)
+        where, params = self._where(view, platform, flt)
         return int(self.store.query(f"SELECT count(*) FROM items i WHERE {where}", params)[0][0])
 
     def page(
@@ -244,14 +247,25 @@ def _comment(r: Any) -> Comment:
     )
 
 
+# The views whose whole count `inbox_tally` holds (migration 7), and which of its rows each sums.
+_TALLIED = {
+    "unreviewed": "decided = 0",
+    "flagged": "flagged = 1",
+    "all": "1",
+}
+
+
+def _tallied(store: Store, view: str) -> int:
+    """A view's count with no filter: four rows that triggers on `items` keep in step with
+    every write, where counting the items_inbox index took 30 ms at 500,000 comments."""
+    return int(store.query(f"SELECT coalesce(sum(n), 0) FROM inbox_tally WHERE {_TALLIED[view]}")[0][0])
+
+
 def inbox_counts(store: Store) -> InboxCounts:
-    """Two counts, each a range of the items_inbox index (kind, archived, decided, flagged):
-    about 6 ms together at 50,000 unreviewed comments (one query summing `flagged` reads
-    every row, 9 ms)."""
-    unreviewed = "kind = 'comment' AND archived = 0 AND (decision IS NOT NULL) = 0"
-    total = store.query(f"SELECT count(*) FROM items WHERE {unreviewed}")[0][0]
-    flagged = store.query(f"SELECT count(*) FROM items WHERE {unreviewed} AND flagged = 1")[0][0]
-    return InboxCounts(int(total), int(flagged))
+    """The Inbox tab's counts: comments not yet reviewed, and those of them flagged
+    (from `inbox_tally`; see `_tallied`)."""
+    rows = dict(store.query("SELECT flagged, n FROM inbox_tally WHERE decided = 0"))
+    return InboxCounts(int(rows.get(0, 0) + rows.get(1, 0)), int(rows.get(1, 0)))
 
 
 def new_flagged_notice(before: InboxCounts, after: InboxCounts) -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -174,6 +174,50 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """`inbox_tally`: how many live comments there are by (decided, flagged), the
+    items_inbox index's own terms, so the inbox's first screen reads its counts
+    from four rows instead of counting the index (at 500,000 comments, 160 ms of a
+    cold start). Triggers on `items` keep it in the same transaction as every
+    write that changes what it counts: a sync, a decision and its undo, the purge,
+    a re-flag. Filled here from the cache as it is."""
+    db.execute(
+        """CREATE TABLE inbox_tally (
+            decided INTEGER NOT NULL, flagged INTEGER NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (decided, flagged)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("INSERT INTO inbox_tally VALUES (0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 0)")
+    db.execute(
+        """UPDATE inbox_tally SET n = (
+             SELECT count(*) FROM items WHERE kind = 'comment' AND archived = 0
+               AND (decision IS NOT NULL) = inbox_tally.decided AND (flagged = 1) = inbox_tally.flagged)"""
+    )
+    # The WHENs keep the other kinds (milestones, activity, press cards) free of any cost.
+    db.execute(
+        """CREATE TRIGGER inbox_tally_insert AFTER INSERT ON items
+           WHEN new.kind = 'comment' AND new.archived = 0
+           BEGIN UPDATE inbox_tally SET n = n + 1
+             WHERE decided = (new.decision IS NOT NULL) AND flagged = (new.flagged = 1); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER inbox_tally_delete AFTER DELETE ON items
+           WHEN old.kind = 'comment' AND old.archived = 0
+           BEGIN UPDATE inbox_tally SET n = n - 1
+             WHERE decided = (old.decision IS NOT NULL) AND flagged = (old.flagged = 1); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER inbox_tally_update AFTER UPDATE OF kind, archived, decision, flagged ON items
+           WHEN (old.kind = 'comment' AND old.archived = 0) OR (new.kind = 'comment' AND new.archived = 0)
+           BEGIN
+             UPDATE inbox_tally SET n = n - 1 WHERE old.kind = 'comment' AND old.archived = 0
+               AND decided = (old.decision IS NOT NULL) AND flagged = (old.flagged = 1);
+             UPDATE inbox_tally SET n = n + 1 WHERE new.kind = 'comment' AND new.archived = 0
+               AND decided = (new.decision IS NOT NULL) AND flagged = (new.flagged = 1);
+           END"""
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -181,4 +225,5 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _migration_4,
     5: _migration_5,
     6: _migration_6,
+    7: _migration_7,
 }
