@@ -349,7 +349,7 @@ def test_the_inbox_pages_and_threads_through_indexes_not_scans(server: FeedServe
         assert "SCAN i " not in plan + " ", (sql, plan)
         if "OFFSET" in sql:  # a page: no sorting every comment for it (a thread's few rows may be sorted)
             assert "TEMP B-TREE" not in plan, (sql, plan)
-    assert any("items_by_thread" in plan for plan in plans.values())
+    assert any("items_by_thread" in plan for plan in plans.values()), plans
 
 
 def _as_schema_1(db: Path, *, packs: bool) -> None:

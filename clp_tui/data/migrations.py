@@ -180,7 +180,16 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     from four rows instead of counting the index (at 500,000 comments, 160 ms of a
     cold start). Triggers on `items` keep it in the same transaction as every
     write that changes what it counts: a sync, a decision and its undo, the purge,
-    a re-flag. Filled here from the cache as it is."""
+    a re-flag. Filled here from the cache as it is.
+
+    And `items_inbox` gains the author's name at its end (its order is unchanged), so
+    a sync's repeat-posting recount reads the index alone rather than every row of
+    the table (feed_writes.py; 38 ms → 17 ms at 50,000 comments)."""
+    db.execute("DROP INDEX items_inbox")
+    db.execute(
+        """CREATE INDEX items_inbox ON items
+           (kind, archived, (decision IS NOT NULL), flagged DESC, published DESC, author_name)"""
+    )
     db.execute(
         """CREATE TABLE inbox_tally (
             decided INTEGER NOT NULL, flagged INTEGER NOT NULL, n INTEGER NOT NULL,
