@@ -1,5 +1,6 @@
-"""The inbox's counts without counting (migration 7's `inbox_tally`): the first screen
-reads four rows instead of walking the items_inbox index, and the figures stay exactly
+"""The inbox's counts without counting (migration 7's `inbox_tally`, kept by
+data/inbox_tally.py): the first screen reads four rows instead of walking the
+items_inbox index, and the figures stay exactly
 what counting would say through every write that changes them: syncs that add, edit,
 flag, remove and bring back comments, decisions and their undo, a re-flag under new
 rules, the purge, and a cache migrated from schema 6."""
@@ -120,8 +121,6 @@ def test_a_schema_6_cache_gains_a_tally_of_what_it_holds(server: FeedServer, db:
     expected = counted(store)
     store.close()
     conn = sqlite3.connect(db)
-    for name in ("inbox_tally_insert", "inbox_tally_delete", "inbox_tally_update"):
-        conn.execute(f"DROP TRIGGER {name}")
     conn.execute("DROP TABLE inbox_tally")
     conn.execute("DELETE FROM migrations WHERE version = 7")
     conn.execute("PRAGMA user_version = 6")

@@ -363,9 +363,7 @@ def _as_schema_1(db: Path, *, packs: bool) -> None:
             "INSERT INTO exported_packs (at, officer, feed, item_id, format, path) "
             "VALUES ('2024-01-01T00:00:00Z', 'Sam', 'inbox', 'c1', 'html', '/x')"
         )
-    for trigger in ("inbox_tally_insert", "inbox_tally_delete", "inbox_tally_update"):
-        conn.execute(f"DROP TRIGGER {trigger}")  # migration 7's, with its table
-    conn.execute("DROP TABLE inbox_tally")
+    conn.execute("DROP TABLE inbox_tally")  # migration 7's
     conn.execute("ALTER TABLE items DROP COLUMN state_since")  # migration 3's
     conn.execute("DROP TABLE evidence_copies")  # migration 6's (its index and trigger go with it)
     conn.execute("DROP TABLE outbox")  # migration 4's (its indexes go with it)

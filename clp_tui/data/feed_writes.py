@@ -28,6 +28,7 @@ from typing import Any
 
 from clp_tui.clock import CANONICAL_STAMP
 from clp_tui.data.feed_state import feed_state, feed_states  # noqa: F401 - sync reads them from here
+from clp_tui.data.inbox_tally import retally
 from clp_tui.data.parse import LIFTED_BY_KIND, ItemRecord
 from clp_tui.data.store import Store
 
@@ -219,6 +220,8 @@ def apply_feed(
             )
         if gone:
             counts.removed = _remove_items(conn, feed, gone)
+        if (live or gone) and (not no_comments_before or any(r.kind == "comment" for r in live)):
+            retally(conn)  # the inbox's counts, in this transaction (data/inbox_tally.py)
         conn.execute(
             """INSERT INTO feeds (name, url, kind, title, constituency, polling_day, etag,
                    last_modified, failures, next_allowed_at, last_attempt_at, last_ok_at,
