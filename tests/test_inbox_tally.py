@@ -17,7 +17,8 @@ from frozen import CLOCK, NOW
 from clp_tui.config import Config, Moderation, parse_config
 from clp_tui.data.decision_log import decide, undo
 from clp_tui.data.health import InboxCounts
-from clp_tui.data.inbox import Inbox, inbox_counts
+from clp_tui.data.inbox import Inbox
+from clp_tui.data.inbox_tally import inbox_counts
 from clp_tui.data.moderation import refresh_flags
 from clp_tui.data.retention import purge_comments
 from clp_tui.data.store import Store

@@ -13,10 +13,10 @@ from typing import Any
 from clp_tui.config import Moderation
 from clp_tui.data.assignments import assignment_sql
 from clp_tui.data.filters import Filter
-from clp_tui.data.health import InboxCounts
+from clp_tui.data.health import InboxCounts  # noqa: F401 - app.py imports it from here (see docs/performance.md)
+from clp_tui.data.inbox_tally import TALLIED_VIEWS, view_count
 from clp_tui.data.moderation import flag_reasons
 from clp_tui.data.store import Store
-from clp_tui.data.text import plural
 
 DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
 VIEWS = ("unreviewed", "flagged", "escalated", "all")
@@ -126,8 +126,8 @@ class Inbox:
 
     def count(self, view: str = "all", platform: str | None = None, flt: Filter | None = None) -> int:
         flt = flt or Filter()
-        if platform is None and not flt and view in _TALLIED:
-            return _tallied(self.store, view)
+        if platform is None and not flt and view in TALLIED_VIEWS:
+            return view_count(self.store, view)  # kept as the data changes (data/inbox_tally.py)
         where, params = self._where(view, platform, flt)
         return int(self.store.query(f"SELECT count(*) FROM items i WHERE {where}", params)[0][0])
 
@@ -246,32 +246,3 @@ def _comment(r: Any) -> Comment:
         reason=r["reason"],
         flagged=bool(r["flagged"]),
     )
-
-
-# The views whose whole count `inbox_tally` holds (migration 7), and which of its rows each sums.
-_TALLIED = {
-    "unreviewed": "decided = 0",
-    "flagged": "flagged = 1",
-    "all": "1",
-}
-
-
-def _tallied(store: Store, view: str) -> int:
-    """A view's count with no filter: four rows that triggers on `items` keep in step with
-    every write, where counting the items_inbox index took 30 ms at 500,000 comments."""
-    return int(store.query(f"SELECT coalesce(sum(n), 0) FROM inbox_tally WHERE {_TALLIED[view]}")[0][0])
-
-
-def inbox_counts(store: Store) -> InboxCounts:
-    """The Inbox tab's counts: comments not yet reviewed, and those of them flagged
-    (from `inbox_tally`; see `_tallied`)."""
-    rows = dict(store.query("SELECT flagged, n FROM inbox_tally WHERE decided = 0"))
-    return InboxCounts(int(rows.get(0, 0) + rows.get(1, 0)), int(rows.get(1, 0)))
-
-
-def new_flagged_notice(before: InboxCounts, after: InboxCounts) -> str | None:
-    """What a sync that brought flagged comments says: how many, never whose or what."""
-    new = after.flagged - before.flagged
-    if new <= 0:
-        return None
-    return f"{plural(new, 'new flagged comment')} in the inbox."

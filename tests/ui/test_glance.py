@@ -10,7 +10,7 @@ from appwait import drained
 from frozen import TODAY
 
 from clp_tui.app import ClpApp
-from clp_tui.data.inbox import inbox_counts
+from clp_tui.data.inbox_tally import inbox_counts
 from clp_tui.demo.world import DemoWorld
 from clp_tui.widgets.status import StatusHeader
 
