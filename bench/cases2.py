@@ -107,7 +107,9 @@ class Step2Cases:
         self.bodies["comments-big"] = json.dumps(comments_feed(big)).encode()
         url = self.server.url("comments-big")
         config = write_config(self.tmp / "big.toml", [("comments", url, "comment")])
-        text = config.read_text(encoding="utf-8").replace(f"max_bytes = {MAX_BYTES}", "max_bytes = 1000000000")
+        text = config.read_text(encoding="utf-8").replace(
+            f"max_bytes = {MAX_BYTES}", "max_bytes = 1000000000\nmax_items = 10000000"
+        )
         config.write_text(text, encoding="utf-8")
         db = self.tmp / "big.db"
         r = check(run(self.sync_argv(config, db), env=self.env, cwd=self.tmp), "sync of the big feed")

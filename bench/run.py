@@ -297,6 +297,7 @@ class Bench(Step2Cases):
             SIZE,
             "--output",
             str(out),
+            "--force",  # each round writes the same file
         ]
 
     def case_snapshots(self) -> None:
