@@ -13,7 +13,6 @@ from typing import Any
 from clp_tui.config import Moderation
 from clp_tui.data.assignments import assignment_sql
 from clp_tui.data.filters import Filter
-from clp_tui.data.health import InboxCounts  # noqa: F401 - app.py imports it from here (see docs/performance.md)
 from clp_tui.data.inbox_tally import TALLIED_VIEWS, view_count
 from clp_tui.data.moderation import flag_reasons
 from clp_tui.data.store import Store
