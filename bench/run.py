@@ -297,6 +297,7 @@ class Bench(Step2Cases):
             SIZE,
             "--output",
             str(out),
+            "--force",  # each round writes the same file
         ]
 
     def case_snapshots(self) -> None:
@@ -562,7 +563,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--a-frames", type=int, default=100, help="frame-timed a presses (default %(default)s)")
     parser.add_argument("--no-growth", action="store_true", help="skip the 1k/10k/50k growth table")
     parser.add_argument("--big", type=int, default=500_000, help="comments in case 9's big cache (default %(default)s)")
-    parser.add_argument("--big-rounds", type=int, default=2, help="keys processes per size in case 9")
+    parser.add_argument("--big-rounds", type=int, default=5, help="keys processes per size in case 9")
     parser.add_argument("--big-frames", type=int, default=60, help="j presses per keys process in case 9")
     parser.add_argument("--no-big", action="store_true", help="skip case 9 (the 500,000-comment cache)")
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="case 10's window (default %(default)s)")

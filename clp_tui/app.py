@@ -24,8 +24,7 @@ from clp_tui.clock import Clock, system_clock
 from clp_tui.collector import CollectorTuning
 from clp_tui.config import Config
 from clp_tui.crash_screen import show_crash_report
-from clp_tui.data.health import Headline, build_headline
-from clp_tui.data.inbox import InboxCounts
+from clp_tui.data.health import Headline, InboxCounts, build_headline
 from clp_tui.data.store import Store, StoreError
 from clp_tui.glance import dashboard_on_show, read_glance, tell_new_flagged
 from clp_tui.jobs import reload_config, start_purge, start_reflag, worker_finished

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, ScreenStackError, UnknownModeError
 
 from clp_tui.data.feed_state import feed_states
-from clp_tui.data.inbox import InboxCounts, inbox_counts, new_flagged_notice
+from clp_tui.data.health import InboxCounts
+from clp_tui.data.inbox_tally import inbox_counts, new_flagged_notice
 from clp_tui.data.store import Store, StoreError
 from clp_tui.screens.base import DashboardScreen
 

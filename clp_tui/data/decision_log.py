@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clp_tui.data.evidence_copies import copy_if_escalated
+from clp_tui.data.inbox_tally import retally, set_decision
 from clp_tui.data.outbox import Plan, queue, unqueue
 from clp_tui.data.store import Store
 
@@ -172,12 +173,14 @@ def add_local_item(
                VALUES (?, ?, ?, ?, 'create', ?, NULL, ?)""",
             (stamp, officer, LOCAL_FEED, item_id, json.dumps(title, ensure_ascii=False), officer_id),
         )
+        if kind == "comment":
+            retally(conn)
 
 
 def _mirror(conn: sqlite3.Connection, feed: str, item_id: str, field: str, value: Any) -> None:
     """Keep items.decision equal to the current moderation decision (for the inbox index)."""
     if field == "moderation":
-        conn.execute("UPDATE items SET decision = ? WHERE feed = ? AND id = ?", (value, feed, item_id))
+        set_decision(conn, feed, item_id, value)  # and the inbox's counts with it
 
 
 DECISION_COLUMNS = ("seq", "at", "officer", "officer_id", "feed", "item_id", "field", "value", "reason", "undoes")

@@ -11,7 +11,8 @@ Rules this module keeps:
   syncs started together write each row once, and the second reports it unchanged.
 - Items a decision refers to are archived, not deleted, when a feed drops them.
 - Repeat posters are flagged inside the sync's own write, from the records and
-  only the cached comments of the days they touch (no second pass over 50,000).
+  only the cached comments by the names they touch, counted by SQLite from the
+  items_inbox index (no second pass over 50,000 rows, and no row read for it).
 - No per-row Python work beyond building the rows: this is the hot path of a
   50,000-item sync (bench/run.py measures it).
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from clp_tui.clock import CANONICAL_STAMP
 from clp_tui.data.feed_state import feed_state, feed_states  # noqa: F401 - sync reads them from here
-from clp_tui.data.moderation import poster_day
+from clp_tui.data.inbox_tally import retally
 from clp_tui.data.parse import LIFTED_BY_KIND, ItemRecord
 from clp_tui.data.store import Store
 
@@ -219,6 +220,8 @@ def apply_feed(
             )
         if gone:
             counts.removed = _remove_items(conn, feed, gone)
+        if (live or gone) and (not no_comments_before or any(r.kind == "comment" for r in live)):
+            retally(conn)  # the inbox's counts, in this transaction (data/inbox_tally.py)
         conn.execute(
             """INSERT INTO feeds (name, url, kind, title, constituency, polling_day, etag,
                    last_modified, failures, next_allowed_at, last_attempt_at, last_ok_at,
@@ -312,37 +315,66 @@ def _flag_repeat_posters(
     rows are written: `live` are the records about to be written (flags set on them
     here), `replaced` the ids of this feed whose cached rows are about to be replaced
     or removed; `any_cached`, whether the cache held a live comment before (if not,
-    the records alone decide). Only the days these records touch are looked at; the rest of the cache
+    the records alone decide). Only the names and days these records touch are looked at; the rest of the cache
     was settled when its own comments arrived (or by `refresh_flags` when rules change)."""
-    # poster_day() inlined, and counted by Counter in C: this runs over 50,000 records.
-    keys = [(a, p[:10] if p else None) if a and k == "comment" else None for k, a, p in map(_poster_fields, live)]
+    # poster_day() inlined (a missing date is the day ''), and counted by Counter in C:
+    # this runs over 50,000 records.
+    keys = [(a, p[:10] if p else "") if a and k == "comment" else None for k, a, p in map(_poster_fields, live)]
     per_day = Counter(keys)
     per_day.pop(None, None)
     if not per_day:
         return
-    cached: list[tuple[tuple[str, str | None], int, int]] = []
-    if any_cached:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS poster_names (name TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM temp.poster_names")
-        conn.executemany("INSERT OR IGNORE INTO temp.poster_names VALUES (?)", ((a,) for a, _ in per_day))
-        for rowid, row_feed, item_id, author, published, flagged in conn.execute(
-            """SELECT rowid, feed, id, author_name, published, flagged FROM items
-               WHERE kind = 'comment' AND archived = 0
-                 AND author_name IN (SELECT name FROM temp.poster_names)"""
-        ):
-            if row_feed == feed and item_id in replaced:
-                continue  # its new version (or its removal) is what counts
-            key = poster_day(author, published)
-            if key in per_day:
-                per_day[key] += 1
-                cached.append((key, rowid, flagged))
-        conn.execute("DELETE FROM temp.poster_names")
+    unflagged = _count_cached_posts(conn, feed, per_day, replaced) if any_cached else set()
     hot = {key for key, n in per_day.items() if n >= repeat_posts}
-    if not hot:
-        return
     for key, record in zip(keys, live, strict=True):
         if key in hot:
             record.flagged = 1
-    newly = [(rowid,) for key, rowid, flagged in cached if not flagged and key in hot]
-    if newly:
-        conn.executemany("UPDATE items SET flagged = 1 WHERE rowid = ?", newly)
+    if hot & unflagged:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS hot_days (name TEXT, day TEXT, PRIMARY KEY (name, day))")
+        conn.execute("DELETE FROM temp.hot_days")
+        conn.executemany("INSERT INTO temp.hot_days VALUES (?, ?)", hot & unflagged)
+        conn.execute(
+            f"""UPDATE items SET flagged = 1 WHERE kind = 'comment' AND archived = 0 AND flagged = 0
+                  AND (author_name, coalesce(substr(published, 1, 10), '')) IN (SELECT name, day FROM temp.hot_days)
+                  AND rowid NOT IN ({_REPLACED_ROWS})""",
+            (feed,),
+        )
+        conn.execute("DELETE FROM temp.hot_days")
+    if any_cached:
+        conn.execute("DELETE FROM temp.poster_names")
+        conn.execute("DELETE FROM temp.replaced_ids")
+
+
+# The cached rows of this feed that the sync is about to replace or remove (their new
+# versions, or their absence, are what count).
+_REPLACED_ROWS = "SELECT r.rowid FROM items r WHERE r.feed = ? AND r.id IN (SELECT id FROM temp.replaced_ids)"
+
+
+def _count_cached_posts(
+    conn: sqlite3.Connection, feed: str, per_day: Counter[tuple[str, str] | None], replaced: set[str]
+) -> set[tuple[str, str]]:
+    """Add the cached live comments by these names on these days to `per_day` (counted
+    by SQLite over the items_inbox index alone, which ends with the author's name: no
+    row of the table is read). Returns the (name, day) keys with a cached comment not
+    yet flagged."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS poster_names (name TEXT PRIMARY KEY)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS replaced_ids (id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.poster_names")
+    conn.execute("DELETE FROM temp.replaced_ids")
+    conn.executemany("INSERT OR IGNORE INTO temp.poster_names VALUES (?)", ((a,) for a, _ in per_day))
+    conn.executemany("INSERT OR IGNORE INTO temp.replaced_ids VALUES (?)", ((i,) for i in replaced))
+    unflagged = set()
+    for author, day, n, not_flagged in conn.execute(
+        f"""SELECT author_name, coalesce(substr(published, 1, 10), ''), count(*), sum(flagged = 0) FROM items
+           WHERE kind = 'comment' AND archived = 0
+             AND author_name IN (SELECT name FROM temp.poster_names)
+             AND rowid NOT IN ({_REPLACED_ROWS})
+           GROUP BY 1, 2""",
+        (feed,),
+    ):
+        key = (author, day)
+        if key in per_day:
+            per_day[key] += n
+            if not_flagged:
+                unflagged.add(key)
+    return unflagged

@@ -13,10 +13,9 @@ from typing import Any
 from clp_tui.config import Moderation
 from clp_tui.data.assignments import assignment_sql
 from clp_tui.data.filters import Filter
-from clp_tui.data.health import InboxCounts
+from clp_tui.data.inbox_tally import TALLIED_VIEWS, view_count
 from clp_tui.data.moderation import flag_reasons
 from clp_tui.data.store import Store
-from clp_tui.data.text import plural
 
 DECISIONS = ("approved", "hidden", "escalated", "needs_reply")
 VIEWS = ("unreviewed", "flagged", "escalated", "all")
@@ -125,7 +124,10 @@ class Inbox:
                  ON d.feed = i.feed AND d.item_id = i.id AND d.field = 'moderation'"""
 
     def count(self, view: str = "all", platform: str | None = None, flt: Filter | None = None) -> int:
-        where, params = self._where(view, platform, flt or Filter())
+        flt = flt or Filter()
+        if platform is None and not flt and view in TALLIED_VIEWS:
+            return view_count(self.store, view)  # kept as the data changes (data/inbox_tally.py)
+        where, params = self._where(view, platform, flt)
         return int(self.store.query(f"SELECT count(*) FROM items i WHERE {where}", params)[0][0])
 
     def page(
@@ -162,7 +164,8 @@ class Inbox:
         return next((n for n, r in enumerate(rows) if (r[0], r[1]) == key), None)
 
     def thread(self, comment: Comment, around: int = 6) -> list[Comment]:
-        """The comments of the same thread nearest in time to this one, oldest first."""
+        """The comments of the same thread nearest in time to this one, oldest first. (By the
+        thread index, named: left to guess, SQLite may walk every comment in items_inbox.)"""
         if not comment.thread_id:
             return [comment]
         rows = self.store.query(
@@ -171,7 +174,7 @@ class Inbox:
                          i.channel, i.thread_id, json_extract(i.ext, '$.thread_title') AS thread_title,
                          i.in_reply_to, i.state, i.published, i.url,
                          i.decision, d.officer, d.at, d.reason, i.flagged
-                  {self._FROM}
+                  {self._FROM.replace("items i", "items i INDEXED BY items_by_thread", 1)}
                   WHERE i.kind = 'comment' AND i.archived = 0 AND i.feed = ? AND i.thread_id = ?
                   ORDER BY abs(julianday(i.published) - julianday(?)) LIMIT ?)
                 ORDER BY published, id""",
@@ -242,21 +245,3 @@ def _comment(r: Any) -> Comment:
         reason=r["reason"],
         flagged=bool(r["flagged"]),
     )
-
-
-def inbox_counts(store: Store) -> InboxCounts:
-    """Two counts, each a range of the items_inbox index (kind, archived, decided, flagged):
-    about 6 ms together at 50,000 unreviewed comments (one query summing `flagged` reads
-    every row, 9 ms)."""
-    unreviewed = "kind = 'comment' AND archived = 0 AND (decision IS NOT NULL) = 0"
-    total = store.query(f"SELECT count(*) FROM items WHERE {unreviewed}")[0][0]
-    flagged = store.query(f"SELECT count(*) FROM items WHERE {unreviewed} AND flagged = 1")[0][0]
-    return InboxCounts(int(total), int(flagged))
-
-
-def new_flagged_notice(before: InboxCounts, after: InboxCounts) -> str | None:
-    """What a sync that brought flagged comments says: how many, never whose or what."""
-    new = after.flagged - before.flagged
-    if new <= 0:
-        return None
-    return f"{plural(new, 'new flagged comment')} in the inbox."

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -174,6 +174,36 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """`inbox_tally`: how many live comments there are by (decided, flagged), the
+    items_inbox index's own terms, so the inbox's first screen reads its counts from
+    four rows instead of counting the index (at 500,000 comments, 160 ms of a cold
+    start). data/inbox_tally.py keeps it, in the same transaction as every write that
+    changes what it counts (triggers on `items` would have done it too, but made a
+    50,000-comment cold sync half as slow again). Filled here from the cache as it is.
+
+    And `items_inbox` gains the author's name at its end (its order is unchanged), so
+    a sync's repeat-posting recount reads the index alone rather than every row of
+    the table (feed_writes.py; 55 ms → 25 ms of a 1 % re-sync at 50,000 comments)."""
+    db.execute("DROP INDEX items_inbox")
+    db.execute(
+        """CREATE INDEX items_inbox ON items
+           (kind, archived, (decision IS NOT NULL), flagged DESC, published DESC, author_name)"""
+    )
+    db.execute(
+        """CREATE TABLE inbox_tally (
+            decided INTEGER NOT NULL, flagged INTEGER NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (decided, flagged)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """INSERT INTO inbox_tally
+           SELECT d.decided, f.flagged, (SELECT count(*) FROM items WHERE kind = 'comment' AND archived = 0
+                      AND (decision IS NOT NULL) = d.decided AND flagged = f.flagged)
+           FROM (SELECT 0 AS decided UNION ALL SELECT 1) d, (SELECT 0 AS flagged UNION ALL SELECT 1) f"""
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -181,4 +211,5 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _migration_4,
     5: _migration_5,
     6: _migration_6,
+    7: _migration_7,
 }
