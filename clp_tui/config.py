@@ -68,6 +68,9 @@ class Network(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # past either the feed is refused whole, the cache untouched (data/pages.py).
     max_items: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] = 200_000
     parse_deadline: Seconds = 60.0
+    # false on a shared server where `clp-tui sync` runs from cron or a timer
+    # (docs/ssh.md): no dashboard then polls on its own; ctrl+r still syncs at once.
+    dashboard_polls: bool = True
 
 
 class Moderation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from textual.message import Message
 
-from clp_tui.collector import give_back_memory
+from clp_tui.collector import give_back_memory, tune_malloc
 from clp_tui.config import Config, FeedConfig
 from clp_tui.data.store import Store, StoreError
 
@@ -96,6 +96,7 @@ class Poller:
 
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
+            tune_malloc()  # before the polls' threads make their heaps (collector.py)
             self._loop = asyncio.new_event_loop()
             # One thread for the polls' `asyncio.to_thread` work (see the module's docstring).
             self._loop.set_default_executor(ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-poll-db"))

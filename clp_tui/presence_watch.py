@@ -7,7 +7,9 @@ hears `PresenceChanged` and repaints the header and the rows. Only a registered 
 Presence also decides who polls the feeds on a shared server: one dashboard, the live
 session with the smallest id, polls on the feeds' schedule and shares when each feed
 last answered; the others see its syncs through the cache (the `data_version` check),
-so twenty officers logged in make the requests of one. `ctrl+r` still polls at once."""
+so twenty officers logged in make the requests of one. With `[network] dashboard_polls
+= false` (a server whose cron job syncs) none polls on its own. `ctrl+r` still polls
+at once."""
 
 from __future__ import annotations
 
@@ -52,12 +54,17 @@ class PresenceWatch:
         """Whether this dashboard polls the feeds (always, without presence)."""
         return self._board is None or all(self._board.session < s.session for s in self.others)
 
+    def polls(self) -> bool:
+        """Whether this dashboard polls on the feeds' schedule: it leads, and the config
+        leaves polling to dashboards (`[network] dashboard_polls`)."""
+        return self.app.config.network.dashboard_polls and self.leads()  # type: ignore[attr-defined]
+
     def start(self, poller: Any) -> None:
         """At mount: who else is here (read once, a tiny file), then the first poll if ours."""
         if self._board is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.others = self._told = self._board.others()
-        if self.leads():
+        if self.polls():
             poller.due(every_feed=True)
 
     def heard_with(self, mine: dict[str, float]) -> dict[str, float]:
@@ -68,7 +75,7 @@ class PresenceWatch:
         """On the event loop, each second: the feeds' polls if this dashboard polls, then
         where we are goes out (under a dialog the last place stands) and the others come back."""
         poller = self.app.poller  # type: ignore[attr-defined]
-        if self.leads():
+        if self.polls():
             poller.due()
         if self._pool is None or self._busy:
             return

@@ -235,3 +235,28 @@ async def test_a_poll_that_wrote_keeps_one_cache_worker_and_no_connection_on_it(
         assert opened.result(timeout=5) is None  # the worker's connection went with the poll
     # Every feed's cache work in the second poll opened one connection, on the one worker.
     assert [name.rsplit("_", 1)[0] for name in opened_on] == ["clp-poll-db"]
+
+
+async def test_a_dashboard_told_not_to_poll_asks_nothing_until_ctrl_r(env):
+    """`[network] dashboard_polls = false` (a shared server whose cron job syncs): the
+    dashboard sends no request on its own, at start or on the feeds' schedule, and shows
+    a sync by another process; `ctrl+r` still polls every feed at once."""
+    import msgspec
+
+    config = msgspec.structs.replace(
+        env.config, network=msgspec.structs.replace(env.config.network, dashboard_polls=False)
+    )
+    paths = [f"/{f.name}.json" for f in config.feeds]
+    asked = {p: len(env.server.requests_for(p)) for p in paths}
+    app = env.app_with(config, mode="board", live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):  # the one-second tick three times, as if time had passed
+            app.poller._next_poll.clear()
+            app.presence.tick()
+            await pilot.pause(0.2)
+        await drained(pilot)
+        assert {p: len(env.server.requests_for(p)) for p in paths} == asked
+        assert not app.poller.syncing
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: set(app.poller.last_heard) == {f.name for f in config.feeds}, timeout=10)
+    assert {p: len(env.server.requests_for(p)) - asked[p] for p in paths} == dict.fromkeys(paths, 1)
