@@ -163,6 +163,15 @@ class DashboardScreen(Screen[None]):
         missing = missing_feed(self.clp.config, kind) if kind else None
         return Text(missing, style="bold") if missing else Text(otherwise, style="dim")
 
+    @staticmethod
+    def show_in(panel: Static, content: Text, *, layout: bool = True) -> None:
+        """Put `content` in a panel unless it shows exactly that already: a reload after
+        another process's write that changed nothing here costs no frame."""
+        now = panel.content
+        if isinstance(now, Text) and now == content and now.style == content.style:
+            return
+        panel.update(content, layout=layout)
+
     def item_label(self, key: tuple[str, str]) -> str:
         """What an item is called on this screen, for a confirmation line."""
         return label_of(self.clp.store, key)

@@ -78,6 +78,7 @@ class BoardScreen(DashboardScreen):
         self.milestones: dict[str, Milestone] = {}
         self.selected: dict[tuple[str, str], Milestone] = {}  # `s` sets the status of all of them
         self._anchor: int | None = None
+        self._drawn: object = None  # what the rows were last drawn from (refresh_data)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="board-body", classes="split"):
@@ -125,14 +126,18 @@ class BoardScreen(DashboardScreen):
                 label = HORIZONS.get(key, key) if self.group_by == "horizon" else (key or "No strand")
                 rows.append(f"{clean(str(label)).replace('_', ' ').capitalize()} ({len(groups[key])})")
                 rows.extend(groups[key])
-        self.source.rows = rows
-        self.source.owner_width = max((len(one_line(m.ext.owner or "-", 60)) + 1 for m in shown), default=2)
+        owner_width = max((len(one_line(m.ext.owner or "-", 60)) + 1 for m in shown), default=2)
+        # What the rows draw from: the same as last time means no repaint (rows are compared
+        # field by field; the RAG in each depends on today, so a new day repaints).
+        drawn = (rows, owner_width, self.assignments, self.filter.text, self.clp.meeting)
+        changed, self._drawn = drawn != self._drawn, drawn
+        self.source.rows, self.source.owner_width = rows, owner_width
         index = self.rows.cursor
         if keep is not None:
             index = next((i for i, r in enumerate(rows) if isinstance(r, Milestone) and r.id == keep.id), index)
         elif rows and isinstance(rows[0], str) and index == 0:
             index = 1
-        self.rows.reload(keep=index)
+        self.rows.reload(keep=index, changed=changed)
         counts = {rag: sum(1 for m in shown if m.rag == rag) for rag in RAG}
         summary = " · ".join(f"{RAG[r][0]} {n} {RAG[r][1].lower()}" for r, n in counts.items() if n)
         self.rows.border_title = Text(f"{len(shown)} milestones by {self.group_by} · {summary}")
@@ -166,7 +171,7 @@ class BoardScreen(DashboardScreen):
         detail = self.query_one("#board-detail", Static)
         m = self.current()
         if m is None:
-            detail.update(self.empty_text("Choose a milestone (j/k). / filters, t groups by strand."))
+            self.show_in(detail, self.empty_text("Choose a milestone (j/k). / filters, t groups by strand."))
             return
         t = self.looking_text((m.feed, m.id))
         t.append(clean(m.title) + "\n", style="bold")
@@ -228,7 +233,7 @@ class BoardScreen(DashboardScreen):
                 other = self.milestones.get(waiting)
                 if other:
                     t.append(f"  • {one_line(other.title, 60)} (due {other.ext.due:%d %b})\n")
-        detail.update(t)
+        self.show_in(detail, t)
 
     # -- decisions ----------------------------------------------------------------------
 

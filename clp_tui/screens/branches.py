@@ -214,7 +214,7 @@ class BranchesScreen(DashboardScreen):
         detail = self.query_one("#branch-detail", Static)
         b = self.current()
         if b is None:
-            detail.update(self.empty_text("No activity yet. Activity feeds list one item per branch per week."))
+            self.show_in(detail, self.empty_text("No activity yet. Activity feeds list one item per branch per week."))
             return
         head = Text(clean(b.branch), style="bold")
         if b.ward:
@@ -248,7 +248,7 @@ class BranchesScreen(DashboardScreen):
         for row in rows:
             text.append(_columns(row, widths) + "\n")
         text.rstrip()
-        detail.update(text)
+        self.show_in(detail, text)
 
     def action_grid_down(self) -> None:
         self.rows.action_cursor_down()

@@ -81,6 +81,7 @@ class InboxScreen(DashboardScreen):
         self._reload_timer: Timer | None = None
         self._preview_due = False
         self.source = InboxSource(self)
+        self._drawn: object = None  # what the rows in view were last drawn from (refresh_data)
 
     @property
     def inbox(self) -> Inbox:
@@ -134,7 +135,7 @@ class InboxScreen(DashboardScreen):
         else:
             content = self.detail_text(c, limit=PREVIEW_CHARS)
         # The pane has a fixed size, so no re-layout of the screen on every cursor move.
-        detail.update(content, layout=False)
+        self.show_in(detail, content, layout=False)
 
     def detail_text(self, c: Comment, limit: int | None = None) -> Text:
         """Everything about one comment, as plain Text (feed text never becomes markup)."""
@@ -290,23 +291,18 @@ class InboxScreen(DashboardScreen):
         self.source.reset()
         index = hint
         if anchor is not None:
-            found = self._find_near(anchor.key, hint)
+            found = self.source.find_near(anchor.key, hint)
             if found is not None:
                 index = found
-        self.rows.reload(keep=index)
+        # A sync that changed comments nobody is looking at repaints nothing.
+        shown = self.source.in_view(int(self.rows.scroll_y), self.rows.size.height)
+        shown += (self.assignments, self.filter.text, self.clp.meeting)  # all drawn in the rows
+        changed, self._drawn = shown != self._drawn, shown
+        self.rows.reload(keep=index, changed=changed)
         self._update_title()
         self._show_detail()
         if self.clp.meeting:
             projector_on(self, InboxProjector, "inbox-meeting", after="#inbox-body").show(self.inbox)
-
-    def _find_near(self, key: tuple[str, str], hint: int, reach: int = 200) -> int | None:
-        """The comment's new row, looked for around its old one (decisions move rows a little)."""
-        start = max(hint - reach, 0)
-        for index in range(start, min(hint + reach, self.source.total)):
-            c = self.source.get(index)
-            if c is not None and c.key == key:
-                return index
-        return None
 
     def action_approve(self) -> None:
         self._decide("approved", bulk=True)

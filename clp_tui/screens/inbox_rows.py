@@ -51,6 +51,19 @@ class InboxSource:
             self.blocks[block] = rows
         return rows[offset] if offset < len(rows) else None
 
+    def in_view(self, top: int, rows: int) -> tuple[object, ...]:
+        """The count and the comments in rows top.. (each with its decision and platform
+        state): a reload that changes none of them repaints nothing."""
+        return self.total, [self.get(i) for i in range(top, top + rows)]
+
+    def find_near(self, key: tuple[str, str], hint: int, reach: int = 200) -> int | None:
+        """The comment's new row, looked for around its old one (decisions move rows a little)."""
+        for index in range(max(hint - reach, 0), min(hint + reach, self.total)):
+            c = self.get(index)
+            if c is not None and c.key == key:
+                return index
+        return None
+
     def render_row(self, index: int, width: int, height: int) -> list[Text]:
         c = self.get(index)
         if c is None:

@@ -164,7 +164,7 @@ class PressScreen(DashboardScreen):
         detail = self.query_one("#press-detail", Static)
         c = self.current()
         if c is None:
-            detail.update(self.empty_text("No card here. ←/→ (h/l) move between columns; n adds an idea."))
+            self.show_in(detail, self.empty_text("No card here. ←/→ (h/l) move between columns; n adds an idea."))
             return
         t = self.looking_text(c.key)
         t.append(clean(c.title), style="bold")
@@ -201,7 +201,7 @@ class PressScreen(DashboardScreen):
             t.append(f"\n⚠ IMPRINT: {problem}", style=warning("bold red"))
         if c.body:
             t.append("\n" + one_line(c.body, 400))
-        detail.update(t)
+        self.show_in(detail, t)
 
     # -- moving cards ---------------------------------------------------------------------
 

@@ -89,9 +89,16 @@ class RowList(ScrollView, can_focus=True):
     def count(self) -> int:
         return self._count
 
-    def reload(self, keep: int | None = None) -> None:
-        """Re-read the row count (after data or filter changes) and repaint."""
-        self._count = self.source.row_count()
+    def reload(self, keep: int | None = None, *, changed: bool = True) -> None:
+        """Re-read the row count (after data or filter changes) and repaint. A caller that
+        knows its rows are the same as before says `changed=False`: nothing is painted
+        again unless the cursor moves (another process's write that changed nothing shown
+        costs no frame)."""
+        count = self.source.row_count()
+        if not changed and count == self._count:
+            self.cursor = min(max(self.cursor if keep is None else keep, 0), max(count - 1, 0))
+            return
+        self._count = count
         self._strips.clear()
         self._row_lines.clear()
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
