@@ -68,8 +68,11 @@ class PresenceWatch:
             poller.due(every_feed=True)
 
     def heard_with(self, mine: dict[str, float]) -> dict[str, float]:
-        """When each feed last answered: this dashboard's polls, or the polling one's."""
-        return {**self._heard, **mine} if self._heard else mine
+        """When each feed last answered, the later of this dashboard's polls and what the
+        presence file says (the polling dashboard's, or `clp-tui sync`'s)."""
+        if not self._heard:
+            return mine
+        return {feed: max(self._heard.get(feed, 0.0), mine.get(feed, 0.0)) for feed in {*self._heard, *mine}}
 
     def tick(self) -> None:
         """On the event loop, each second: the feeds' polls if this dashboard polls, then
@@ -84,7 +87,7 @@ class PresenceWatch:
         screen = dashboard_on_show(self.app)
         place = (type(screen).__name__, screen.presence_key()) if screen else (None, None)
         self._busy = True
-        self._pool.submit(self._run, *place, dict(poller.last_heard) if self.leads() else None)
+        self._pool.submit(self._run, *place, dict(poller.last_heard) if self.polls() else None)
 
     def changed(self, message: PresenceChanged) -> None:
         """On the event loop: the others moved; the header and the rows show it."""

@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def sync_command(config: Config, db_path: Path, *, as_json: bool, force: bool, dry_run_actions: bool = False) -> int:
+    from clp_tui.data.presence import tell_heard_by_sync
     from clp_tui.data.store import Store
     from clp_tui.data.sync import FeedReport, sync_feeds
     from clp_tui.data.text import json_line
@@ -40,6 +41,8 @@ def sync_command(config: Config, db_path: Path, *, as_json: bool, force: bool, d
         print(json_line(report.as_json()) if as_json else format_report(report, width), flush=True)
 
     reports = asyncio.run(sync_feeds(store, config, force=force, on_report=show))
+    heard_at = store.clock().timestamp()
+    tell_heard_by_sync(db_path, {r.feed: heard_at for r in reports if r.status in ("ok", "not_modified")})
     actions_failed = send_outbox(store, config, as_json=as_json, dry_run=dry_run_actions)
     return exits.FAILED if any(r.failed for r in reports) or actions_failed else exits.OK
 

@@ -9,7 +9,8 @@ Rules this module keeps:
   its SSH link dropped) is gone from the others within 30 s. A dashboard that
   closes cleanly takes its row out at once.
 - One dashboard polls the feeds for all (the live session with the smallest id,
-  see presence_watch.py); it shares when each feed last answered in `heard`.
+  see presence_watch.py); it shares when each feed last answered in `heard`. Where
+  no dashboard polls (`dashboard_polls = false`), `clp-tui sync` writes `heard`.
 - The others are read again only when another dashboard has written to the file
   (`PRAGMA data_version`); otherwise the rows read last time are filtered by age
   again, so a dashboard that died still drops out on time without a query.
@@ -156,3 +157,16 @@ class PresenceBoard:
             self._conn.execute("DELETE FROM presence WHERE session = ?", (self.session,))
         self._conn.close()
         self._conn = None
+
+
+def tell_heard_by_sync(db_path: Path, heard: dict[str, float]) -> None:
+    """`clp-tui sync`'s answers (ok or 304, POSIX times) for dashboards that do not poll:
+    a 304 writes nothing to the cache, so without this an unchanged feed synced by cron
+    would look stale. Only where dashboards keep a presence file; never an error."""
+    if not heard or not presence_path(Path(db_path)).exists():
+        return
+    board = PresenceBoard(db_path, session="", officer_id="", name="")
+    with contextlib.suppress(sqlite3.Error):
+        board.tell_heard(heard)
+    if board._conn is not None:
+        board._conn.close()

@@ -152,3 +152,32 @@ def test_the_once_a_second_read_queries_the_file_only_when_another_dashboard_wro
     ann.tell_heard({"comments": 1031.0})
     assert [(s.name, s.screen) for s in sam.others()] == [("Ann Lee", "BoardScreen")]
     assert sam.heard() == {"comments": 1031.0} and len(queries) == 4
+
+
+async def test_a_dashboard_that_does_not_poll_learns_from_sync_when_feeds_answered(env) -> None:
+    """dashboard_polls = false and a cron `clp-tui sync`: a 304 writes nothing to the cache,
+    so sync tells the presence file when each feed answered, and the dashboards read it
+    (else every unchanged feed would look stale all day)."""
+    import asyncio
+
+    import msgspec
+
+    from clp_tui.commands.sync import sync_command
+
+    config = msgspec.structs.replace(
+        env.config, network=msgspec.structs.replace(env.config.network, dashboard_polls=False)
+    )
+    names = {f.name for f in config.feeds}
+    async with env.app_with(config, mode="inbox", officer_id="sam-patel").run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        await drained(pilot)
+        app.presence.tick()
+        await settle(pilot, lambda: not app.presence._busy)
+        assert app.presence.leads() and not app.presence.polls()
+        assert app.presence.heard_with({}) == {}
+        # every feed answers 304 (a thread: sync runs its own event loop, as from cron)
+        assert await asyncio.to_thread(sync_command, config, env.db, as_json=True, force=False) == 0
+        assert all(r.status == 304 for f in config.feeds for r in env.server.requests_for(f"/{f.name}.json")[-1:])
+        app.presence.tick()
+        await settle(pilot, lambda: set(app.presence.heard_with({})) == names)
+        assert not app.poller.last_heard  # this dashboard asked nothing itself
