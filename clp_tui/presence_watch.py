@@ -64,6 +64,8 @@ class PresenceWatch:
         if self._board is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.others = self._told = self._board.others()
+            if self.others:  # the first screen was painted before anyone was read: show them now
+                self.app.post_message(PresenceChanged(self.others))
         if self.polls():
             poller.due(every_feed=True)
 

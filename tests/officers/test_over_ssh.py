@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
+import time
+from pathlib import Path
+
+from clp_tui.data.presence import presence_path
 
 from .tmux import Terminal
 
@@ -68,6 +74,35 @@ def test_each_sees_the_other_and_is_asked_before_deciding_what_the_other_is_on(c
     finally:
         sam.close()
         ann.close()
+
+
+def sam_beat(presence: Path) -> bool:
+    if not presence.exists():
+        return False
+    with contextlib.closing(sqlite3.connect(presence)) as conn:
+        return bool(conn.execute("SELECT 1 FROM presence WHERE officer_id = 'sam-patel'").fetchall())
+
+
+def test_who_was_there_first_is_in_the_header_though_they_never_move(clp_server, tmp_path) -> None:
+    """Sam logs in and sits on the board; Ann logs in after him. Her first screen is painted
+    before presence is read, and Sam never moves (his beats change nothing): her header must
+    still name him within 2 s of her dashboard opening."""
+    sam = Terminal(tmp_path / "tmux.sock", "sam", clp_server.dashboard_argv("sam-patel"))
+    try:
+        sam.wait_for(lambda s: "Board" in s, "Sam's dashboard")
+        presence = presence_path(clp_server.cli.db)
+        deadline = time.monotonic() + 10
+        while not sam_beat(presence):  # Sam is in the presence file before Ann's dashboard reads it
+            assert time.monotonic() < deadline, "Sam's dashboard never beat"
+            time.sleep(0.1)
+        ann = Terminal(tmp_path / "tmux.sock", "ann", clp_server.dashboard_argv("ann-lee"))
+        try:
+            ann.wait_for(lambda s: "Board" in s, "Ann's dashboard")
+            ann.wait_for(lambda s: "+Sam Patel" in s.splitlines()[0], "Sam in Ann's header", timeout=2)
+        finally:
+            ann.close()
+    finally:
+        sam.close()
 
 
 def test_the_dashboard_without_a_terminal_says_to_ask_for_one(clp_server) -> None:
