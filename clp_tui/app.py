@@ -24,6 +24,7 @@ from clp_tui.clock import Clock, system_clock
 from clp_tui.collector import CollectorTuning
 from clp_tui.config import Config
 from clp_tui.crash_screen import show_crash_report
+from clp_tui.css_refresh import refresh_css
 from clp_tui.data.health import Headline, InboxCounts, build_headline
 from clp_tui.data.store import Store, StoreError
 from clp_tui.glance import dashboard_on_show, read_glance, tell_new_flagged
@@ -134,11 +135,24 @@ class ClpApp(App[None]):
         self.poller.close()
         self.collector.restore()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Compose):
+            # Textual builds the first screen on this event, before the first Resize: with
+            # the width's classes set now, it is styled once, not restyled whole on the Resize.
+            self._width_classes(self.size.width, update=False)
+        await super().on_event(event)
+
     def on_resize(self, event: events.Resize) -> None:
-        # Below 110 columns the detail panes go under the lists; from 140 the lists get more.
         # The event's size: this handler runs before Textual's own, so `self.size` is still the old one.
-        self.set_class(event.size.width < 110, "narrow")
-        self.set_class(event.size.width >= 140, "wide")
+        self._width_classes(event.size.width)
+
+    def _width_classes(self, width: int, update: bool = True) -> None:
+        # Below 110 columns the detail panes go under the lists; from 140 the lists get more.
+        self.set_class(width < 110, "narrow", update=update)
+        self.set_class(width >= 140, "wide", update=update)
+
+    def refresh_css(self, animate: bool = True) -> None:
+        refresh_css(self, animate, super().refresh_css)  # no second parse when nothing changed
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker_finished(self, event)  # every worker's outcome, in one place (jobs.py)
