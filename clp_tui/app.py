@@ -36,7 +36,6 @@ from clp_tui.outbox_worker import OutboxRunner, OutboxSent
 from clp_tui.presence_watch import PresenceChanged, PresenceWatch
 from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.assign import AssignmentWatch
-from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.themes import keep_theme
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
 
@@ -249,6 +248,8 @@ class ClpApp(App[None]):
 
     def action_help(self) -> None:
         """Every key that works here now, as mapped now, grouped: this screen, lists, everywhere."""
+        from clp_tui.screens.help import HelpScreen, explanations, help_rows
+
         title = getattr(self.screen, "TITLE", "")
         rows = help_rows(self, title.split(" ")[-1].lower())
         self.push_screen(HelpScreen(title, rows, explained=explanations(self)))
