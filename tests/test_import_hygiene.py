@@ -114,3 +114,14 @@ def test_the_dashboards_start_leaves_what_the_first_screen_does_not_need() -> No
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert json.loads(result.stdout) == [], result.stderr
+
+
+def test_sync_starts_without_the_listings_data() -> None:
+    """The command line offers `list`'s kinds from commands/list_kinds.py: every other
+    command, `sync` too, starts without the board's data and the decision log (~13 ms)."""
+    probe = (
+        "import json, sys, clp_tui.cli, clp_tui.commands.sync, clp_tui.data.sync\n"
+        "print(json.dumps([m for m in ('clp_tui.data.board', 'clp_tui.commands.listing') if m in sys.modules]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert json.loads(result.stdout) == [], result.stderr
