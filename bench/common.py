@@ -88,6 +88,10 @@ def child_env(home: Path) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     env["TERM"] = env.get("TERM", "xterm-256color")
+    # The `clp-tui` script (CLP) is the environment's: with an editable install it imports
+    # the checkout the environment was installed from, not necessarily this one. The
+    # children import clp_tui from the checkout this bench is in.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
 

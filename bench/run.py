@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py              # the full run (about 5-10 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick      # smoke run: one timed repeat, no growth table
     .venv/bin/python bench/run.py --repeat 7   # more repeats for a steadier median
+    .venv/bin/python bench/run.py --only sync,paint   # some cases only (see --help)
 
 Everything is generated deterministically (clp_tui.demo.bulk), served over
 loopback HTTP by clp_tui.demo.server.FeedServer, and run as real processes in a
@@ -535,6 +536,12 @@ class Bench(Step2Cases):
             say(f"wrote {self.args.json}")
 
 
+# The cases in the order they run; --only picks some. Those in NEEDS_FULL_CACHE use the
+# cache of all four feeds that the snapshots build.
+GROUPS = ("sync", "race", "snapshots", "paint", "keys", "idle", "big", "growth")
+NEEDS_FULL_CACHE = {"paint", "keys", "idle"}
+
+
 def _heaviest_imports(stderr: str, top: int = 8) -> list[tuple[str, float]]:
     """Top-level imports by cumulative ms from `-X importtime` output."""
     found = []
@@ -572,7 +579,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--ssh", action="store_true", help="also: 20 dashboards over a real sshd (bench/ssh_sessions.py; root)"
     )
+    parser.add_argument(
+        "--only",
+        metavar="GROUPS",
+        help="run only these comma-separated groups: "
+        + ", ".join(GROUPS)
+        + " (sync is cases 1-3, needed by big and growth; no RSS table)",
+    )
     args = parser.parse_args(argv)
+    args.every_case = args.only is None
+    args.only = set(GROUPS) if args.only is None else set(args.only.split(","))
+    if args.only - set(GROUPS):
+        parser.error(f"unknown groups: {', '.join(sorted(args.only - set(GROUPS)))}")
+    if args.only & {"big", "growth"}:
+        args.only.add("sync")
+    if args.no_big:
+        args.only.discard("big")
     if args.quick:
         args.repeat, args.warmup, args.no_growth = 1, 1, True
         args.j, args.a, args.frames, args.a_frames = 40, 10, 40, 20
@@ -597,16 +619,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench.generate()
         with bench.server:
-            bench.case_sync()
-            bench.case_race()
-            bench.case_snapshots()
-            bench.case_paint()
-            bench.case_keys()
-            bench.case_idle()
-            if not args.no_big:
-                bench.case_big()
-            bench.case_growth()
-        bench.case_rss()
+            for group in GROUPS:
+                if group in args.only:
+                    if group in NEEDS_FULL_CACHE and not hasattr(bench, "full_db"):
+                        bench.build_full_cache()
+                    getattr(bench, f"case_{group}")()
+        if args.every_case:
+            bench.case_rss()
         bench.report(info, time.perf_counter() - started)
         if args.ssh:  # a case of its own, run as its own process: it needs root, sshd and tmux
             say("\n20 officers over SSH (bench/ssh_sessions.py)")

@@ -24,6 +24,7 @@ from clp_tui.clock import Clock, system_clock
 from clp_tui.collector import CollectorTuning
 from clp_tui.config import Config
 from clp_tui.crash_screen import show_crash_report
+from clp_tui.css_refresh import refresh_css
 from clp_tui.data.health import Headline, InboxCounts, build_headline
 from clp_tui.data.store import Store, StoreError
 from clp_tui.glance import dashboard_on_show, read_glance, tell_new_flagged
@@ -35,7 +36,6 @@ from clp_tui.outbox_worker import OutboxRunner, OutboxSent
 from clp_tui.presence_watch import PresenceChanged, PresenceWatch
 from clp_tui.registry import BY_NAME, SCREENS
 from clp_tui.screens.assign import AssignmentWatch
-from clp_tui.screens.help import HelpScreen, explanations, help_rows
 from clp_tui.themes import keep_theme
 from clp_tui.writer import DecisionWriter, WriteFailed, WriteLanded
 
@@ -134,11 +134,24 @@ class ClpApp(App[None]):
         self.poller.close()
         self.collector.restore()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Compose):
+            # Textual builds the first screen on this event, before the first Resize: with
+            # the width's classes set now, it is styled once, not restyled whole on the Resize.
+            self._width_classes(self.size.width, update=False)
+        await super().on_event(event)
+
     def on_resize(self, event: events.Resize) -> None:
-        # Below 110 columns the detail panes go under the lists; from 140 the lists get more.
         # The event's size: this handler runs before Textual's own, so `self.size` is still the old one.
-        self.set_class(event.size.width < 110, "narrow")
-        self.set_class(event.size.width >= 140, "wide")
+        self._width_classes(event.size.width)
+
+    def _width_classes(self, width: int, update: bool = True) -> None:
+        # Below 110 columns the detail panes go under the lists; from 140 the lists get more.
+        self.set_class(width < 110, "narrow", update=update)
+        self.set_class(width >= 140, "wide", update=update)
+
+    def refresh_css(self, animate: bool = True) -> None:
+        refresh_css(self, animate, super().refresh_css)  # no second parse when nothing changed
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker_finished(self, event)  # every worker's outcome, in one place (jobs.py)
@@ -235,6 +248,8 @@ class ClpApp(App[None]):
 
     def action_help(self) -> None:
         """Every key that works here now, as mapped now, grouped: this screen, lists, everywhere."""
+        from clp_tui.screens.help import HelpScreen, explanations, help_rows
+
         title = getattr(self.screen, "TITLE", "")
         rows = help_rows(self, title.split(" ")[-1].lower())
         self.push_screen(HelpScreen(title, rows, explained=explanations(self)))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from clp_tui import collector, exits
 from clp_tui.commands.common import IdentityError
-from clp_tui.commands.listing import LIST_KINDS
+from clp_tui.commands.list_kinds import LIST_KINDS
 from clp_tui.config import ConfigError, default_config_path, default_db_path
 from clp_tui.data.sources import SOURCES
 from clp_tui.data.text import clean

@@ -17,7 +17,6 @@ from textual.worker import Worker, WorkerState
 
 from clp_tui.config import ConfigError, load_config
 from clp_tui.data.store import Store
-from clp_tui.data.upkeep import daily_purge, reflag_if_rules_changed
 from clp_tui.keymap import apply_keymap
 
 if TYPE_CHECKING:
@@ -36,11 +35,19 @@ def _start(app: ClpApp, job: Callable[[Store, Any], Any], arg: Any, *, group: st
     app.run_worker(run, thread=True, group=group, name=name, exclusive=True, exit_on_error=False)
 
 
+# The upkeep (and the moderation rules and retention it loads) is imported when it first
+# starts, after the first paint: none of it is needed to draw the first screen.
+
+
 def start_reflag(app: ClpApp) -> None:
+    from clp_tui.data.upkeep import reflag_if_rules_changed
+
     _start(app, reflag_if_rules_changed, app.config.moderation, group="flags", name="re-flagging comments")
 
 
 def start_purge(app: ClpApp) -> None:
+    from clp_tui.data.upkeep import daily_purge
+
     _start(app, daily_purge, app.config.moderation.retain_days, group="purge", name="the daily purge")
 
 

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from clp_tui.data.presence import PresenceBoard, Seen
-
 if TYPE_CHECKING:
     from textual.app import App
+
+    from clp_tui.data.presence import Seen
 
 
 class PresenceChanged(Message):
@@ -41,9 +41,11 @@ class PresenceWatch:
         self.app = app
         self.officer_id = officer_id
         self.others: list[Seen] = []
-        self._board = (
-            PresenceBoard(db_path, session=uuid.uuid4().hex, officer_id=officer_id, name=name) if officer_id else None
-        )
+        self._board = None
+        if officer_id:  # data/presence.py is loaded only for a registered officer's dashboard
+            from clp_tui.data.presence import PresenceBoard
+
+            self._board = PresenceBoard(db_path, session=uuid.uuid4().hex, officer_id=officer_id, name=name)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-presence") if officer_id else None
         self._busy = False
         self._told: list[Seen] = []

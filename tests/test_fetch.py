@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import gzip
+import ssl
 import struct
 import time
 import tracemalloc
@@ -48,6 +49,22 @@ def test_a_feed_is_fetched_with_its_validator(server: FeedServer) -> None:
     (request,) = server.requests_for("/feed.json")
     assert "if-none-match" not in request.headers
     assert "application/feed+json" in request.headers["accept"]
+
+
+def test_an_http_feed_is_fetched_without_loading_certificates(server: FeedServer, monkeypatch) -> None:
+    """TLS (certifi's bundle, ~35 ms) is set up at the first https:// URL, not for every
+    client (fetch_transport.py); an https feed is still verified (tests/hostile)."""
+    loaded: list[object] = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def counted(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
+        loaded.append(args or kwargs)
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    url = server.route("/feed.json", body=BODY, etag='"v1"')
+    assert fetch(url).pages == [BODY]
+    assert loaded == []
 
 
 def test_a_conditional_request_is_answered_304_and_yields_no_pages(server: FeedServer) -> None:

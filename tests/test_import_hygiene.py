@@ -88,3 +88,40 @@ def test_the_dashboards_start_leaves_ctypes_until_memory_is_given_back() -> None
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+# What the board, the first screen, does not need: each is imported when first used.
+LATER = [
+    "html.parser",  # data/html_text.py: the sync's parser and the sources only
+    "clp_tui.screens.projector",  # meeting mode
+    "clp_tui.screens.help",  # `?`
+    "clp_tui.screens.dialogs",  # a question asked
+    "clp_tui.data.collisions",  # a decision
+    "clp_tui.data.officers",  # assignment, another officer's initials
+    "clp_tui.data.presence",  # a registered officer's dashboard (`--as`)
+    "clp_tui.data.press",  # the press screen, the imprint check of press cards
+    "clp_tui.data.upkeep",  # re-flagging and the purge, started after the first paint
+    "clp_tui.data.moderation",
+    "clp_tui.data.retention",
+]
+
+
+def test_the_dashboards_start_leaves_what_the_first_screen_does_not_need() -> None:
+    """Each of these cost 1-4 ms of the start to the first paint (docs/performance.md)."""
+    probe = (
+        "import json, sys, clp_tui.cli, clp_tui.commands.dashboard, clp_tui.app, clp_tui.screens.board, clp_tui.glance\n"
+        f"print(json.dumps([m for m in {LATER!r} if m in sys.modules]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert json.loads(result.stdout) == [], result.stderr
+
+
+def test_sync_starts_without_the_listings_data() -> None:
+    """The command line offers `list`'s kinds from commands/list_kinds.py: every other
+    command, `sync` too, starts without the board's data and the decision log (~13 ms)."""
+    probe = (
+        "import json, sys, clp_tui.cli, clp_tui.commands.sync, clp_tui.data.sync\n"
+        "print(json.dumps([m for m in ('clp_tui.data.board', 'clp_tui.commands.listing') if m in sys.modules]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert json.loads(result.stdout) == [], result.stderr

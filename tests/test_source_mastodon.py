@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from platforms.mastodon import MastodonServer
 
+from clp_tui.data.html_text import html_to_text
 from clp_tui.data.sources.mastodon import next_link
 from clp_tui.data.sources.social import wait_until
-from clp_tui.data.text import html_to_text
 
 TOKEN = "masto-tok-5e4d3c2b1a-SECRET"
 ACCOUNT = "109"

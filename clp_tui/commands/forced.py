@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from clp_tui.commands.listing import LIST_KINDS
+from clp_tui.commands.list_kinds import LIST_KINDS
 
 # Command words, then each option allowed and whether it takes a value. No --output,
 # --config or --db: nothing is written on the server, and no other cache is read.

@@ -11,6 +11,7 @@ from typing import Any
 
 from clp_tui import exits
 from clp_tui.commands.common import cache_missing, config_of, db_path_of
+from clp_tui.commands.list_kinds import LIST_KINDS
 from clp_tui.config import Config
 from clp_tui.data.board import load_milestones
 from clp_tui.data.decision_log import local_join, local_or_feed
@@ -18,7 +19,6 @@ from clp_tui.data.store import Store
 from clp_tui.data.text import json_line, one_line
 
 # `clp-tui list WHAT`: the item kind each word names.
-LIST_KINDS = {"milestones": "milestone", "activity": "activity", "comments": "comment", "press": "press"}
 # The local state each kind adds to an item, from the decision log.
 _STATE_FIELD = {"comment": ("moderation", "decision"), "press": ("stage", "stage")}
 

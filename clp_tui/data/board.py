@@ -106,20 +106,20 @@ def load_milestones(store: Store, today: dt.date, margin: float = 0.15) -> list[
            WHERE i.kind = 'milestone' AND i.archived = 0"""
     )
     milestones: dict[str, Milestone] = {}
-    for row in rows:
-        ext = _EXT.decode(row["ext"])
-        status = local_or_feed(row["status_decision"], ext.status)
-        achieved = local_or_feed(row["progress_decision"], ext.achieved)
-        milestones[row["id"]] = Milestone(
-            feed=row["feed"],
-            id=row["id"],
-            title=row["title"] or row["id"],
-            description=row["body"] or "",
+    # Unpacked in the SELECT's order: a sqlite3.Row looked up by name, nine times a row,
+    # cost a fifth of reading the board's 2,000 milestones before its first paint.
+    for feed, item_id, title, body, ext_json, status_decision, progress_decision in rows:
+        ext = _EXT.decode(ext_json)
+        milestones[item_id] = Milestone(
+            feed=feed,
+            id=item_id,
+            title=title or item_id,
+            description=body or "",
             ext=ext,
-            status=status,
-            achieved=achieved,
-            local_status=row["status_decision"] is not None,
-            local_progress=row["progress_decision"] is not None,
+            status=local_or_feed(status_decision, ext.status),
+            achieved=local_or_feed(progress_decision, ext.achieved),
+            local_status=status_decision is not None,
+            local_progress=progress_decision is not None,
         )
     # Two passes: a milestone's own RAG first, then whether what it waits on is late.
     for m in milestones.values():

@@ -98,7 +98,16 @@ def known_hashes(store: Store, feed: str) -> dict[bytes, str]:
 
 
 def _hashes(conn: sqlite3.Connection, feed: str) -> dict[bytes, str]:
-    return dict(conn.execute("SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)).fetchall())
+    return dict(_plain(conn).execute("SELECT hash, id FROM items WHERE feed = ? AND archived = 0", (feed,)))
+
+
+def _plain(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor giving plain tuples, for reads of tens of thousands of rows: the store's
+    sqlite3.Row objects (and the list fetchall made of them) cost a 1 % re-sync of 50,000
+    comments ~30 ms of reading the cached hashes."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
 
 
 def cache_version(store: Store) -> int:
@@ -364,7 +373,7 @@ def _count_cached_posts(
     conn.executemany("INSERT OR IGNORE INTO temp.poster_names VALUES (?)", ((a,) for a, _ in per_day))
     conn.executemany("INSERT OR IGNORE INTO temp.replaced_ids VALUES (?)", ((i,) for i in replaced))
     unflagged = set()
-    for author, day, n, not_flagged in conn.execute(
+    for author, day, n, not_flagged in _plain(conn).execute(
         f"""SELECT author_name, coalesce(substr(published, 1, 10), ''), count(*), sum(flagged = 0) FROM items
            WHERE kind = 'comment' AND archived = 0
              AND author_name IN (SELECT name FROM temp.poster_names)

@@ -39,6 +39,7 @@ from clp_tui.data.envelope import repair_surrogates  # noqa: E402
 from clp_tui.data.fetch_body import CHUNK, BodyDecoder, read_capped  # noqa: E402
 from clp_tui.data.fetch_errors import FetchError, reason  # noqa: E402
 from clp_tui.data.fetch_retry import parse_retry_after  # noqa: E402
+from clp_tui.data.fetch_transport import LazyTLSTransport  # noqa: E402
 from clp_tui.data.fetch_urls import Reach, join_url, origin, redact  # noqa: E402
 from clp_tui.data.secrets import scrub  # noqa: E402
 
@@ -121,6 +122,7 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
             trust_env=False,
+            transport=LazyTLSTransport(),  # TLS set up at the first https:// URL (fetch_transport.py)
         )
 
     async def aclose(self) -> None:

@@ -20,11 +20,17 @@ imprint configured every such item is flagged "no imprint configured".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from clp_tui.config import Config
 from clp_tui.data.board import Milestone, load_milestones
-from clp_tui.data.press import STAGE_LABELS, Card, load_cards
 from clp_tui.data.store import Store
+
+if TYPE_CHECKING:
+    from clp_tui.data.press import Card
+
+# data/press.py is imported where press cards are looked at, not here at the top: the
+# board, which asks only about milestones, starts without it.
 
 OUT_STAGES = frozenset({"pitched", "published"})
 DIGITAL_FORMATS = frozenset({"press_release", "op_ed", "statement", "public_letter"})
@@ -79,6 +85,8 @@ def press_needs_imprint(stage: str, fmt: str, flagged_by_feed: bool) -> str | No
     if flagged_by_feed:
         return FEED_SAYS
     if stage in OUT_STAGES:
+        from clp_tui.data.press import STAGE_LABELS
+
         return f"it is {STAGE_LABELS[stage].lower()}"
     if fmt in DIGITAL_FORMATS and stage in DIGITAL_FROM_STAGES:
         return f"a {FORMAT_LABELS.get(fmt, fmt)} goes out online once approved"
@@ -107,6 +115,8 @@ def imprint_problems(store: Store, config: Config) -> list[ImprintProblem]:
     """Every item that needs the imprint and lacks it: press cards first, then milestones."""
     imprint = config.campaign.imprint
     reason = MISSING if imprint_configured(imprint) else NO_IMPRINT
+    from clp_tui.data.press import load_cards
+
     problems: list[ImprintProblem] = []
     for card in load_cards(store):
         if why := card_lacks_imprint(card, imprint):

@@ -32,8 +32,8 @@ from clp_tui.data.contract import (
     TypeOnly,
 )
 from clp_tui.data.envelope import BadEscape, FeedError, decode_envelope, repair_surrogates
+from clp_tui.data.html_text import html_to_text
 from clp_tui.data.item_ids import id_of, salvage_id
-from clp_tui.data.text import html_to_text
 from clp_tui.data.timestamps import canonical, parse_timestamp
 
 _ITEM_DECODER = msgspec.json.Decoder(Item)

@@ -7,10 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from clp_tui.data.assignments import FIELD, Assignment, assignments
-from clp_tui.data.officers import list_officers
 from clp_tui.data.store import StoreError
 from clp_tui.data.text import one_line
-from clp_tui.screens.dialogs import AskChoice
 
 if TYPE_CHECKING:
     from clp_tui.app import ClpApp
@@ -21,6 +19,9 @@ NOBODY = "-"
 
 def pick_assignee(screen: DashboardScreen) -> None:
     """The picker for the item under the cursor; the choice is recorded as a decision."""
+    from clp_tui.data.officers import list_officers
+    from clp_tui.screens.dialogs import AskChoice
+
     key = screen.presence_key()
     if key is None:
         screen.notify("Nothing to assign here: put the cursor on a comment, milestone or card.", timeout=4)

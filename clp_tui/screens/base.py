@@ -16,14 +16,10 @@ from clp_tui.data.assignments import Assignment
 from clp_tui.data.filters import Filter, parse_filter
 from clp_tui.data.health import missing_feed
 from clp_tui.data.jump import label_of
-from clp_tui.data.officers import initials_of
 from clp_tui.data.store import StoreError
 from clp_tui.data.text import one_line
 from clp_tui.registry import SCREENS
 from clp_tui.screens.assign import pick_assignee
-from clp_tui.screens.collide import collision
-from clp_tui.screens.confirm import confirmation, decision_words
-from clp_tui.screens.dialogs import AskChoice
 from clp_tui.widgets.footer import Footer
 from clp_tui.widgets.status import StatusHeader
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -112,6 +108,11 @@ class DashboardScreen(Screen[None]):
         """If another officer decided one of these lately, or is looking at it now, ask
         ("Sam Patel approved this 2 min ago — hide anyway?") and return True; `go_on`
         runs on yes. False: nobody else is on them, decide at once."""
+        # Imported at the first decision, not before the first paint (as in _confirm, row_mark).
+        from clp_tui.screens.collide import collision
+        from clp_tui.screens.confirm import decision_words
+        from clp_tui.screens.dialogs import AskChoice
+
         question = collision(self.clp, keys, field, value)
         if question is None:
             return False
@@ -203,6 +204,8 @@ class DashboardScreen(Screen[None]):
         whose cursor is on it, else blank."""
         here = [] if selected else self.clp.presence.looking_at(key)
         if here:
+            from clp_tui.data.officers import initials_of
+
             return Text(f"{initials_of(here[0].name):<2.2}", style="bold reverse cyan")
         return Text("◆ " if selected else "  ", style="bold magenta")
 
@@ -216,6 +219,8 @@ class DashboardScreen(Screen[None]):
         self._confirm(message)
 
     def _confirm(self, message: WriteLanded) -> None:
+        from clp_tui.screens.confirm import confirmation
+
         if message.action == "write":
             return
         if message.result is None:

@@ -14,8 +14,6 @@ from clp_tui.data.datewords import day_count, day_words
 from clp_tui.data.imprint import imprint_configured, milestone_lacks_imprint
 from clp_tui.data.text import clean, one_line, plural
 from clp_tui.screens.base import DashboardScreen
-from clp_tui.screens.dialogs import AskChoice, AskText
-from clp_tui.screens.projector import BoardProjector, projector_on
 from clp_tui.widgets.badges import RAG, progress_bar, rag_badge, warning
 from clp_tui.widgets.highlight import highlight_matches
 from clp_tui.widgets.rowlist import RowList
@@ -143,6 +141,8 @@ class BoardScreen(DashboardScreen):
         self.rows.border_title = Text(f"{len(shown)} milestones by {self.group_by} · {summary}")
         self._show_detail()
         if self.clp.meeting:
+            from clp_tui.screens.projector import BoardProjector, projector_on  # meeting mode only
+
             width = self.size.width or self.app.size.width
             projector_on(self, BoardProjector, "board-meeting", after="#board-body").show(shown, width)
 
@@ -238,6 +238,8 @@ class BoardScreen(DashboardScreen):
     # -- decisions ----------------------------------------------------------------------
 
     def action_set_status(self) -> None:
+        from clp_tui.screens.dialogs import AskChoice, AskText
+
         m = self.current()
         if m is None:
             return
@@ -264,6 +266,8 @@ class BoardScreen(DashboardScreen):
         self.app.push_screen(AskChoice("Set status", Text(what), choices, m.status), chosen)
 
     def action_record_progress(self) -> None:
+        from clp_tui.screens.dialogs import AskText
+
         m = self.current()
         if m is None:
             return

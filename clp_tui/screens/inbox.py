@@ -19,7 +19,6 @@ from clp_tui.glance import recount_inbox
 from clp_tui.screens.base import DashboardScreen
 from clp_tui.screens.dialogs import AskText, TextScreen
 from clp_tui.screens.inbox_rows import InboxSource
-from clp_tui.screens.projector import InboxProjector, projector_on
 from clp_tui.widgets.badges import decision_badge
 from clp_tui.widgets.rowlist import RowList
 from clp_tui.writer import WriteFailed, WriteLanded
@@ -302,6 +301,8 @@ class InboxScreen(DashboardScreen):
         self._update_title()
         self._show_detail()
         if self.clp.meeting:
+            from clp_tui.screens.projector import InboxProjector, projector_on  # meeting mode only
+
             projector_on(self, InboxProjector, "inbox-meeting", after="#inbox-body").show(self.inbox)
 
     def action_approve(self) -> None:

@@ -4,7 +4,8 @@ Textual's Footer re-creates every key widget (and applies CSS to each) whenever 
 screen says its bindings changed: after each focus move, each screen change, and
 once more when the app goes idle. Moving between the kanban's columns, or opening a
 screen, caused up to five rebuilds of ~25 keys showing the same thing; this one
-rebuilds at most once per refresh and not at all when the keys on show are the same.
+rebuilds at most once per refresh and not at all when the keys on show are the same,
+and restyles each new key once rather than twice.
 
 `?` Help and `q` Quit come first, whatever the screen: a narrow terminal cuts the
 footer at its right-hand end, and those two keys must never be what is cut.
@@ -17,6 +18,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 # Actions whose keys the footer shows first, in this order (by action, so a remapped key moves too).
 PINNED = ("help", "quit")
@@ -30,6 +32,14 @@ class Footer(TextualFooter):
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
+        for key in keys:
+            if isinstance(key, FooterKey):
+                # A key starts compact, then takes the footer's `compact` once mounted. Left
+                # to its watcher, each key was restyled to compact and back, ~0.5 ms apiece
+                # before the first paint; set here, it is styled compact as it mounts and
+                # restyled once, by the same steps to the same picture.
+                key.set_reactive(FooterKey.compact, True)
+                key.add_class("-compact", update=False)
         pinned = sorted(
             (w for w in keys if getattr(w, "action", None) in PINNED),
             key=lambda w: PINNED.index(w.action),  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ from clp_tui.data.board import load_milestones
 from clp_tui.data.branches import load_branches
 from clp_tui.data.contract import EXT_BY_KIND, KINDS, Item
 from clp_tui.data.fetch import FetchResult
+from clp_tui.data.html_text import html_to_text
 from clp_tui.data.inbox import Inbox
 from clp_tui.data.moderation import refresh_flags
 from clp_tui.data.parse import FeedError, parse_page
@@ -36,7 +37,7 @@ from clp_tui.data.press import load_cards
 from clp_tui.data.report import build_report
 from clp_tui.data.store import Store
 from clp_tui.data.sync import _take
-from clp_tui.data.text import clean, html_to_text, json_line, one_line
+from clp_tui.data.text import clean, json_line, one_line
 from clp_tui.data.timestamps import parse_timestamp
 from clp_tui.documents.charts import nice_ticks
 from clp_tui.documents.report import render_html, render_markdown

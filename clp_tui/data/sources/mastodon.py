@@ -30,10 +30,10 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from clp_tui.data.fetch import FetchResult
 from clp_tui.data.fetch_errors import FetchError
+from clp_tui.data.html_text import html_to_text
 from clp_tui.data.sources.call import SourceCall, shown
 from clp_tui.data.sources.document import comment_item
 from clp_tui.data.sources.social import MAX_POSTS, first_line, query_of, said, wait_until
-from clp_tui.data.text import html_to_text
 
 LABEL = "Mastodon"
 PAGE_SIZE = 40  # the API's largest `limit` for an account's statuses
