@@ -208,19 +208,8 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@gc_paused()  # a contextmanager is a decorator too: entered afresh on every call
 def _take(
-    store: Store,
-    feed: FeedConfig,
-    result: FetchResult,
-    seconds: float,
-    rules: Moderation | None = None,
-    limits: ParseLimits | None = None,
-) -> tuple[SyncCounts, list[Problem]]:
-    with gc_paused():
-        return _take_now(store, feed, result, seconds, rules, limits)
-
-
-def _take_now(
     store: Store,
     feed: FeedConfig,
     result: FetchResult,
