@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from clp_tui.widgets.scroll_paint import StyledLines, scrollbar_moved
+
 
 class RowSource(Protocol):
     def row_count(self) -> int: ...
@@ -84,6 +86,8 @@ class RowList(ScrollView, can_focus=True):
         # Painted lines, so a cursor move or a re-layout does not render every row again.
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._row_lines: LRUCache[tuple[int, int], list[Text]] = LRUCache(8)
+        # Finished lines (border and colours applied), so a scroll styles only the new row.
+        self._styled = StyledLines()
 
     @property
     def count(self) -> int:
@@ -100,6 +104,7 @@ class RowList(ScrollView, can_focus=True):
             return
         self._count = count
         self._strips.clear()
+        self._styled.clear()
         self._row_lines.clear()
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
         target = self.cursor if keep is None else keep
@@ -118,13 +123,28 @@ class RowList(ScrollView, can_focus=True):
     def invalidate(self) -> None:
         """Repaint every row from the source (it changed without a reload, e.g. a mark)."""
         self._strips.clear()
+        self._styled.clear()
         self._row_lines.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        # A theme or CSS change: the painted rows carry the old colours.
+        super().notify_style_update()
+        self._strips.clear()
+        self._styled.clear()
 
     def on_resize(self) -> None:
         # Painted lines are keyed by width, so a resize that keeps the width (a second
         # Resize at start-up, a taller terminal) reuses them.
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        # As ScrollView's, but the scrollbar repaints only when its thumb moves: over
+        # 50,000 rows that is once every ~150 rows, not on every scroll.
+        if self.show_vertical_scrollbar and scrollbar_moved(self.vertical_scrollbar, new):
+            self.vertical_scrollbar.refresh()
+        if round(old) != round(new):
+            self.refresh(self.size.region)
 
     def watch_cursor(self, old: int, new: int) -> None:
         before = self.scroll_y
@@ -157,17 +177,30 @@ class RowList(ScrollView, can_focus=True):
         elif top + self.row_height > self.scroll_y + height:
             self.scroll_to(y=top + self.row_height - height, animate=False, immediate=True)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return self._styled.render(self, crop, self._painter())
+
     def render_line(self, y: int) -> Strip:
+        return self._painter()(y)
+
+    def _painter(self) -> Callable[[int], Strip]:
+        """Content line y -> its Strip, with what every line shares looked up once."""
         width = self.scrollable_content_region.width
-        line = int(self.scroll_y) + y
-        index, sub = divmod(line, self.row_height)
-        if index >= self._count or width <= 0:
-            return Strip.blank(width, self.rich_style)
-        key = (line, width, index == self.cursor, self.has_focus)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._render_strip(index, sub, width)
-        return strip
+        scroll = int(self.scroll_y)
+        cursor, focused, height, count, strips = self.cursor, self.has_focus, self.row_height, self._count, self._strips
+
+        def paint(y: int) -> Strip:
+            line = scroll + y
+            index, sub = divmod(line, height)
+            if index >= count or width <= 0:
+                return Strip.blank(width, self.rich_style)
+            key = (line, width, index == cursor, focused)
+            strip = strips.get(key)
+            if strip is None:
+                strip = strips[key] = self._render_strip(index, sub, width)
+            return strip
+
+        return paint
 
     def _render_strip(self, index: int, sub: int, width: int) -> Strip:
         # A row of several lines is asked of its source once, not once per line.
