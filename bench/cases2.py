@@ -253,7 +253,10 @@ class Step2Cases:
         def fresh(_round: int) -> None:
             copy_db(self.full_db, folder / "paint.db")
 
-        runs = self.timed([("first paint: bare Textual app", floor, None), ("first paint: clp-tui", product, fresh)])
+        runs = self.timed(
+            [("first paint: bare Textual app", floor, None), ("first paint: clp-tui", product, fresh)],
+            repeat=self.args.paint_repeat,
+        )
         # paint.py reports the time to the marker (its own start-up is the same for both).
         for series in runs.values():
             for r in series.runs:

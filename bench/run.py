@@ -77,13 +77,14 @@ class Bench(Step2Cases):
 
     # -- running -----------------------------------------------------------------------
 
-    def timed(self, rounds: list[tuple[str, list[str], Any]]) -> dict[str, Series]:
-        """Run each (name, argv, before) in turn, `warmup` untimed rounds then `repeat` timed ones.
+    def timed(self, rounds: list[tuple[str, list[str], Any]], repeat: int | None = None) -> dict[str, Series]:
+        """Run each (name, argv, before) in turn, `warmup` untimed rounds then `repeat` timed ones
+        (`--repeat`, unless the case asks for more).
 
         `before(round)` prepares the files a run needs (fresh database, copies) and is not timed.
         """
         out = {name: self.series.setdefault(name, Series(name)) for name, _, _ in rounds}
-        total = self.args.warmup + self.args.repeat
+        total = self.args.warmup + (repeat or self.args.repeat)
         for n in range(total):
             for name, argv, before in rounds:
                 if before is not None:
@@ -252,18 +253,27 @@ class Bench(Step2Cases):
             )
         )
 
-        say(f"\n[3] re-sync with 1% changed (HTTP 200), {n:,} comments")
+        say(f"\n[3] re-sync with 1% changed (HTTP 200), {n:,} comments, beside a cold sync of the same body")
         db3 = self.tmp / "mutated.db"
+        cold3 = self.tmp / "cold-mutated.db"
         self.bodies["comments"] = self.mutated
         try:
+            # The cold sync it is divided by runs in the same rounds, interleaved, as every
+            # other floor here: case 1's series, timed minutes earlier, let a change in the
+            # machine's state between the two move this ratio (0.37-0.50x on one code).
             runs = self.timed(
-                [("clp-tui sync 1% changed", self.sync_argv(config, db3), lambda k: copy_db(self.synced, db3))]
+                [
+                    ("clp-tui sync cold (beside case 3)", self.sync_argv(config, cold3), lambda k: remove_db(cold3)),
+                    ("clp-tui sync 1% changed", self.sync_argv(config, db3), lambda k: copy_db(self.synced, db3)),
+                ]
             )
         finally:
             self.bodies["comments"] = json.dumps(self.feeds["comments"]).encode()
         product = runs["clp-tui sync 1% changed"]
         self.extra.setdefault("sync_output", {})["mutated"] = product.runs[-1].stdout
-        self.ratio_row("3 re-sync 1% changed vs cold sync", product, self.cold, RESYNC_LIMIT)
+        self.ratio_row(
+            "3 re-sync 1% changed vs cold sync", product, runs["clp-tui sync cold (beside case 3)"], RESYNC_LIMIT
+        )
 
     def build_full_cache(self) -> None:
         say("\n    building the full cache (all four feeds, one `clp-tui sync`)")
@@ -573,6 +583,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--big-rounds", type=int, default=5, help="keys processes per size in case 9")
     parser.add_argument("--big-frames", type=int, default=60, help="j presses per keys process in case 9")
     parser.add_argument("--no-big", action="store_true", help="skip case 9 (the 500,000-comment cache)")
+    parser.add_argument(
+        "--paint-repeat",
+        type=int,
+        default=15,
+        help="timed repeats of case 11, a ~0.3 s process whose median moves by 0.05x over 5 (default %(default)s)",
+    )
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="case 10's window (default %(default)s)")
     parser.add_argument("--json", metavar="PATH", help="also write every measurement as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -596,7 +612,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.no_big:
         args.only.discard("big")
     if args.quick:
-        args.repeat, args.warmup, args.no_growth = 1, 1, True
+        args.repeat, args.warmup, args.no_growth, args.paint_repeat = 1, 1, True, 1
         args.j, args.a, args.frames, args.a_frames = 40, 10, 40, 20
         args.big, args.big_rounds, args.big_frames, args.idle_seconds = 100_000, 1, 30, 20.0
     return args
