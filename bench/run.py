@@ -21,12 +21,10 @@ import json
 import math
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +34,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from cases2 import Step2Cases  # noqa: E402
+from cases_keys import KeysCases  # noqa: E402
+from cases_sync import SyncCases  # noqa: E402
 from common import (  # noqa: E402
     CLP,
-    KEY_LIMIT_MS,
-    LANDED_NOTE,
     PY,
-    RESYNC_LIMIT,
     RSS_LIMIT_MIB,
     SIZE,
     SNAPSHOT_LIMIT,
@@ -50,10 +47,8 @@ from common import (  # noqa: E402
     Series,
     check,
     child_env,
-    copy_db,
     machine,
     median,
-    p95,
     remove_db,
     say,
     write_config,
@@ -64,7 +59,7 @@ from clp_tui.demo.bulk import activity_feed, comments_feed, milestones_feed, mut
 from clp_tui.demo.server import FeedServer  # noqa: E402
 
 
-class Bench(Step2Cases):
+class Bench(SyncCases, KeysCases, Step2Cases):
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.tmp = Path(tempfile.mkdtemp(prefix="clp-bench-"))
@@ -141,140 +136,6 @@ class Bench(Step2Cases):
 
     # -- cases ---------------------------------------------------------------------------
 
-    def sync_argv(self, config: Path, db: Path) -> list[str]:
-        return [CLP, "sync", "--config", str(config), "--db", str(db)]
-
-    def cold_sync(self, size: int, label: str) -> tuple[Series, Series, Path]:
-        """Cold sync of one comments feed of `size` items vs the stdlib floor. Returns a synced db copy."""
-        name = "comments" if size == self.args.items else f"comments-{size}"
-        url = self.server.url(name)
-        config = write_config(self.tmp / f"sync-{size}.toml", [("comments", url, "comment")])
-        db = self.tmp / f"cold-{size}.db"
-        floor_db = self.tmp / f"floor-{size}.db"
-        runs = self.timed(
-            [
-                (
-                    f"floor_sync[{label}]",
-                    [PY, str(HERE / "floor_sync.py"), url, str(floor_db)],
-                    lambda n: remove_db(floor_db),
-                ),
-                (f"clp-tui sync cold[{label}]", self.sync_argv(config, db), lambda n: remove_db(db)),
-            ]
-        )
-        template = copy_db(db, self.tmp / f"synced-{size}.db")
-        self.extra.setdefault("sync_output", {})[label] = self.series[f"clp-tui sync cold[{label}]"].runs[-1].stdout
-        return runs[f"clp-tui sync cold[{label}]"], runs[f"floor_sync[{label}]"], template
-
-    def case_sync(self) -> None:
-        n = self.args.items
-        say(f"\n[1] cold sync, {n:,} comments")
-        product, floor, self.synced = self.cold_sync(n, f"{n // 1000}k")
-        self.cold = product
-        self.ratio_row("1 cold sync vs stdlib floor", product, floor, 1.5)
-
-        say(f"\n[2] re-sync unchanged (304), {n:,} comments")
-        url = self.server.url("comments")
-        config = self.tmp / f"sync-{n}.toml"
-        db = copy_db(self.synced, self.tmp / "resync.db")
-        request = urllib.request.Request(url, method="HEAD")
-        with urllib.request.urlopen(request) as response:
-            etag = response.headers["ETag"]
-        # A read-only connection held open across the runs, like a dashboard beside `sync`:
-        # PRAGMA data_version changes for it whenever another connection commits.
-        watcher = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        watcher.execute("SELECT count(*) FROM feeds").fetchone()  # opens the WAL index, as a reader does
-
-        def stamp() -> tuple[Any, ...]:
-            files = []
-            for suffix in ("", "-wal"):
-                try:
-                    st = os.stat(f"{db}{suffix}")
-                    files.append((st.st_mtime_ns, st.st_size))
-                except FileNotFoundError:
-                    files.append(None)
-            return (watcher.execute("PRAGMA data_version").fetchone()[0], *files)
-
-        before = stamp()
-        runs = self.timed(
-            [
-                ("floor_304 (httpx)", [PY, str(HERE / "floor_304.py"), url, etag], None),
-                ("clp-tui sync 304", self.sync_argv(config, db), None),
-            ]
-        )
-        after = stamp()
-        watcher.close()
-        product = runs["clp-tui sync 304"]
-        self.ratio_row("2 re-sync 304 vs httpx conditional GET", product, runs["floor_304 (httpx)"], 1.5)
-        not_modified = all("not modified" in r.stdout for r in product.runs)
-        self.add(
-            Row("2 every re-sync answered 'not modified'", "", "", float(not_modified), None, "", passed=not_modified)
-        )
-        unchanged = before == after
-        self.extra["resync_stamps"] = {"before": before, "after": after}
-        self.add(
-            Row(
-                "2 zero DB writes (data_version, mtimes)",
-                "",
-                "",
-                float(unchanged),
-                None,
-                "",
-                note=f"before {before} after {after}",
-                passed=unchanged,
-            )
-        )
-        imports = check(
-            run(
-                [PY, "-X", "importtime", CLP, "sync", "--config", str(config), "--db", str(db)],
-                env=self.env,
-                cwd=self.tmp,
-            ),
-            "importtime sync",
-        )
-        modules = [
-            line.split("|")[-1].strip() for line in imports.stderr.splitlines() if line.startswith("import time:")
-        ]
-        textual_mods = [m for m in modules if m == "textual" or m.startswith("textual.")]
-        self.extra["sync_imports"] = {
-            "count": len(modules),
-            "textual": textual_mods,
-            "heaviest": _heaviest_imports(imports.stderr),
-        }
-        self.add(
-            Row(
-                "2 sync process did not import textual",
-                "",
-                "",
-                float(not textual_mods),
-                None,
-                "",
-                note=f"{len(modules)} modules imported",
-                passed=not textual_mods,
-            )
-        )
-
-        say(f"\n[3] re-sync with 1% changed (HTTP 200), {n:,} comments, beside a cold sync of the same body")
-        db3 = self.tmp / "mutated.db"
-        cold3 = self.tmp / "cold-mutated.db"
-        self.bodies["comments"] = self.mutated
-        try:
-            # The cold sync it is divided by runs in the same rounds, interleaved, as every
-            # other floor here: case 1's series, timed minutes earlier, let a change in the
-            # machine's state between the two move this ratio (0.37-0.50x on one code).
-            runs = self.timed(
-                [
-                    ("clp-tui sync cold (beside case 3)", self.sync_argv(config, cold3), lambda k: remove_db(cold3)),
-                    ("clp-tui sync 1% changed", self.sync_argv(config, db3), lambda k: copy_db(self.synced, db3)),
-                ]
-            )
-        finally:
-            self.bodies["comments"] = json.dumps(self.feeds["comments"]).encode()
-        product = runs["clp-tui sync 1% changed"]
-        self.extra.setdefault("sync_output", {})["mutated"] = product.runs[-1].stdout
-        self.ratio_row(
-            "3 re-sync 1% changed vs cold sync", product, runs["clp-tui sync cold (beside case 3)"], RESYNC_LIMIT
-        )
-
     def build_full_cache(self) -> None:
         say("\n    building the full cache (all four feeds, one `clp-tui sync`)")
         self.full_config = write_config(
@@ -335,121 +196,6 @@ class Bench(Step2Cases):
             self.ratio_row(
                 f"{number} snapshot {screen} vs bare Textual", runs[f"snapshot {screen}"], runs["floor_textual"], limit
             )
-
-    def case_keys(self) -> None:
-        say(f"\n[6] keypress -> repaint in the inbox, {self.args.items:,} comments (Pilot, in-process)")
-        db = copy_db(self.full_db, self.tmp / "keys.db")
-        j, a, frames = self.args.j, self.args.a, self.args.frames
-        floor = check(
-            run(
-                [PY, str(HERE / "keys.py"), "floor", "--j", str(j), "--frames", str(frames)], env=self.env, cwd=self.tmp
-            ),
-            "keys floor",
-        )
-        inbox = check(
-            run(
-                [
-                    PY,
-                    str(HERE / "keys.py"),
-                    "inbox",
-                    str(self.full_config),
-                    str(db),
-                    "--j",
-                    str(j),
-                    "--a",
-                    str(a),
-                    "--frames",
-                    str(frames),
-                    "--a-frames",
-                    str(self.args.a_frames),
-                ],
-                env=self.env,
-                cwd=self.tmp,
-            ),
-            "keys inbox",
-        )
-        f = json.loads(floor.stdout)
-        k = json.loads(inbox.stdout)
-        self.extra["keys"] = {"inbox": k, "floor": f, "inbox_rss_mib": inbox.maxrss_mib}
-        self.keys_rss = inbox.maxrss_mib
-        say(f"    screen {k['screen']}, {k['rows']:,} rows; {k['decisions']} decisions recorded")
-        say(f"    {'measure':<44} {'p50':>8} {'p95':>8}  (floor: bare DataTable, same loop)")
-        for label, key, floor_key in (
-            ("pilot press+pause, j", "pilot_j", "pilot_j"),
-            ("pilot press+pause, a", "pilot_a", None),
-            ("key -> first frame, j", "frame_j", "frame_j"),
-            ("key -> settled (preview drawn), j", "settled_j", "settled_j"),
-            ("key -> first frame, a (decision saved)", "frame_a", None),
-            ("key -> settled, a", "settled_a", None),
-            ("CPU per press (key to settled), j", "cpu_j", "cpu_j"),
-            ("CPU per press (key to settled), a", "cpu_a", None),
-        ):
-            values = k[key]
-            floor_text = f"   floor p50 {median(f[floor_key]):.1f} p95 {p95(f[floor_key]):.1f}" if floor_key else ""
-            say(f"    {label:<44} {median(values):8.1f} {p95(values):8.1f}{floor_text}")
-        # The limit is on what a person feels: key to the frame that shows its effect.
-        self.add(
-            Row(
-                "6 j: key -> first frame p95",
-                "",
-                "",
-                p95(k["frame_j"]),
-                KEY_LIMIT_MS,
-                "ms",
-                note=f"p50 {median(k['frame_j']):.1f} ms; bare DataTable p50 {median(f['frame_j']):.1f} "
-                f"p95 {p95(f['frame_j']):.1f} ms; CPU/press p50 {median(k['cpu_j']):.1f} ms "
-                f"(DataTable {median(f['cpu_j']):.1f})",
-            )
-        )
-        self.add(
-            Row(
-                "6 j: key -> preview drawn p95 (info)",
-                "",
-                "",
-                p95(k["settled_j"]),
-                None,
-                "ms",
-                note=f"p50 {median(k['settled_j']):.1f} ms; the preview follows the cursor's frame (docs/performance.md)",
-            )
-        )
-        self.add(
-            Row(
-                "6 a: key -> list repainted p95",
-                "",
-                "",
-                p95(k["frame_a"]),
-                KEY_LIMIT_MS,
-                "ms",
-                note=f"p50 {median(k['frame_a']):.1f} ms; settled p95 {p95(k['settled_a']):.1f} ms "
-                f"(the list re-orders {LANDED_NOTE}); CPU/press p50 {median(k['cpu_a']):.1f} ms",
-            )
-        )
-        # Not a limit: `await pilot.press(); await pilot.pause()` measures Pilot's idle
-        # detection (20 ms sleeps, three per press+pause) as much as the app. The same loop
-        # over the bare DataTable floor is printed beside it; the app's share is the difference.
-        self.add(
-            Row(
-                "6 j: pilot press+pause p95 (info)",
-                "",
-                "",
-                p95(k["pilot_j"]),
-                None,
-                "ms",
-                note=f"p50 {median(k['pilot_j']):.1f}; bare DataTable in the same loop p50 "
-                f"{median(f['pilot_j']):.1f} p95 {p95(f['pilot_j']):.1f}",
-            )
-        )
-        self.add(
-            Row(
-                "6 a: pilot press+pause p95 (info)",
-                "",
-                "",
-                p95(k["pilot_a"]),
-                None,
-                "ms",
-                note=f"p50 {median(k['pilot_a']):.1f}; includes waiting for the write to land",
-            )
-        )
 
     def case_rss(self) -> None:
         how = "GNU time %M" if RSS_TRUSTED else "os.wait4 ru_maxrss, INFLATED by the bench's own RSS"
@@ -550,18 +296,6 @@ class Bench(Step2Cases):
 # cache of all four feeds that the snapshots build.
 GROUPS = ("sync", "race", "snapshots", "paint", "keys", "idle", "big", "growth")
 NEEDS_FULL_CACHE = {"paint", "keys", "idle"}
-
-
-def _heaviest_imports(stderr: str, top: int = 8) -> list[tuple[str, float]]:
-    """Top-level imports by cumulative ms from `-X importtime` output."""
-    found = []
-    for line in stderr.splitlines():
-        if not line.startswith("import time:") or "cumulative" in line:
-            continue
-        _, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
-        if not name.startswith(" ") and "." not in name.strip():
-            found.append((name.strip(), int(cumulative) / 1000))
-    return sorted(found, key=lambda x: -x[1])[:top]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
