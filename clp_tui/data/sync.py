@@ -8,6 +8,7 @@ fails leaves its cached items untouched; the others go on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import threading
 import time
@@ -34,6 +35,7 @@ from clp_tui.data.parse import FeedError, Problem
 from clp_tui.data.secrets import safe_url
 from clp_tui.data.sources.read import read_feed, secrets_of
 from clp_tui.data.store import Store
+from clp_tui.data.take_thread import TakeThread
 
 
 @dataclass(slots=True)
@@ -121,28 +123,36 @@ async def sync_one(
             next_allowed_at=not_before,
         )
     same_source = state.get("url") in (feed.url, safe_url(feed.url)) and state.get("kind") == feed.kind
-    result = await read_feed(
-        fetcher,
-        feed,
-        etag=state.get("etag") if same_source else None,
-        last_modified=state.get("last_modified") if same_source else None,
-    )
-    if result.status == "error":
-        return await _failed(store, feed, state, result, started)
-    if result.status == "not_modified":
-        # An unchanged feed costs one 304 and no writes, unless a backoff must be cleared.
-        if state.get("failures"):
-            await asyncio.to_thread(clear_failure, store, feed.name)
-        return FeedReport(feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started)
+    # The cache's hashes are read on the feed's own thread while a new body downloads.
+    take = TakeThread(functools.partial(_read_cached, store, feed.name), store.close)
     try:
-        # The item budget (the feed's own, else [network]'s) and the parse deadline.
-        limits = ParseLimits(feed.max_items or fetcher.limits.max_items, fetcher.limits.parse_deadline)
-        counts, problems = await asyncio.to_thread(
-            _take, store, feed, result, time.monotonic() - started, rules, limits
+        result = await read_feed(
+            fetcher,
+            feed,
+            etag=state.get("etag") if same_source else None,
+            last_modified=state.get("last_modified") if same_source else None,
+            on_body=take.body_coming,
         )
-    except FeedError as exc:
-        result.error = str(exc)
-        return await _failed(store, feed, state, result, started)
+        if result.status == "error":
+            return await _failed(store, feed, state, result, started)
+        if result.status == "not_modified":
+            # An unchanged feed costs one 304 and no writes, unless a backoff must be cleared.
+            if state.get("failures"):
+                await asyncio.to_thread(clear_failure, store, feed.name)
+            return FeedReport(
+                feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started
+            )
+        try:
+            # The item budget (the feed's own, else [network]'s) and the parse deadline.
+            limits = ParseLimits(feed.max_items or fetcher.limits.max_items, fetcher.limits.parse_deadline)
+            counts, problems = await take.run(
+                _take, store, feed, result, time.monotonic() - started, rules, limits, take.read
+            )
+        except FeedError as exc:
+            result.error = str(exc)
+            return await _failed(store, feed, state, result, started)
+    finally:
+        await take.close()
     return FeedReport(
         feed.name,
         "ok",
@@ -208,6 +218,14 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@gc_paused()
+def _read_cached(store: Store, name: str) -> tuple[int, dict[bytes, str]]:
+    """What the cache holds of a feed, for its parse: (cache_version, hash -> id). Read on
+    the thread that will write (TakeThread), whose connection apply_feed compares it on."""
+    read_at = cache_version(store)
+    return read_at, known_hashes(store, name)
+
+
 @gc_paused()  # a contextmanager is a decorator too: entered afresh on every call
 def _take(
     store: Store,
@@ -216,9 +234,11 @@ def _take(
     seconds: float,
     rules: Moderation | None = None,
     limits: ParseLimits | None = None,
+    cached: Callable[[], tuple[int, dict[bytes, str]]] | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
-    read_at = cache_version(store)  # this thread's connection, which apply_feed writes with
-    known = known_hashes(store, feed.name)
+    """Parse and write one fetched feed. `cached`: what the cache held of it, read on this
+    thread (by default, read now)."""
+    read_at, known = cached() if cached is not None else _read_cached(store, feed.name)
     parsed = parse_pages(result.pages, feed.kind, known, limits, secrets_of(feed))
     result.pages.clear()  # the records hold copies of what they need: the body (22 MB at 50k) goes now
     # The read's own warnings (a page not reached, sheet rows left out) are kept with the
