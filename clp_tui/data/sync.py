@@ -13,6 +13,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,16 +93,20 @@ async def sync_feeds(
     only: Sequence[str] | None = None,
     on_report: Callable[[FeedReport], None] | None = None,
     fetcher: Fetcher | None = None,
+    cache_pool: Executor | None = None,
 ) -> list[FeedReport]:
     """Sync the configured feeds (or just `only`), all at once. A long-lived caller (the
-    dashboard) passes its own `fetcher`, so one HTTP client serves every poll."""
+    dashboard) passes its own `fetcher`, so one HTTP client serves every poll, and may pass
+    `cache_pool`, a one-thread executor it keeps for cache work (see TakeThread)."""
     if fetcher is None:
         async with Fetcher(limits_from(config)) as own:
-            return await sync_feeds(store, config, force=force, only=only, on_report=on_report, fetcher=own)
+            return await sync_feeds(
+                store, config, force=force, only=only, on_report=on_report, fetcher=own, cache_pool=cache_pool
+            )
     feeds = [f for f in config.feeds if only is None or f.name in only]
 
     async def one(feed: FeedConfig) -> FeedReport:
-        report = await sync_one(store, fetcher, feed, force=force, rules=config.moderation)
+        report = await sync_one(store, fetcher, feed, force=force, rules=config.moderation, cache_pool=cache_pool)
         if on_report is not None:
             on_report(report)
         return report
@@ -110,7 +115,13 @@ async def sync_feeds(
 
 
 async def sync_one(
-    store: Store, fetcher: Fetcher, feed: FeedConfig, *, force: bool = False, rules: Moderation | None = None
+    store: Store,
+    fetcher: Fetcher,
+    feed: FeedConfig,
+    *,
+    force: bool = False,
+    rules: Moderation | None = None,
+    cache_pool: Executor | None = None,
 ) -> FeedReport:
     started = time.monotonic()
     state = await asyncio.to_thread(feed_state, store, feed.name) or {}
@@ -124,7 +135,7 @@ async def sync_one(
         )
     same_source = state.get("url") in (feed.url, safe_url(feed.url)) and state.get("kind") == feed.kind
     # The cache's hashes are read on the feed's own thread while a new body downloads.
-    take = TakeThread(functools.partial(_read_cached, store, feed.name), store.close)
+    take = TakeThread(functools.partial(_read_cached, store, feed.name), store.close, cache_pool)
     try:
         result = await read_feed(
             fetcher,

@@ -9,8 +9,13 @@ SQLite connection: `apply_feed` compares that connection's data_version under th
 write lock, which is only meaningful on the connection that read it. A 304 never
 starts the thread, so an unchanged feed reads nothing it did not read before.
 
-The thread is the sync's own, not a shared pool's: nothing else can queue behind the
-read, and the fetch never waits for it. Its connection is closed when the sync ends.
+The thread is the sync's own, and its connection is closed when the sync ends; or,
+given a one-thread executor the caller keeps for its cache work (the dashboard's poll
+worker), that one thread, left open. Either way the fetch never waits for the read,
+and nothing on the thread waits for the fetch, so no feed can hold up another's. (On
+a shared connection another feed's write may come between the read and the write
+unseen by data_version, which only counts other connections' commits; it changes
+that feed's rows, not these. A second sync of the same feed runs elsewhere.)
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -28,11 +33,15 @@ R = TypeVar("R")
 class TakeThread(Generic[T]):
     """`read` started early on a thread (`body_coming`), then work run after it there (`run`)."""
 
-    def __init__(self, read: Callable[[], T], close: Callable[[], None], name: str = "clp-take") -> None:
+    def __init__(
+        self, read: Callable[[], T], close: Callable[[], None], pool: Executor | None = None, name: str = "clp-take"
+    ) -> None:
+        """`pool`: a one-thread executor to use, not close; by default one of its own."""
         self._read_now = read
         self._close = close
+        self._given = pool
         self._name = name
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: Executor | None = None
         self._read: Future[T] | None = None
 
     def body_coming(self) -> None:
@@ -50,14 +59,14 @@ class TakeThread(Generic[T]):
         return await loop.run_in_executor(self._thread(), functools.partial(fn, *args))
 
     async def close(self) -> None:
-        """Close the thread's connection (on the thread) and let the thread end."""
-        if self._pool is None:
+        """Close its own thread's connection (on the thread) and let the thread end."""
+        if self._pool is None or self._pool is self._given:
             return
         closed = self._pool.submit(self._close)
         self._pool.shutdown(wait=False)
         await asyncio.wrap_future(closed)
 
-    def _thread(self) -> ThreadPoolExecutor:
+    def _thread(self) -> Executor:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name)
+            self._pool = self._given or ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name)
         return self._pool
