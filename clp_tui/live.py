@@ -93,13 +93,15 @@ class Poller:
         self._limits: Limits | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._cache_pool: ThreadPoolExecutor | None = None
 
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
             tune_malloc()  # before the polls' threads make their heaps (collector.py)
             self._loop = asyncio.new_event_loop()
             # One thread for the polls' `asyncio.to_thread` work (see the module's docstring).
-            self._loop.set_default_executor(ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-poll-db"))
+            self._cache_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clp-poll-db")
+            self._loop.set_default_executor(self._cache_pool)
             self._thread = threading.Thread(target=self._loop.run_forever, name="clp-poll", daemon=True)
             self._thread.start()
         return self._loop
@@ -121,7 +123,9 @@ class Poller:
 
         try:
             fetcher = await self._current_fetcher(limits_from(self.config))
-            reports = await sync_feeds(self.store, self.config, only=[name], force=force, fetcher=fetcher)
+            reports = await sync_feeds(
+                self.store, self.config, only=[name], force=force, fetcher=fetcher, cache_pool=self._cache_pool
+            )
             if any(r.status == "ok" for r in reports):
                 await asyncio.to_thread(self.store.close)  # the worker's connection and its page cache
                 give_back_memory()  # the parse's garbage, and the C heap it grew

@@ -11,6 +11,7 @@ it.) Routes are set per path:
     server.route("/old", status=302, headers={"Location": other.url("/feed.json")})
     server.route("/slow", body=b"...", trickle=(16, 0.1))   # 16 bytes every 0.1 s
     server.route("/never", hang=True)                        # headers never sent
+    server.route("/held", body=b"...", hold_body=event)      # headers, then the body once event is set
     server.route("/forever", endless=b"[" * 4096)            # chunked, never ends
     server.feed("plan", body)   # /plan.json as a careful static host serves it
 
@@ -63,6 +64,9 @@ class Route:
     endless: bytes | None = None
     # Hold the response until this barrier trips (requests from several clients at once).
     barrier: threading.Barrier | None = None
+    # Send the status line and headers, then hold the body until this event is set (or
+    # the server stops): what a client does between the two can be observed.
+    hold_body: threading.Event | None = None
     # Compute the answer per request: fn(request) -> Route.
     dynamic: Callable[[Request], Route] | None = None
 
@@ -221,6 +225,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        if route.hold_body is not None:
+            self.wfile.flush()
+            while not route.hold_body.wait(0.05):
+                if fs.stopping.is_set():
+                    return
         size, interval = route.trickle or (max(len(body), 1), 0.0)
         for start in range(0, len(body), size):
             piece = body[start : start + size]

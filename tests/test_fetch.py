@@ -10,9 +10,11 @@ import email.utils
 import gzip
 import ssl
 import struct
+import threading
 import time
 import tracemalloc
 import zlib
+from collections.abc import Callable
 
 import pytest
 from feedserver import FeedServer, Request, Route, comment, feed_bytes
@@ -22,13 +24,19 @@ from clp_tui.data.fetch_retry import MAX_RETRY_AFTER, MIN_RETRY_AFTER
 
 
 def fetch(
-    url: str, *, token: str | None = None, etag: str | None = None, hosts: tuple[str, ...] = (), **limits: float
+    url: str,
+    *,
+    token: str | None = None,
+    etag: str | None = None,
+    hosts: tuple[str, ...] = (),
+    on_body: Callable[[], None] | None = None,
+    **limits: float,
 ) -> FetchResult:
     settings = {"connect_timeout": 2.0, "read_timeout": 2.0, "deadline": 8.0, **limits}
 
     async def go() -> FetchResult:
         async with Fetcher(Limits(**settings)) as fetcher:  # type: ignore[arg-type]
-            return await fetcher.fetch(url, token=token, etag=etag, redirect_hosts=hosts)
+            return await fetcher.fetch(url, token=token, etag=etag, redirect_hosts=hosts, on_body=on_body)
 
     return asyncio.run(go())
 
@@ -177,6 +185,45 @@ def test_a_file_url_is_read_and_its_stamp_serves_as_an_etag(tmp_path) -> None:
     assert first.status == "ok" and first.pages == [BODY]
     again = fetch(path.as_uri(), etag=first.etag)
     assert again.status == "not_modified"
+
+
+def test_on_body_is_called_once_a_200_is_known_and_before_its_body_arrives(server: FeedServer) -> None:
+    # The server holds the body back until on_body is called: had the call waited for
+    # the body, the fetch would time out.
+    coming = threading.Event()
+    calls: list[int] = []
+
+    def on_body() -> None:
+        calls.append(len(server.requests_for("/feed.json")))
+        coming.set()
+
+    url = server.route("/feed.json", body=_page(1, "/p2.json"), etag='"v1"', hold_body=coming)
+    server.route("/p2.json", body=_page(2, None))
+    result = fetch(url, on_body=on_body)
+    assert result.status == "ok" and len(result.pages) == 2
+    assert calls == [1]  # once, for the first page only
+
+
+def test_on_body_is_not_called_for_a_304_a_redirect_or_an_error(server: FeedServer) -> None:
+    calls: list[str] = []
+    url = server.route("/feed.json", body=BODY, etag='"v1"')
+    assert fetch(url, etag='"v1"', on_body=lambda: calls.append("304")).status == "not_modified"
+    moved = server.route("/old", status=302, headers={"Location": url})
+    assert fetch(moved, etag='"v1"', on_body=lambda: calls.append("302 then 304")).status == "not_modified"
+    broken = server.route("/broken", status=500, body=b"no")
+    assert fetch(broken, on_body=lambda: calls.append("500")).status == "error"
+    assert calls == []
+    assert fetch(moved, on_body=lambda: calls.append("302 then 200")).status == "ok"
+    assert calls == ["302 then 200"]
+
+
+def test_on_body_is_called_for_a_changed_file_and_not_for_an_unchanged_one(tmp_path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_bytes(BODY)
+    calls: list[str] = []
+    first = fetch(path.as_uri(), on_body=lambda: calls.append("new"))
+    assert fetch(path.as_uri(), etag=first.etag, on_body=lambda: calls.append("same")).status == "not_modified"
+    assert calls == ["new"]
 
 
 # -- pagination --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ Rules this module keeps:
   syncs started together write each row once, and the second reports it unchanged.
 - Items a decision refers to are archived, not deleted, when a feed drops them.
 - Repeat posters are flagged inside the sync's own write, from the records and
-  only the cached comments by the names they touch, counted by SQLite from the
+  only the cached comments by the names on the days they touch, counted by SQLite from the
   items_inbox index (no second pass over 50,000 rows, and no row read for it).
 - No per-row Python work beyond building the rows: this is the hot path of a
   50,000-item sync (bench/run.py measures it).
@@ -350,7 +350,7 @@ def _flag_repeat_posters(
         )
         conn.execute("DELETE FROM temp.hot_days")
     if any_cached:
-        conn.execute("DELETE FROM temp.poster_names")
+        conn.execute("DELETE FROM temp.poster_days")
         conn.execute("DELETE FROM temp.replaced_ids")
 
 
@@ -364,26 +364,25 @@ def _count_cached_posts(
 ) -> set[tuple[str, str]]:
     """Add the cached live comments by these names on these days to `per_day` (counted
     by SQLite over the items_inbox index alone, which ends with the author's name: no
-    row of the table is read). Returns the (name, day) keys with a cached comment not
-    yet flagged."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS poster_names (name TEXT PRIMARY KEY)")
+    row of the table is read; only the (name, day) pairs the records touch are grouped,
+    not every day of those names). Returns the keys with a cached comment not yet flagged."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS poster_days (name TEXT, day TEXT, PRIMARY KEY (name, day))")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS replaced_ids (id TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM temp.poster_names")
+    conn.execute("DELETE FROM temp.poster_days")
     conn.execute("DELETE FROM temp.replaced_ids")
-    conn.executemany("INSERT OR IGNORE INTO temp.poster_names VALUES (?)", ((a,) for a, _ in per_day))
+    conn.executemany("INSERT INTO temp.poster_days VALUES (?, ?)", per_day)
     conn.executemany("INSERT OR IGNORE INTO temp.replaced_ids VALUES (?)", ((i,) for i in replaced))
     unflagged = set()
     for author, day, n, not_flagged in _plain(conn).execute(
         f"""SELECT author_name, coalesce(substr(published, 1, 10), ''), count(*), sum(flagged = 0) FROM items
            WHERE kind = 'comment' AND archived = 0
-             AND author_name IN (SELECT name FROM temp.poster_names)
+             AND (author_name, coalesce(substr(published, 1, 10), '')) IN (SELECT name, day FROM temp.poster_days)
              AND rowid NOT IN ({_REPLACED_ROWS})
            GROUP BY 1, 2""",
         (feed,),
     ):
         key = (author, day)
-        if key in per_day:
-            per_day[key] += n
-            if not_flagged:
-                unflagged.add(key)
+        per_day[key] += n
+        if not_flagged:
+            unflagged.add(key)
     return unflagged

@@ -18,9 +18,8 @@ fetch_retry.py (Retry-After and backoff) and fetch_errors.py (`FetchError`).
 from __future__ import annotations
 
 import asyncio
-import os
-import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,7 +35,7 @@ import httpx  # noqa: E402
 import msgspec  # noqa: E402
 
 from clp_tui.data.envelope import repair_surrogates  # noqa: E402
-from clp_tui.data.fetch_body import CHUNK, BodyDecoder, read_capped  # noqa: E402
+from clp_tui.data.fetch_body import CHUNK, BodyDecoder, read_file  # noqa: E402
 from clp_tui.data.fetch_errors import FetchError, reason  # noqa: E402
 from clp_tui.data.fetch_retry import parse_retry_after  # noqa: E402
 from clp_tui.data.fetch_transport import LazyTLSTransport  # noqa: E402
@@ -143,13 +142,16 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         redirect_hosts: tuple[str, ...] = (),
+        on_body: Callable[[], None] | None = None,
     ) -> FetchResult:
         """Fetch every page of the feed at `url` within the deadline. Never raises
         for network or server trouble: that is a FetchResult with status "error".
-        `redirect_hosts`: hosts besides the feed's own its redirects and pages may reach."""
+        `redirect_hosts`: hosts besides the feed's own its redirects and pages may reach.
+        `on_body`: called once, when the first page has answered 200 and before its body
+        is read (never on a 304), so the caller can start work that only a new body needs."""
         try:
             async with asyncio.timeout(self.limits.deadline):
-                result = await self._fetch_pages(url, token, etag, last_modified, redirect_hosts)
+                result = await self._fetch_pages(url, token, etag, last_modified, redirect_hosts, on_body)
                 result.notes = [scrub(note, [token]) for note in result.notes]
                 return result
         except TimeoutError:
@@ -164,7 +166,13 @@ class Fetcher:
             )
 
     async def _fetch_pages(
-        self, url: str, token: str | None, etag: str | None, last_modified: str | None, hosts: tuple[str, ...]
+        self,
+        url: str,
+        token: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        hosts: tuple[str, ...],
+        on_body: Callable[[], None] | None,
     ) -> FetchResult:
         if token is not None and not (token.isascii() and token.isprintable()):
             # httpx would fail with the header value (the token) in its message, or
@@ -190,7 +198,9 @@ class Fetcher:
             first = len(visited) == 1
             try:
                 if scheme == "file":
-                    status, body, headers = await self._read_file(page_url, budget, etag if first else None)
+                    status, body, headers = await read_file(
+                        page_url, budget, self.limits.max_bytes, etag if first else None, on_body if first else None
+                    )
                 else:
                     status, body, headers = await self._get(
                         page_url,
@@ -200,6 +210,7 @@ class Fetcher:
                         budget,
                         etag if first else None,
                         last_modified if first else None,
+                        on_body if first else None,
                     )
             except FetchError as exc:
                 if first:
@@ -254,6 +265,7 @@ class Fetcher:
         budget: int,
         etag: str | None,
         last_modified: str | None,
+        on_body: Callable[[], None] | None,
     ) -> tuple[int, bytes, dict[str, str]]:
         headers = {"Accept": "application/feed+json, application/json;q=0.9, */*;q=0.1"}
         if validator(etag):
@@ -261,7 +273,14 @@ class Fetcher:
         if validator(last_modified):
             headers["If-Modified-Since"] = last_modified  # type: ignore[assignment]
         return await self.exchange(
-            "GET", url, token=token, token_origin=feed_origin, budget=budget, headers=headers, reach=reach
+            "GET",
+            url,
+            token=token,
+            token_origin=feed_origin,
+            budget=budget,
+            headers=headers,
+            reach=reach,
+            on_body=on_body,
         )
 
     async def exchange(
@@ -277,13 +296,15 @@ class Fetcher:
         error_bodies: bool = False,
         stay_on: tuple[str, str, int | None] | None = None,
         reach: Reach | None = None,
+        on_body: Callable[[], None] | None = None,
     ) -> tuple[int, bytes, dict[str, str]]:
         """One request, redirects followed by hand, the body read within `budget`. The
         token goes as a Bearer header to `token_origin` only, never after a redirect
         elsewhere. Any status but 200, 204 and 304 is a FetchError, unless `error_bodies`
         (a platform API whose errors say, in JSON, what went wrong): then it is returned.
         `stay_on`: an origin no redirect may leave (a platform's API); `reach`: where a
-        feed's redirects may lead. Never from https to plain http."""
+        feed's redirects may lead. Never from https to plain http. `on_body`: called
+        when the answer is a 200, before its body is read."""
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
             sent = {"Accept-Encoding": "gzip, deflate", **(headers or {})}
@@ -328,6 +349,8 @@ class Fetcher:
                         http_status=status,
                         retry_after=retry,
                     )
+                if status == 200 and on_body is not None:
+                    on_body()
                 body = await self._read_body(response, budget)
                 return status, body, dict(response.headers)
             finally:
@@ -356,24 +379,3 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"connection failed while reading: {reason(exc)}") from None
         return decoder.finish()
-
-    async def _read_file(self, url: str, budget: int, etag: str | None) -> tuple[int, bytes, dict[str, str]]:
-        path = Path(url2pathname(urlsplit(url).path))
-        try:
-            info = await asyncio.to_thread(os.stat, path)
-        except OSError as exc:
-            raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
-        if not stat.S_ISREG(info.st_mode):
-            # A FIFO or a device would block the read past any deadline (a thread cannot be cut off).
-            raise FetchError(f"{path} is not a regular file (a pipe, a device or a folder); a feed must be a file")
-        # A file has no ETag; its size and modification time serve as one.
-        stamp = f'"file-{info.st_mtime_ns}-{info.st_size}"'
-        if etag == stamp:
-            return 304, b"", {"etag": stamp}
-        if info.st_size > budget:
-            raise FetchError(f"{path} is {info.st_size:,} bytes, over the {self.limits.max_bytes:,}-byte cap")
-        try:
-            body = await asyncio.to_thread(read_capped, path, budget)
-        except OSError as exc:
-            raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
-        return 200, body, {"etag": stamp}

@@ -2,14 +2,19 @@
 
 We decompress ourselves (gzip, including several members, and deflate), never
 producing more than the cap, so a gzip bomb is stopped at the cap; a `file:`
-feed is read with the same cap.
+feed is read with the same cap (`read_file`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import stat
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from clp_tui.data.fetch_errors import FetchError
 
@@ -77,3 +82,31 @@ def read_capped(path: Path, budget: int) -> bytes:
     if len(body) > budget:
         raise FetchError(f"{path} is over the size cap")
     return body
+
+
+async def read_file(
+    url: str, budget: int, cap: int, etag: str | None, on_body: Callable[[], None] | None
+) -> tuple[int, bytes, dict[str, str]]:
+    """A `file:` feed page as (status, body, headers), as an HTTP answer would be: a 304
+    when `etag` still matches. `on_body` (see Fetcher.fetch) is called before a read."""
+    path = Path(url2pathname(urlsplit(url).path))
+    try:
+        info = await asyncio.to_thread(os.stat, path)
+    except OSError as exc:
+        raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO or a device would block the read past any deadline (a thread cannot be cut off).
+        raise FetchError(f"{path} is not a regular file (a pipe, a device or a folder); a feed must be a file")
+    # A file has no ETag; its size and modification time serve as one.
+    stamp = f'"file-{info.st_mtime_ns}-{info.st_size}"'
+    if etag == stamp:
+        return 304, b"", {"etag": stamp}
+    if info.st_size > budget:
+        raise FetchError(f"{path} is {info.st_size:,} bytes, over the {cap:,}-byte cap")
+    if on_body is not None:
+        on_body()
+    try:
+        body = await asyncio.to_thread(read_capped, path, budget)
+    except OSError as exc:
+        raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return 200, body, {"etag": stamp}

@@ -8,10 +8,12 @@ fails leaves its cached items untouched; the others go on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,7 @@ from clp_tui.data.parse import FeedError, Problem
 from clp_tui.data.secrets import safe_url
 from clp_tui.data.sources.read import read_feed, secrets_of
 from clp_tui.data.store import Store
+from clp_tui.data.take_thread import TakeThread
 
 
 @dataclass(slots=True)
@@ -90,16 +93,20 @@ async def sync_feeds(
     only: Sequence[str] | None = None,
     on_report: Callable[[FeedReport], None] | None = None,
     fetcher: Fetcher | None = None,
+    cache_pool: Executor | None = None,
 ) -> list[FeedReport]:
     """Sync the configured feeds (or just `only`), all at once. A long-lived caller (the
-    dashboard) passes its own `fetcher`, so one HTTP client serves every poll."""
+    dashboard) passes its own `fetcher`, so one HTTP client serves every poll, and may pass
+    `cache_pool`, a one-thread executor it keeps for cache work (see TakeThread)."""
     if fetcher is None:
         async with Fetcher(limits_from(config)) as own:
-            return await sync_feeds(store, config, force=force, only=only, on_report=on_report, fetcher=own)
+            return await sync_feeds(
+                store, config, force=force, only=only, on_report=on_report, fetcher=own, cache_pool=cache_pool
+            )
     feeds = [f for f in config.feeds if only is None or f.name in only]
 
     async def one(feed: FeedConfig) -> FeedReport:
-        report = await sync_one(store, fetcher, feed, force=force, rules=config.moderation)
+        report = await sync_one(store, fetcher, feed, force=force, rules=config.moderation, cache_pool=cache_pool)
         if on_report is not None:
             on_report(report)
         return report
@@ -108,7 +115,13 @@ async def sync_feeds(
 
 
 async def sync_one(
-    store: Store, fetcher: Fetcher, feed: FeedConfig, *, force: bool = False, rules: Moderation | None = None
+    store: Store,
+    fetcher: Fetcher,
+    feed: FeedConfig,
+    *,
+    force: bool = False,
+    rules: Moderation | None = None,
+    cache_pool: Executor | None = None,
 ) -> FeedReport:
     started = time.monotonic()
     state = await asyncio.to_thread(feed_state, store, feed.name) or {}
@@ -121,28 +134,36 @@ async def sync_one(
             next_allowed_at=not_before,
         )
     same_source = state.get("url") in (feed.url, safe_url(feed.url)) and state.get("kind") == feed.kind
-    result = await read_feed(
-        fetcher,
-        feed,
-        etag=state.get("etag") if same_source else None,
-        last_modified=state.get("last_modified") if same_source else None,
-    )
-    if result.status == "error":
-        return await _failed(store, feed, state, result, started)
-    if result.status == "not_modified":
-        # An unchanged feed costs one 304 and no writes, unless a backoff must be cleared.
-        if state.get("failures"):
-            await asyncio.to_thread(clear_failure, store, feed.name)
-        return FeedReport(feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started)
+    # The cache's hashes are read on the feed's own thread while a new body downloads.
+    take = TakeThread(functools.partial(_read_cached, store, feed.name), store.close, cache_pool)
     try:
-        # The item budget (the feed's own, else [network]'s) and the parse deadline.
-        limits = ParseLimits(feed.max_items or fetcher.limits.max_items, fetcher.limits.parse_deadline)
-        counts, problems = await asyncio.to_thread(
-            _take, store, feed, result, time.monotonic() - started, rules, limits
+        result = await read_feed(
+            fetcher,
+            feed,
+            etag=state.get("etag") if same_source else None,
+            last_modified=state.get("last_modified") if same_source else None,
+            on_body=take.body_coming,
         )
-    except FeedError as exc:
-        result.error = str(exc)
-        return await _failed(store, feed, state, result, started)
+        if result.status == "error":
+            return await _failed(store, feed, state, result, started)
+        if result.status == "not_modified":
+            # An unchanged feed costs one 304 and no writes, unless a backoff must be cleared.
+            if state.get("failures"):
+                await asyncio.to_thread(clear_failure, store, feed.name)
+            return FeedReport(
+                feed.name, "not_modified", http_status=result.http_status, seconds=time.monotonic() - started
+            )
+        try:
+            # The item budget (the feed's own, else [network]'s) and the parse deadline.
+            limits = ParseLimits(feed.max_items or fetcher.limits.max_items, fetcher.limits.parse_deadline)
+            counts, problems = await take.run(
+                _take, store, feed, result, time.monotonic() - started, rules, limits, take.read
+            )
+        except FeedError as exc:
+            result.error = str(exc)
+            return await _failed(store, feed, state, result, started)
+    finally:
+        await take.close()
     return FeedReport(
         feed.name,
         "ok",
@@ -208,6 +229,14 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@gc_paused()
+def _read_cached(store: Store, name: str) -> tuple[int, dict[bytes, str]]:
+    """What the cache holds of a feed, for its parse: (cache_version, hash -> id). Read on
+    the thread that will write (TakeThread), whose connection apply_feed compares it on."""
+    read_at = cache_version(store)
+    return read_at, known_hashes(store, name)
+
+
 @gc_paused()  # a contextmanager is a decorator too: entered afresh on every call
 def _take(
     store: Store,
@@ -216,9 +245,11 @@ def _take(
     seconds: float,
     rules: Moderation | None = None,
     limits: ParseLimits | None = None,
+    cached: Callable[[], tuple[int, dict[bytes, str]]] | None = None,
 ) -> tuple[SyncCounts, list[Problem]]:
-    read_at = cache_version(store)  # this thread's connection, which apply_feed writes with
-    known = known_hashes(store, feed.name)
+    """Parse and write one fetched feed. `cached`: what the cache held of it, read on this
+    thread (by default, read now)."""
+    read_at, known = cached() if cached is not None else _read_cached(store, feed.name)
     parsed = parse_pages(result.pages, feed.kind, known, limits, secrets_of(feed))
     result.pages.clear()  # the records hold copies of what they need: the body (22 MB at 50k) goes now
     # The read's own warnings (a page not reached, sheet rows left out) are kept with the

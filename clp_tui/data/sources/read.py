@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 
 from clp_tui.config import FeedConfig, token_for
 from clp_tui.data.fetch import Fetcher, FetchResult
@@ -26,14 +27,26 @@ def secrets_of(feed: FeedConfig) -> tuple[str | None, str | None]:
 
 
 async def read_feed(
-    fetcher: Fetcher, feed: FeedConfig, *, etag: str | None = None, last_modified: str | None = None
+    fetcher: Fetcher,
+    feed: FeedConfig,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    on_body: Callable[[], None] | None = None,
 ) -> FetchResult:
     """The feed's items as JSON Feed pages. Never raises for network, platform or
-    data trouble: that is a FetchResult with status "error" and one clear line."""
+    data trouble: that is a FetchResult with status "error" and one clear line.
+    `on_body`: a JSON Feed's first page answered 200 (Fetcher.fetch); a platform's
+    read, made of many calls, does not say."""
     token = token_for(feed)
     if feed.source == "jsonfeed":
         return await fetcher.fetch(
-            feed.url, token=token, etag=etag, last_modified=last_modified, redirect_hosts=tuple(feed.redirect_hosts)
+            feed.url,
+            token=token,
+            etag=etag,
+            last_modified=last_modified,
+            redirect_hosts=tuple(feed.redirect_hosts),
+            on_body=on_body,
         )
     result = await _read_source(fetcher, feed, token, etag, last_modified)
     # A platform's note may quote what it was sent (the key is in the query).
