@@ -46,7 +46,9 @@ class ListApp(App[None]):
             yield Static("beside the list", id="side")
 
     def on_mount(self) -> None:
-        self.query_one(RowList).reload()
+        rows = self.query_one(RowList)
+        rows.reload()
+        rows.focus()
 
 
 def _text(strips) -> list[str]:
@@ -84,7 +86,6 @@ async def test_a_scroll_draws_what_textual_draws_afresh() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 30)) as pilot:
         rows = app.query_one(RowList)
-        rows.focus()
         await pilot.pause()
         scrolled_to = []
         for step in range(120):
@@ -101,7 +102,6 @@ async def test_focus_and_theme_changes_restyle_kept_lines() -> None:
     app = ListApp()
     async with app.run_test(size=(100, 30)) as pilot:
         rows = app.query_one(RowList)
-        rows.focus()
         await pilot.pause()
         for _ in range(60):
             await pilot.press("j")
