@@ -27,7 +27,8 @@ from feedserver import FeedServer, comment, feed_bytes
 from clp_tui.data.fetch import Fetcher, FetchResult, Limits
 from clp_tui.data.fetch_retry import MAX_RETRY_AFTER
 
-from .conftest import RawServer, TLSServer, read_request, run_python
+from .children import run_python
+from .servers import RawServer, TLSServer, read_request
 
 FAST = {"connect_timeout": 1.0, "read_timeout": 1.0, "deadline": 6.0}
 GOOD = feed_bytes([comment("c1"), comment("c2")])
