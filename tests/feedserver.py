@@ -320,6 +320,11 @@ def _toml_value(value: Any) -> str:
     return _toml_string(str(value))
 
 
+def feed_cfg(server: FeedServer, name: str = "inbox", kind: str = "comment", path: str = "/feed.json", **extra):
+    """One feed's entry for `config_toml` or `sync_now`: a feed of `kind` at `path` on `server`."""
+    return {"name": name, "url": server.url(path), "kind": kind, **extra}
+
+
 def config_toml(
     feeds: list[dict[str, Any]], network: dict[str, Any] | None | bool = None, **tables: dict[str, Any]
 ) -> str:

@@ -3,7 +3,7 @@ cached comments by the names and days a sync touches from the items_inbox index 
 (which ends with the author's name), never reading the table's rows: at 50,000
 comments that was 55 ms of a 1 % re-sync, then 25 ms; grouping only the (name, day)
 pairs the sync touches, not every day of those names, ~15 ms. The rule itself is tested in
-test_sync.py; here, that it still holds on this path, undated comments included."""
+test_sync_flags.py; here, that it still holds on this path, undated comments included."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from feedserver import comment, feed_bytes
 from frozen import ENV
 
-from .conftest import run_python
+from .children import run_python
 
 # The real command (clp_tui.cli main) with the dashboard headless: the officer opens the
 # inbox; a second in, the cache file's pages are overwritten and the officer goes to the

@@ -21,7 +21,7 @@ from clp_tui.app import ClpApp
 from clp_tui.config import parse_config
 from clp_tui.data.store import SCHEMA_VERSION
 
-from .conftest import child_env
+from .children import child_env
 
 DECISIONS = 6  # per officer
 TROUBLE = ("locked", "busy", "NOT recorded", "Traceback", "failed")

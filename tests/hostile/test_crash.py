@@ -25,7 +25,7 @@ from feedserver import FeedServer, comment, feed_bytes
 from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store, StoreError
 
-from .conftest import mere_mortal, permissions_bite, run_python
+from .children import mere_mortal, permissions_bite, run_python
 
 N = 3_000
 

@@ -19,7 +19,7 @@ from clp_tui.config import ConfigError, parse_config
 from clp_tui.data.fetch import Fetcher, Limits
 from clp_tui.data.fetch_urls import Reach
 
-from .conftest import TLSServer
+from .servers import TLSServer
 
 
 def test_a_redirect_to_another_port_is_refused_unless_listed(

@@ -26,7 +26,8 @@ from clp_tui.config import config_warnings
 from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store
 
-from .conftest import RawServer, read_request, run_python
+from .children import run_python
+from .servers import RawServer, read_request
 
 TOKEN = "tok_9f8e7d6c5b4a+3210/SECRET=="
 ENV = {"FEED_TOKEN": TOKEN}

@@ -1,6 +1,6 @@
 """Hostile text from feeds, shown everywhere clp-tui shows text.
 
-One cache is built per module from tests/hostile/conftest.py's `hostile_docs()`:
+One cache is built per module from tests/hostile/hostile_text.py's `hostile_docs()`:
 every text field of every kind (ids, titles, bodies, names, channels, branches,
 metric names, feed titles, the constituency) carries Rich markup, ANSI CSI and
 OSC sequences, C1 controls, BEL, backspace, CR, bidi overrides, zero-width and
@@ -37,14 +37,14 @@ from clp_tui.data.sync import sync_feeds
 from clp_tui.data.text import clean
 from clp_tui.screens.base import DashboardScreen
 
-from .conftest import (
+from .children import child_env
+from .hostile_text import (
     EVIL,
     HOSTILE,
     LONG_COMMENT,
     MARKUP_LITERALS,
     RAW_CONTROLS,
     assert_inert,
-    child_env,
     feed_body,
     hostile_docs,
 )

@@ -22,7 +22,7 @@ from clp_tui.config import parse_config
 from clp_tui.data.decision_log import decide
 from clp_tui.data.store import Store
 
-from .conftest import RAW_CONTROLS, assert_inert
+from .hostile_text import RAW_CONTROLS, assert_inert
 
 SHEET_TEXT = "C1MARK\x9b2J\x9d0;title\x9c RTLMARK\u202egnp.exe\u202c ISO\u2067x\u2069 SEP\u2028END"
 
