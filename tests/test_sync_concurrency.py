@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from feedserver import FeedServer, comment, feed_bytes, feed_cfg
+from procwait import finish_all
 
 from clp_tui.data.store import SCHEMA_VERSION, Store
 
@@ -85,13 +86,7 @@ def test_two_processes_syncing_one_database_at_once_both_succeed(server: FeedSer
     server.route("/b", body=feed_bytes([comment("b1")]))
     cli.write_config([feed_cfg(server, "a", path="/a"), feed_cfg(server, "b", path="/b")])
     procs = [cli.popen("sync") for _ in range(2)]
-    try:
-        results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
+    results = finish_all(procs)
     for code, out, err in results:
         assert code == 0, err
         assert "locked" not in err and "busy" not in err and "Traceback" not in err
@@ -129,16 +124,13 @@ def test_two_syncs_started_together_write_each_row_once_and_the_second_reports_i
     # parse all 3,000 items as new, as two syncs started together by cron would.
     watch.execute("BEGIN IMMEDIATE")
     procs = [cli.popen("sync") for _ in range(2)]
-    try:
+
+    def release() -> None:  # both syncs have asked for the feed; let them at the cache
         server.wait_for_requests(2)
         time.sleep(0.5)
         watch.execute("COMMIT")
-        results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
+
+    results = finish_all(procs, first=release)
     for code, _out, err in results:
         assert code == 0, err
     try:

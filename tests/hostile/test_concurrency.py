@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Route, activity, comment, config_toml, feed_bytes
+from procwait import finish_all
 
 from clp_tui.app import ClpApp
 from clp_tui.config import parse_config
@@ -112,13 +113,7 @@ def test_three_processes_starting_at_once_on_a_new_cache(shared, tmp_path: Path)
         for p in procs:  # every child has imported and is waiting
             assert p.stdout.readline() == "ready\n"
         go.touch()
-        try:
-            results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
-        finally:
-            for p in procs:
-                if p.poll() is None:
-                    p.kill()
-                    p.communicate()
+        results = finish_all(procs)
         for code, out, err in results:
             assert code == 0, (round_, out, err)
             assert not any(word in out + err for word in TROUBLE if word != "failed"), (round_, out, err)
