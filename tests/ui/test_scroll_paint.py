@@ -117,3 +117,17 @@ async def test_focus_and_theme_changes_restyle_kept_lines() -> None:
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"
         await pilot.pause()
         assert _as_drawn(app) == _drawn_afresh(app)
+
+
+async def test_the_inbox_scrolled_draws_what_textual_draws_afresh(env) -> None:
+    """The same check on the real inbox: its bordered list, preview and header."""
+    app = env.app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        rows = app.screen.query_one(RowList)
+        for _ in range(60):
+            await pilot.press("j")
+        await pilot.pause()
+        assert rows.scroll_y > 20  # it scrolled
+        assert _as_drawn(app) == _drawn_afresh(app)
