@@ -88,6 +88,8 @@ class RowList(ScrollView, can_focus=True):
         self._row_lines: LRUCache[tuple[int, int], list[Text]] = LRUCache(8)
         # Finished lines (border and colours applied), so a scroll styles only the new row.
         self._styled = StyledLines()
+        self._blank: Strip | None = None  # the line below the last row, one object so it is styled once
+        self._painting: Callable[[int], Strip] | None = None  # the painter of the render under way
 
     @property
     def count(self) -> int:
@@ -103,9 +105,7 @@ class RowList(ScrollView, can_focus=True):
             self.cursor = min(max(self.cursor if keep is None else keep, 0), max(count - 1, 0))
             return
         self._count = count
-        self._strips.clear()
-        self._styled.clear()
-        self._row_lines.clear()
+        self._forget_painted()
         self.virtual_size = Size(self.size.width, self._count * self.row_height)
         target = self.cursor if keep is None else keep
         self.cursor = min(max(target, 0), max(self._count - 1, 0))
@@ -122,16 +122,19 @@ class RowList(ScrollView, can_focus=True):
 
     def invalidate(self) -> None:
         """Repaint every row from the source (it changed without a reload, e.g. a mark)."""
-        self._strips.clear()
-        self._styled.clear()
-        self._row_lines.clear()
+        self._forget_painted()
         self.refresh()
 
     def notify_style_update(self) -> None:
         # A theme or CSS change: the painted rows carry the old colours.
         super().notify_style_update()
+        self._forget_painted()
+
+    def _forget_painted(self) -> None:
         self._strips.clear()
         self._styled.clear()
+        self._row_lines.clear()
+        self._blank = None
 
     def on_resize(self) -> None:
         # Painted lines are keyed by width, so a resize that keeps the width (a second
@@ -178,10 +181,16 @@ class RowList(ScrollView, can_focus=True):
             self.scroll_to(y=top + self.row_height - height, animate=False, immediate=True)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        return self._styled.render(self, crop, self._painter())
+        # The styles cache asks render_line again for the rows StyledLines has not seen:
+        # it is answered by the same painter, not one made afresh for every row.
+        self._painting = self._painter()
+        try:
+            return self._styled.render(self, crop, self._painting)
+        finally:
+            self._painting = None
 
     def render_line(self, y: int) -> Strip:
-        return self._painter()(y)
+        return (self._painting or self._painter())(y)
 
     def _painter(self) -> Callable[[int], Strip]:
         """Content line y -> its Strip, with what every line shares looked up once."""
@@ -193,7 +202,9 @@ class RowList(ScrollView, can_focus=True):
             line = scroll + y
             index, sub = divmod(line, height)
             if index >= count or width <= 0:
-                return Strip.blank(width, self.rich_style)
+                if self._blank is None or self._blank.cell_length != width:
+                    self._blank = Strip.blank(width, self.rich_style)
+                return self._blank
             key = (line, width, index == cursor, focused)
             strip = strips.get(key)
             if strip is None:

@@ -22,8 +22,11 @@ ROWS = 600  # few enough that the scrollbar's thumb moves an eighth of a cell ev
 class Numbered:
     """Rows that say which row they are, in two colours, so any stale line shows."""
 
+    def __init__(self, rows: int = ROWS) -> None:
+        self.rows = rows
+
     def row_count(self) -> int:
-        return ROWS
+        return self.rows
 
     def render_row(self, index: int, width: int, height: int) -> list[Text]:
         line = Text(f"row {index:05d} ", style="bold" if index % 3 else "")
@@ -40,9 +43,13 @@ class ListApp(App[None]):
     Static { width: 2fr; }
     """
 
+    def __init__(self, rows: int = ROWS) -> None:
+        super().__init__()
+        self.rows = rows
+
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield RowList(Numbered(), id="rows")
+            yield RowList(Numbered(self.rows), id="rows")
             yield Static("beside the list", id="side")
 
     def on_mount(self) -> None:
@@ -130,4 +137,18 @@ async def test_the_inbox_scrolled_draws_what_textual_draws_afresh(env) -> None:
             await pilot.press("j")
         await pilot.pause()
         assert rows.scroll_y > 20  # it scrolled
+        assert _as_drawn(app) == _drawn_afresh(app)
+
+
+async def test_a_short_list_draws_its_empty_lines_as_textual_does() -> None:
+    """Below the last row the list draws one blank line, kept like any other row."""
+    app = ListApp(rows=5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in ("j", "j", "k", "end"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert _as_drawn(app) == _drawn_afresh(app), key
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
         assert _as_drawn(app) == _drawn_afresh(app)
